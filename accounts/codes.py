@@ -1,0 +1,156 @@
+"""One-time codes by SMS or email: the only place that makes, sends and checks them.
+
+Sign-in, activation and the verification of a new email or phone all go through
+`code_send` and `code_verify`, so the rules (6 digits, single use, 5 minutes, hashed, 60 s
+before a resend, a new code kills the previous one, a daily SMS cap, 5 attempts per code and
+django-otp's growing delay between failures) are written once.
+"""
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from accounts.models import CodeDevice
+from portal.messaging import send_sms
+
+
+class CodeError(Exception):
+    """A code could not be sent or accepted; `message` is shown to the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CodePurpose:
+    subject: str
+    sms_text: str
+
+
+def _purposes():
+    # Messages never carry health information: a code and what it is for, nothing else.
+    return {
+        "login": CodePurpose(
+            _("Votre code de connexion"),
+            _("Votre code de connexion %(insurer)s : %(code)s. Il expire dans 5 minutes."),
+        ),
+        "activation": CodePurpose(
+            _("Votre code d'activation"),
+            _("Votre code d'activation %(insurer)s : %(code)s. Il expire dans 5 minutes."),
+        ),
+        "contact": CodePurpose(
+            _("Vérification de vos coordonnées"),
+            _("Votre code de vérification %(insurer)s : %(code)s. Il expire dans 5 minutes."),
+        ),
+    }
+
+
+def _hash(device: CodeDevice, code: str) -> str:
+    return salted_hmac(f"accounts.codes.{device.pk}", code, algorithm="sha256").hexdigest()
+
+
+def code_seconds_before_resend(device: CodeDevice) -> int:
+    if device.code_sent_at is None:
+        return 0
+    wait = device.code_sent_at + settings.OTP_RESEND_DELAY - timezone.now()
+    return max(0, int(wait.total_seconds() + 0.999))
+
+
+def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
+    """Make a new code for `device`, replacing any previous one, and send it.
+
+    Raises CodeError when the previous code is younger than OTP_RESEND_DELAY or when the
+    member's SMS quota for the day is spent.
+    """
+    from portal.models import Branding
+
+    with transaction.atomic():
+        device = CodeDevice.objects.select_for_update().get(pk=device.pk)
+        now = timezone.now()
+        wait = code_seconds_before_resend(device)
+        if wait:
+            raise CodeError(
+                _("Vous pourrez demander un nouveau code dans %(seconds)d secondes.")
+                % {"seconds": wait}
+            )
+        if device.channel == CodeDevice.Channel.SMS:
+            today = timezone.localdate(now)
+            if device.sms_day != today:
+                device.sms_day, device.sms_sent_that_day = today, 0
+            if device.sms_sent_that_day >= settings.OTP_SMS_DAILY_LIMIT:
+                raise CodeError(
+                    _(
+                        "Le nombre maximal de SMS pour aujourd'hui est atteint. "
+                        "Choisissez la réception par email ou réessayez demain."
+                    )
+                )
+            device.sms_sent_that_day += 1
+        code = f"{secrets.randbelow(10**6):06d}"
+        device.code_hash = _hash(device, code)
+        device.code_sent_at = now
+        device.code_valid_until = now + settings.OTP_CODE_VALIDITY
+        device.code_failures = 0
+        device.save()
+
+    texts = _purposes()[purpose]
+    body = texts.sms_text % {"insurer": Branding.current().insurer_name, "code": code}
+    if device.channel == CodeDevice.Channel.SMS:
+        send_sms(to=device.target, body=body)
+    else:
+        send_mail(texts.subject, body + "\n", None, [device.target])
+
+
+def code_verify(*, device: CodeDevice, code: str) -> None:
+    """Accept `code` once, or raise CodeError saying why it was refused.
+
+    A failure is recorded before the error is raised (outside the transaction, so that the
+    count of failures survives).
+    """
+    error = None
+    with transaction.atomic():
+        device = CodeDevice.objects.select_for_update().get(pk=device.pk)
+        now = timezone.now()
+        allowed, _details = device.verify_is_allowed()
+        candidate = (code or "").strip().replace(" ", "")
+        if not allowed:
+            error = _("Trop de tentatives. Patientez quelques secondes avant de réessayer.")
+        elif not device.code_hash or device.code_valid_until is None:
+            error = _("Ce code n'est plus valable. Demandez un nouveau code.")
+        elif device.code_failures >= settings.OTP_MAX_ATTEMPTS:
+            error = _("Trop de codes erronés. Demandez un nouveau code.")
+        elif device.code_valid_until < now:
+            error = _("Ce code a expiré. Demandez un nouveau code.")
+        elif hmac.compare_digest(device.code_hash, _hash(device, candidate)):
+            device.code_hash = ""
+            device.code_valid_until = None
+            device.code_failures = 0
+            device.throttle_reset(commit=False)
+            device.last_used_at = now
+            device.save()
+        else:
+            device.code_failures += 1
+            device.throttle_increment(commit=False)
+            device.save()
+            if device.code_failures >= settings.OTP_MAX_ATTEMPTS:
+                error = _("Trop de codes erronés. Demandez un nouveau code.")
+            else:
+                error = _("Code incorrect. Vérifiez le code reçu et réessayez.")
+    if error:
+        raise CodeError(error)
+
+
+def mask_target(device: CodeDevice) -> str:
+    """Show enough of a destination to recognise it, not enough to learn it."""
+    target = device.target
+    if device.channel == CodeDevice.Channel.EMAIL:
+        local, _sep, domain = target.partition("@")
+        return f"{local[:1]}{'•' * max(1, len(local) - 1)}@{domain}"
+    return f"{'•' * max(0, len(target) - 2)}{target[-2:]}"

@@ -1,0 +1,202 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Civility(models.TextChoices):
+    MADAME = "MME", _("Madame")
+    MONSIEUR = "M", _("Monsieur")
+
+
+class User(AbstractUser):
+    """A web account: policyholder, partner technician or manager, or insurer manager."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Assuré")
+        TECHNICIAN = "technician", _("Technicien partenaire")
+        PARTNER_MANAGER = "partner_manager", _("Gestionnaire partenaire")
+        INSURER_MANAGER = "insurer_manager", _("Gestionnaire de l'organisme")
+
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    password_changed_at = models.DateTimeField(_("mot de passe changé le"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
+            ),
+        ]
+
+    @property
+    def is_member(self) -> bool:
+        return self.role == self.Role.MEMBER
+
+    @property
+    def is_insurer_manager(self) -> bool:
+        return self.role == self.Role.INSURER_MANAGER
+
+
+class Member(models.Model):
+    """Adhérent: a policyholder record, created or imported by the insurer before any account."""
+
+    member_number = models.CharField(_("numéro d'adhérent"), max_length=20, unique=True)
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices)
+    last_name = models.CharField(_("nom"), max_length=60)
+    first_name = models.CharField(_("prénom"), max_length=60)
+    birth_date = models.DateField(_("date de naissance"))
+    email = models.EmailField(_("email"), blank=True)
+    mobile_phone = PhoneNumberField(_("téléphone mobile"), region="FR", blank=True)
+    address_line1 = models.CharField(_("adresse"), max_length=120, blank=True)
+    address_line2 = models.CharField(_("complément d'adresse"), max_length=120, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=80, blank=True)
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+    )
+    activated_at = models.DateTimeField(_("espace activé le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adhérent")
+        verbose_name_plural = _("adhérents")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.member_number} {self.last_name} {self.first_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_activated(self) -> bool:
+        return self.activated_at is not None
+
+
+class Beneficiary(models.Model):
+    """Ayant droit: a person covered through a member's contract."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("Conjoint")
+        CHILD = "child", _("Enfant")
+        OTHER = "other", _("Autre")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("adhérent"), on_delete=models.CASCADE, related_name="beneficiaries"
+    )
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices)
+    last_name = models.CharField(_("nom"), max_length=60)
+    first_name = models.CharField(_("prénom"), max_length=60)
+    birth_date = models.DateField(_("date de naissance"))
+    relationship = models.CharField(
+        _("lien"), max_length=10, choices=Relationship.choices, default=Relationship.CHILD
+    )
+
+    class Meta:
+        verbose_name = _("ayant droit")
+        verbose_name_plural = _("ayants droit")
+        ordering = ["birth_date"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class CodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A channel (SMS or email) that receives one-time codes.
+
+    Only a salted hash of the current code is stored. A new code replaces the previous one, a
+    code is used once, lives OTP_CODE_VALIDITY at most and dies after OTP_MAX_ATTEMPTS failures.
+    `confirmed=False` marks a channel being verified (a new email or phone), not yet usable to
+    sign in.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    target = models.CharField(_("destinataire"), max_length=254)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_valid_until = models.DateTimeField(null=True, blank=True)
+    code_failures = models.PositiveSmallIntegerField(default=0)
+    sms_day = models.DateField(null=True, blank=True)
+    sms_sent_that_day = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(Device.Meta):
+        verbose_name = _("canal de code")
+        verbose_name_plural = _("canaux de code")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        from accounts.codes import CodeError, code_verify
+
+        try:
+            code_verify(device=self, code=token)
+        except CodeError:
+            return False
+        return True
+
+
+class AccountToken(models.Model):
+    """A single-use secret sent by email: sign-up confirmation or password reset."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Création de l'espace")
+        PASSWORD_RESET = "reset", _("Mot de passe oublié")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.user})"
+
+
+class TrustedBrowser(models.Model):
+    """A browser where the second factor was passed; the remember cookie points here."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trusted_browsers")
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_ip = models.GenericIPAddressField()
+    verified_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} @ {self.last_ip}"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive sign-in failures for one identifier, known or not (same answer for both)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.key[:8]}… ({self.failures})"

@@ -1,0 +1,5 @@
+from accounts.views import profile, signin, signup
+
+app_name = "accounts"
+
+urlpatterns = signin.urlpatterns + signup.urlpatterns + profile.urlpatterns

@@ -1,0 +1,95 @@
+"""Email and SMS delivery backends.
+
+The embedded default writes every message under OUTBOX_DIR (emails as .eml, SMS as .txt), with
+names that sort oldest first, so that a person or a test can read the codes. SMS backends are
+pluggable like Django's email backends: `SMS_BACKEND` names one.
+"""
+
+import json
+import threading
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+
+_lock = threading.Lock()
+_counter = 0
+
+
+def _outbox_path(kind: str, recipient: str, suffix: str) -> Path:
+    """A new file name that sorts after every earlier one, even within one microsecond."""
+    global _counter
+    outbox = Path(settings.OUTBOX_DIR)
+    outbox.mkdir(parents=True, exist_ok=True)
+    with _lock:
+        _counter = (_counter + 1) % 1000
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")
+        name = f"{stamp}-{_counter:03d}-{kind}-{slugify(recipient)[:60]}{suffix}"
+    return outbox / name
+
+
+class OutboxEmailBackend(BaseEmailBackend):
+    """Writes each email as an .eml file in OUTBOX_DIR."""
+
+    def send_messages(self, email_messages):
+        sent = 0
+        for message in email_messages:
+            recipient = message.recipients()[0] if message.recipients() else "unknown"
+            path = _outbox_path("email", recipient, ".eml")
+            path.write_bytes(message.message().as_bytes(linesep="\n"))
+            sent += 1
+        return sent
+
+
+class BaseSMSBackend:
+    def send(self, *, to: str, body: str) -> None:
+        raise NotImplementedError
+
+
+class OutboxSMSBackend(BaseSMSBackend):
+    """Writes each SMS as a .txt file in OUTBOX_DIR."""
+
+    def send(self, *, to: str, body: str) -> None:
+        path = _outbox_path("sms", to, ".txt")
+        path.write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
+
+
+class SMSDeliveryError(Exception):
+    pass
+
+
+class HttpSMSBackend(BaseSMSBackend):
+    """Posts `{"to", "from", "text"}` as JSON to SMS_API_URL with a bearer token.
+
+    Most SMS gateways accept this shape directly or through a small adapter.
+    """
+
+    def send(self, *, to: str, body: str) -> None:
+        if not settings.SMS_API_URL:
+            raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_API_URL.")
+        payload = json.dumps({"to": to, "from": settings.SMS_SENDER, "text": body}).encode()
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+            settings.SMS_API_URL,
+            data=payload,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_API_TOKEN}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise SMSDeliveryError(f"SMS gateway answered {response.status}")
+        except OSError as exc:
+            raise SMSDeliveryError(str(exc)) from exc
+
+
+def send_sms(*, to: str, body: str) -> None:
+    backend = import_string(settings.SMS_BACKEND)()
+    backend.send(to=to, body=body)

@@ -1,0 +1,52 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRGGBB.")
+)
+
+
+class Branding(models.Model):
+    """The insurer's identity (white label). A single row, edited in the admin."""
+
+    insurer_name = models.CharField(_("nom de l'organisme"), max_length=120, default="Guichet")
+    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    primary_colour = models.CharField(
+        _("couleur principale"), max_length=7, default="#0b5394", validators=[colour_validator]
+    )
+    accent_colour = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#c0392b", validators=[colour_validator]
+    )
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("horaires d'ouverture"), max_length=200, blank=True)
+    public_site_url = models.URLField(_("site public"), blank=True)
+
+    class Meta:
+        verbose_name = _("identité de l'organisme")
+        verbose_name_plural = _("identité de l'organisme")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="branding_single_row"),
+        ]
+
+    def __str__(self):
+        return self.insurer_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "Branding":
+        branding, _created = cls.objects.get_or_create(pk=1)
+        return branding
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a periodic task: proof that a Celery worker consumes the queue."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.hostname} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

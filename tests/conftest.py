@@ -1,0 +1,159 @@
+import email
+import email.policy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import User
+from tests.factories import (
+    PASSWORD,
+    BeneficiaryFactory,
+    StructureFactory,
+    UserFactory,
+    make_member_account,
+    make_partner_user,
+)
+
+
+@dataclass
+class OutboxMessage:
+    kind: str  # "email" or "sms"
+    to: str
+    subject: str
+    text: str
+    html: str
+    path: Path
+
+    def code(self) -> str:
+        match = re.search(r"\b(\d{6})\b", self.text)
+        assert match, f"no 6-digit code in {self.text!r}"
+        return match.group(1)
+
+    def link(self) -> str:
+        match = re.search(r"https?://\S+", self.text)
+        assert match, f"no link in {self.text!r}"
+        return match.group(0)
+
+
+class Outbox:
+    """Reads var/outbox the way a person would: every email and SMS, oldest first."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def all(self) -> list[OutboxMessage]:
+        if not self.directory.exists():
+            return []
+        messages = []
+        for path in sorted(self.directory.iterdir()):
+            if path.suffix == ".eml":
+                parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                text_part = parsed.get_body(preferencelist=("plain",))
+                html_part = parsed.get_body(preferencelist=("html",))
+                messages.append(
+                    OutboxMessage(
+                        "email",
+                        str(parsed["To"]),
+                        str(parsed["Subject"]),
+                        text_part.get_content() if text_part else "",
+                        html_part.get_content() if html_part else "",
+                        path,
+                    )
+                )
+            elif path.suffix == ".txt":
+                head, _sep, body = path.read_text(encoding="utf-8").partition("\n\n")
+                messages.append(
+                    OutboxMessage("sms", head.removeprefix("To: "), "", body.strip(), "", path)
+                )
+        return messages
+
+    def last(self, kind: str | None = None, to: str | None = None) -> OutboxMessage:
+        found = [
+            m for m in self.all() if (kind is None or m.kind == kind) and (to is None or to in m.to)
+        ]
+        assert found, f"no {kind or 'message'} to {to or 'anyone'} in the outbox"
+        return found[-1]
+
+    def count(self, kind: str | None = None) -> int:
+        return sum(1 for m in self.all() if kind is None or m.kind == kind)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Each test gets its own outbox and upload folder, and a clean cache."""
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    # Emails go where a person would read them (pytest-django would swap in locmem).
+    settings.EMAIL_BACKEND = "portal.messaging.OutboxEmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def outbox(settings):
+    return Outbox(Path(settings.OUTBOX_DIR))
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# -- Personas -------------------------------------------------------------------------------
+@pytest.fixture
+def member(db):
+    """A policyholder with an activated space and two beneficiaries."""
+    member = make_member_account(first_name="Marie", last_name="MARTIN")
+    BeneficiaryFactory(member=member, first_name="Lucas", relationship="child")
+    BeneficiaryFactory(member=member, first_name="Paul", civility="M", relationship="spouse")
+    return member
+
+
+@pytest.fixture
+def other_member(db):
+    return make_member_account(first_name="Jean", last_name="DUPONT", civility="M")
+
+
+@pytest.fixture
+def structure(db):
+    return StructureFactory(name="CCAS de Bordeaux")
+
+
+@pytest.fixture
+def technician(db, structure):
+    return make_partner_user(User.Role.TECHNICIAN, structure, first_name="Sophie")
+
+
+@pytest.fixture
+def other_technician(db):
+    return make_partner_user(User.Role.TECHNICIAN, StructureFactory(name="CCAS de Pau"))
+
+
+@pytest.fixture
+def partner_manager(db, structure):
+    return make_partner_user(User.Role.PARTNER_MANAGER, structure, first_name="Hélène")
+
+
+@pytest.fixture
+def insurer_manager(db):
+    from accounts.models import CodeDevice
+
+    user = UserFactory(
+        username="gestionnaire",
+        email="gestion@example.org",
+        role=User.Role.INSURER_MANAGER,
+        is_staff=True,
+        is_superuser=True,
+    )
+    CodeDevice.objects.create(user=user, name="email", channel="email", target=user.email)
+    return user

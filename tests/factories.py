@@ -1,0 +1,96 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import Beneficiary, CodeDevice, Member
+from partners.models import Structure, StructureMembership
+
+User = get_user_model()
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = "Camille"
+    last_name = "Durand"
+    role = User.Role.MEMBER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A policyholder record, without a web account unless `user` is given."""
+
+    class Meta:
+        model = Member
+
+    member_number = factory.Sequence(lambda n: f"{100000 + n}")
+    civility = "MME"
+    last_name = factory.Sequence(lambda n: f"MARTIN{n}")
+    first_name = "Marie"
+    birth_date = datetime.date(1980, 5, 17)
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    mobile_phone = "+33612345678"
+    address_line1 = "12 rue des Lilas"
+    postcode = "33000"
+    city = "Bordeaux"
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+
+    member = factory.SubFactory(MemberFactory)
+    civility = "M"
+    last_name = factory.SelfAttribute("member.last_name")
+    first_name = "Lucas"
+    birth_date = datetime.date(2012, 3, 1)
+    relationship = Beneficiary.Relationship.CHILD
+
+
+def make_member_account(member: Member | None = None, **member_kwargs) -> Member:
+    """A member whose space is activated: account, password PASSWORD, email and SMS channels."""
+    from django.utils import timezone
+
+    member = member or MemberFactory(**member_kwargs)
+    user = UserFactory(
+        username=member.member_number,
+        email=member.email,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        role=User.Role.MEMBER,
+    )
+    member.user = user
+    member.activated_at = timezone.now()
+    member.save()
+    CodeDevice.objects.create(user=user, name="email", channel="email", target=member.email)
+    if member.mobile_phone:
+        CodeDevice.objects.create(
+            user=user, name="sms", channel="sms", target=member.mobile_phone.as_e164
+        )
+    return member
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+
+    name = factory.Sequence(lambda n: f"CCAS numéro {n}")
+
+
+def make_partner_user(role, structure=None, **kwargs):
+    user = UserFactory(role=role, **kwargs)
+    StructureMembership.objects.create(user=user, structure=structure or StructureFactory())
+    user.refresh_from_db()
+    return user
