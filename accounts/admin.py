@@ -1,1 +1,72 @@
-# Register your models here.
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Beneficiary, CodeDevice, Member, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active", "is_staff")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Rôle"), {"fields": ("role", "password_changed_at")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Rôle"), {"fields": ("email", "role")}),
+    )
+    readonly_fields = ("password_changed_at", "last_login", "date_joined")
+
+
+class BeneficiaryInline(admin.TabularInline):
+    model = Beneficiary
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = (
+        "member_number",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "email",
+        "activated_at",
+    )
+    search_fields = ("member_number", "last_name", "first_name", "email")
+    list_filter = (("activated_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("user", "activated_at", "created_at")
+    inlines = [BeneficiaryInline]
+    fieldsets = (
+        (None, {"fields": ("member_number", "civility", "last_name", "first_name", "birth_date")}),
+        (
+            _("Coordonnées"),
+            {
+                "fields": (
+                    "email",
+                    "mobile_phone",
+                    "address_line1",
+                    "address_line2",
+                    "postcode",
+                    "city",
+                )
+            },
+        ),
+        (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
+    )
+
+
+@admin.register(CodeDevice)
+class CodeDeviceAdmin(admin.ModelAdmin):
+    """Channels are shown, never their codes; managers can only switch one off."""
+
+    list_display = ("user", "channel", "target", "confirmed", "last_used_at")
+    list_filter = ("channel", "confirmed")
+    search_fields = ("user__username", "user__email", "target")
+    fields = ("user", "channel", "target", "confirmed", "last_used_at")
+    readonly_fields = ("user", "channel", "target", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
