@@ -1,0 +1,73 @@
+"""Browser journeys: Debian's Chromium driven by Playwright, desktop and phone viewports."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+# itself (creating personas, reading results) are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `apt-get install chromium` (make test does)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def new_page(browser, viewport, live_server):
+    """Open pages in fresh browser contexts (a context is one browser profile: its own cookies)."""
+    contexts = []
+
+    def factory(path: str = "/", context=None):
+        if context is None:
+            context = browser.new_context(
+                base_url=live_server.url, locale="fr-FR", **VIEWPORTS[viewport]
+            )
+            context.set_default_timeout(15_000)
+            contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+def assert_fits_width(page):
+    """Nothing forces horizontal scrolling: the page is usable at the viewport's width."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
