@@ -1,7 +1,4 @@
 from django.contrib import admin
-from django.core.cache import cache
-
-from portal.context_processors import BRANDING_CACHE_KEY
 from portal.models import Branding
 
 
@@ -16,7 +13,3 @@ class BrandingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        cache.delete(BRANDING_CACHE_KEY)

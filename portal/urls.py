@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_site import require_second_factor
 from portal import views
+
+# Insurer managers reach the admin only after a second factor (set before the admin's URLs).
+require_second_factor(admin.site)
 
 portal_patterns = (
     [

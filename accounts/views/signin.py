@@ -1,16 +1,346 @@
-"""Placeholder: replaced by the real views."""
+"""Sign-in ("Me connecter"), second factor, sign-out, forgotten password, authenticator app."""
 
-from django.http import HttpResponse
-from django.urls import path
+import time
+from base64 import b32encode
+from urllib.parse import quote, urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.decorators import otp_required
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.codes import CodeError, code_send, mask_target
+from accounts.forms_signin import (
+    CodeForm,
+    DeviceChoiceForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+)
+from accounts.models import AccountToken, CodeDevice, User
+from accounts.remember import (
+    client_ip,
+    cookie_write,
+    must_always_verify,
+    remembered_device,
+    trusted_browser_for,
+)
+from accounts.services.signin import (
+    SigninRefused,
+    password_reset_complete,
+    password_reset_request,
+    session_open,
+    signin_check_password,
+    signin_code_verify,
+    signin_devices,
+    totp_device_confirm,
+    totp_device_start,
+    trusted_browser_save,
+)
+from accounts.tokens import TokenInvalid, token_check
+from portal.models import Branding
 
 app_name = "accounts"
 
+# Between the password and the code the person is not signed in: the account waiting for its
+# second factor is kept in the (anonymous) session for a short while only.
+PENDING_KEY = "signin_pending"
+PENDING_SECONDS = 10 * 60
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+
+# -- Helpers ---------------------------------------------------------------------------------
+def _safe_next(request, next_url: str) -> str:
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def _landing_url(request, user: User, next_url: str) -> str:
+    safe = _safe_next(request, next_url)
+    if safe:
+        return safe
+    if user.is_insurer_manager:
+        return reverse("admin:index")
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _pending(request):
+    """(user, pending dict) of the sign-in waiting for its second factor, or (None, None)."""
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
+        request.session.pop(PENDING_KEY, None)
+        return None, None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        return None, None
+    return user, pending
+
+
+def _device_label(device: Device) -> str:
+    if isinstance(device, CodeDevice):
+        if device.channel == CodeDevice.Channel.SMS:
+            return _("SMS au %(target)s") % {"target": mask_target(device)}
+        return _("Email à %(target)s") % {"target": mask_target(device)}
+    return _("Application d'authentification")
+
+
+def _sent_message(device: CodeDevice) -> str:
+    return _("Un code vous a été envoyé : %(label)s.") % {"label": _device_label(device)}
+
+
+# -- Sign-in ---------------------------------------------------------------------------------
+@sensitive_post_parameters("password")
+@never_cache
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    form = LoginForm(request.POST or None, initial={"next": next_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin_check_password(
+                request=request,
+                identifier=form.cleaned_data["identifier"],
+                password=form.cleaned_data["password"],
+            )
+        except SigninRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            device = remembered_device(request, user)
+            if device is not None:
+                # Same browser, same IP, recent sign-in, same password: guide 003 skips the code.
+                session_open(request=request, user=user, device=device)
+                return redirect(_landing_url(request, user, next_url))
+            if not signin_devices(user=user):
+                form.add_error(
+                    None,
+                    _(
+                        "Aucun moyen de recevoir un code n'est enregistré pour ce compte. "
+                        "Contactez votre organisme."
+                    ),
+                )
+            else:
+                request.session[PENDING_KEY] = {
+                    "user": user.pk,
+                    "until": time.time() + PENDING_SECONDS,
+                    "next": _safe_next(request, next_url),
+                    "device": None,
+                }
+                return redirect("accounts:two_factor")
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def two_factor(request):
+    user, pending = _pending(request)
+    if user is None:
+        messages.error(
+            request,
+            _("Votre connexion a expiré. Saisissez à nouveau votre identifiant et mot de passe."),
+        )
+        return redirect("accounts:login")
+
+    devices = signin_devices(user=user)
+    by_id = {device.persistent_id: device for device in devices}
+    selected = by_id.get(pending.get("device") or "")
+    if selected is None and not pending.get("choosing") and isinstance(devices[0], TOTPDevice):
+        # The authenticator app is the stronger factor: offer it first.
+        selected = devices[0]
+    choices = [(device.persistent_id, _device_label(device)) for device in devices]
+    choice_form = DeviceChoiceForm(choices=choices, initial={"device": choices[0][0]})
+    code_form = CodeForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if action == "send":
+        choice_form = DeviceChoiceForm(request.POST, choices=choices)
+        if choice_form.is_valid():
+            device = by_id[choice_form.cleaned_data["device"]]
+            try:
+                if isinstance(device, CodeDevice):
+                    code_send(device=device, purpose="login")
+            except CodeError as error:
+                choice_form.add_error("device", error.message)
+            else:
+                pending.update(device=device.persistent_id, choosing=False)
+                request.session[PENDING_KEY] = pending
+                if isinstance(device, CodeDevice):
+                    messages.info(request, _sent_message(device))
+                return redirect("accounts:two_factor")
+    elif action == "change":
+        pending.update(device=None, choosing=True)
+        request.session[PENDING_KEY] = pending
+        return redirect("accounts:two_factor")
+    elif action == "resend" and isinstance(selected, CodeDevice):
+        try:
+            code_send(device=selected, purpose="login")
+        except CodeError as error:
+            code_form.cleaned_data = {}  # add_error() on an unbound form needs it
+            code_form.add_error("code", error.message)
+        else:
+            messages.info(request, _sent_message(selected))
+            return redirect("accounts:two_factor")
+    elif action == "verify" and selected is not None:
+        code_form = CodeForm(request.POST)
+        if code_form.is_valid():
+            try:
+                signin_code_verify(device=selected, code=code_form.cleaned_data["code"])
+            except CodeError as error:
+                code_form.add_error("code", error.message)
+            else:
+                return _signed_in(request, user, selected, pending.get("next", ""))
+
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "choice_form": choice_form,
+            "code_form": code_form,
+            "selected": selected,
+            "selected_label": _device_label(selected) if selected else "",
+            "selected_is_code": isinstance(selected, CodeDevice),
+            "has_choice": len(devices) > 1,
+        },
+    )
+
+
+def _signed_in(request, user: User, device: Device, next_url: str):
+    previous = trusted_browser_for(request, user)
+    session_open(request=request, user=user, device=device)
+    request.session.pop(PENDING_KEY, None)
+    response = redirect(_landing_url(request, user, next_url))
+    ip = client_ip(request)
+    if ip and not must_always_verify(user):
+        key = trusted_browser_save(user=user, ip=ip, previous=previous)
+        cookie_write(response, user=user, key=key, device=device)
+    return response
+
+
+@never_cache
+def logout_view(request):
+    if request.method == "POST":
+        auth_logout(request)
+        messages.success(request, _("Vous êtes déconnecté. À bientôt !"))
+        return redirect("accounts:login")
+    return render(request, "accounts/login_signout.html")
+
+
+# -- Forgotten password ----------------------------------------------------------------------
+@never_cache
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(identifier=form.cleaned_data["identifier"])
+        return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@never_cache
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html")
+
+
+def _reset_link_invalid(request, reason: str):
+    return render(request, "accounts/password_reset_invalid.html", {"reason": reason}, status=410)
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def password_reset_confirm(request, secret):
+    try:
+        token = token_check(secret=secret, purpose=AccountToken.Purpose.PASSWORD_RESET)
+    except TokenInvalid as invalid:
+        return _reset_link_invalid(request, invalid.reason)
+    form = NewPasswordForm(request.POST or None, user=token.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_complete(secret=secret, password=form.cleaned_data["password1"])
+        except TokenInvalid as invalid:
+            return _reset_link_invalid(request, invalid.reason)
+        messages.success(
+            request,
+            _("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+
+
+# -- Authenticator app -----------------------------------------------------------------------
+@login_required
+@otp_required(login_url="accounts:login")
+@never_cache
+def totp_setup(request):
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    pending_device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    form = CodeForm()
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if action == "start":
+        totp_device_start(user=user)
+        return redirect("accounts:totp_setup")
+    if action == "confirm" and pending_device is not None:
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                device = totp_device_confirm(user=user, code=form.cleaned_data["code"])
+            except CodeError as error:
+                form.add_error("code", error.message)
+            else:
+                # The session was verified by a device that may just have been replaced.
+                otp_login(request, device)
+                messages.success(
+                    request,
+                    _(
+                        "Votre application d'authentification est activée. Elle vous sera "
+                        "proposée à la prochaine connexion."
+                    ),
+                )
+                return redirect("accounts:totp_setup")
+
+    context = {"confirmed": confirmed, "device": pending_device, "form": form}
+    if pending_device is not None:
+        context.update(_totp_enrolment(user, pending_device))
+    return render(request, "accounts/totp_setup.html", context)
+
+
+def _totp_enrolment(user: User, device: TOTPDevice) -> dict:
+    issuer = Branding.current().insurer_name.replace(":", "")
+    secret = b32encode(device.bin_key).decode()
+    label = quote(f"{issuer}:{user.get_username()}")
+    query = urlencode(
+        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": 6, "period": 30}
+    )
+    uri = f"otpauth://totp/{label}?{query}"
+    return {
+        "otpauth_uri": uri,
+        "qr_svg": segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code à scanner")),
+        "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
 
 
 urlpatterns = [
-    path("connexion/", _todo, name="login"),
-    path("deconnexion/", _todo, name="logout"),
+    path("connexion/", login_view, name="login"),
+    path("connexion/code/", two_factor, name="two_factor"),
+    path("deconnexion/", logout_view, name="logout"),
+    path("mot-de-passe-oublie/", password_reset, name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", password_reset_sent, name="password_reset_sent"),
+    path(
+        "mot-de-passe-oublie/<str:secret>/",
+        password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("application-authentification/", totp_setup, name="totp_setup"),
 ]

@@ -1,0 +1,99 @@
+"""Forms of sign-in, second factor, forgotten password and authenticator app: validation only."""
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+CODE_RE = re.compile(r"^\d{6}$")
+
+
+class LoginForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Identifiant"),
+        max_length=254,
+        help_text=_("Votre numéro d'adhérent ou votre adresse email."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+
+class DeviceChoiceForm(forms.Form):
+    """Choose where the code goes: `choices` are (persistent id, label) of the user's devices."""
+
+    device = forms.ChoiceField(label=_("Recevoir le code par"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].choices = choices
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code de sécurité"),
+        max_length=20,
+        help_text=_("Le code à 6 chiffres reçu ou affiché dans votre application."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not CODE_RE.match(code):
+            raise forms.ValidationError(_("Le code est composé de 6 chiffres."))
+        return code
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Identifiant ou adresse email"),
+        max_length=254,
+        help_text=_("Votre numéro d'adhérent, votre identifiant ou votre adresse email."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """Choose a new password, typed twice, checked by the project's password validators."""
+
+    password1 = forms.CharField(
+        label=_("Nouveau mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmez le nouveau mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["password1"].help_text = _(
+            "Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir."
+        )
+
+    def clean_password1(self):
+        password = self.cleaned_data["password1"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        return cleaned

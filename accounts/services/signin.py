@@ -1,0 +1,256 @@
+"""Sign-in ("Me connecter"), second factor, remembered browsers, forgotten password, TOTP.
+
+Every write these journeys cause lives here; views only bind forms and call one function.
+"""
+
+import hashlib
+import secrets
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.codes import CodeError, code_verify
+from accounts.middleware import SESSION_STARTED_KEY
+from accounts.models import AccountToken, CodeDevice, LoginThrottle, TrustedBrowser, User
+from accounts.remember import key_digest
+from accounts.services.passwords import user_set_password
+from accounts.tokens import token_consume, token_issue
+
+# Longest wait imposed after repeated sign-in failures.
+LOGIN_DELAY_CAP = timedelta(hours=1)
+
+
+class SigninRefused(Exception):
+    """The password step failed; `message` is shown to the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# -- Password step ---------------------------------------------------------------------------
+def login_throttle_key(identifier: str) -> str:
+    """One key per identifier as typed (normalised), whether an account has it or not."""
+    normalised = " ".join((identifier or "").split()).casefold()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _delay_after(failures: int) -> timedelta:
+    # 1 minute after the 10th failure in a row, then 2, 4, 8... capped.
+    extra = failures - settings.LOGIN_FAILURES_BEFORE_DELAY
+    return min(timedelta(minutes=2 ** min(extra, 12)), LOGIN_DELAY_CAP)
+
+
+def _wait_message(blocked_until) -> str:
+    minutes = max(1, int((blocked_until - timezone.now()).total_seconds() + 59) // 60)
+    return ngettext(
+        "Trop de tentatives de connexion. Patientez %(minutes)d minute avant de réessayer.",
+        "Trop de tentatives de connexion. Patientez %(minutes)d minutes avant de réessayer.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def signin_check_password(*, request, identifier: str, password: str) -> User:
+    """Return the account matching identifier + password, or raise SigninRefused.
+
+    Guarantees: one message for an unknown identifier and a wrong password; after
+    LOGIN_FAILURES_BEFORE_DELAY failures in a row on an identifier (known or not), every attempt
+    is refused, right password included, until a growing delay has passed; a success resets the
+    count. Nobody is signed in here.
+    """
+    key = login_throttle_key(identifier)
+    now = timezone.now()
+    throttle = LoginThrottle.objects.filter(key=key).first()
+    if throttle and throttle.blocked_until and throttle.blocked_until > now:
+        raise SigninRefused(_wait_message(throttle.blocked_until))
+
+    user = authenticate(request, username=identifier, password=password)
+    if user is not None:
+        LoginThrottle.objects.filter(key=key).delete()
+        return user
+
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
+        throttle.refresh_from_db()
+        if throttle.failures >= settings.LOGIN_FAILURES_BEFORE_DELAY:
+            throttle.blocked_until = now + _delay_after(throttle.failures)
+            throttle.save(update_fields=["blocked_until", "updated_at"])
+    raise SigninRefused(_("Identifiant ou mot de passe incorrect."))
+
+
+# -- Second factor ---------------------------------------------------------------------------
+def signin_devices(*, user: User) -> list[Device]:
+    """The confirmed devices `user` can pass a second factor with, authenticator app first.
+
+    An account without any confirmed device but with an email address gets its email channel
+    (that address was set by the insurer or verified at sign-up).
+    """
+    totp = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk")[:1])
+    codes = list(CodeDevice.objects.filter(user=user, confirmed=True).order_by("channel", "pk"))
+    if not totp and not codes and user.email:
+        codes = [
+            CodeDevice.objects.create(
+                user=user, name="email", channel=CodeDevice.Channel.EMAIL, target=user.email
+            )
+        ]
+    return totp + codes
+
+
+def signin_code_verify(*, device: Device, code: str) -> None:
+    """Accept `code` for `device` once, or raise CodeError with the reason shown to the person.
+
+    SMS/email codes follow accounts.codes; an authenticator code is accepted once (django-otp
+    refuses a time step already used) with django-otp's growing delay after failures.
+    """
+    if isinstance(device, CodeDevice):
+        code_verify(device=device, code=code)
+        return
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            raise CodeError(
+                _("Trop de tentatives. Patientez quelques secondes avant de réessayer.")
+            )
+        verified = device.verify_token(code)
+    if not verified:
+        raise CodeError(_("Code incorrect. Vérifiez le code affiché dans l'application."))
+
+
+def session_open(*, request, user: User, device: Device) -> None:
+    """Sign `user` in with a new session key, marked verified by `device`.
+
+    Also starts the 12-hour clock of SessionLifetimeMiddleware and updates `last_login`.
+    """
+    auth_login(request, user, backend="accounts.backends.IdentifierBackend")
+    otp_login(request, device)
+    request.session[SESSION_STARTED_KEY] = int(time.time())
+
+
+def trusted_browser_save(*, user: User, ip: str, previous: TrustedBrowser | None = None) -> str:
+    """Remember this browser for `user` after a second factor passed from `ip`.
+
+    Returns the new random key for the cookie (only its hash is stored); the browser's previous
+    row for this user, if any, is replaced so each cookie has one row.
+    """
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        if previous is not None:
+            TrustedBrowser.objects.filter(pk=previous.pk, user=user).delete()
+        TrustedBrowser.objects.create(
+            user=user, key_hash=key_digest(key), last_ip=ip, verified_at=timezone.now()
+        )
+    return key
+
+
+# -- Forgotten password ----------------------------------------------------------------------
+def _account_for(identifier: str) -> User | None:
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    query = Q(username__iexact=identifier) | Q(member__member_number__iexact=identifier)
+    if "@" in identifier:
+        query |= Q(email__iexact=identifier)
+    users = list(User.objects.filter(query).distinct()[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def _branding_name() -> str:
+    from portal.models import Branding
+
+    return Branding.current().insurer_name
+
+
+def password_reset_request(*, identifier: str) -> None:
+    """Email a single-use reset link to the account behind `identifier`, if there is one.
+
+    Guarantees: nothing tells the caller whether an account matched; the link works once,
+    for PASSWORD_RESET_VALIDITY, and a new request kills the previous link. The email carries
+    the link and nothing else about the person.
+    """
+    user = _account_for(identifier)
+    if user is None or not user.is_active or not user.email:
+        return
+    secret = token_issue(
+        user=user,
+        purpose=AccountToken.Purpose.PASSWORD_RESET,
+        validity=settings.PASSWORD_RESET_VALIDITY,
+    )
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[secret])
+    minutes = int(settings.PASSWORD_RESET_VALIDITY.total_seconds() // 60)
+    context = {"link": link, "minutes": minutes, "insurer": _branding_name()}
+    send_mail(
+        _("Mot de passe oublié"),
+        render_to_string("accounts/password_reset_email.txt", context),
+        None,
+        [user.email],
+    )
+
+
+def password_reset_complete(*, secret: str, password: str) -> User:
+    """Set a new password through a reset link, which then stops working.
+
+    Raises TokenInvalid when the link is unknown, used or expired. The person is not signed in;
+    every remembered browser and every open session of the account end (user_set_password), and
+    a notice is emailed. `password` must already be validated.
+    """
+    with transaction.atomic():
+        token = token_consume(secret=secret, purpose=AccountToken.Purpose.PASSWORD_RESET)
+        user = token.user
+        user_set_password(user=user, password=password)
+        LoginThrottle.objects.filter(
+            key__in=[login_throttle_key(user.username), login_throttle_key(user.email)]
+        ).delete()
+    if user.email:
+        context = {
+            "insurer": _branding_name(),
+            "login": settings.SITE_URL + reverse("accounts:login"),
+        }
+        send_mail(
+            _("Votre mot de passe a été modifié"),
+            render_to_string("accounts/password_reset_done_email.txt", context),
+            None,
+            [user.email],
+        )
+    return user
+
+
+# -- Authenticator app (TOTP) ----------------------------------------------------------------
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being added by `user` (created once, so a reload shows the
+    same secret)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
+    return device
+
+
+def totp_device_confirm(*, user: User, code: str) -> TOTPDevice:
+    """Confirm the authenticator being added with a code it shows, or raise CodeError.
+
+    Guarantees: one authenticator per account: a confirmed one replaces the previous one.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        raise CodeError(_("Cette configuration a expiré. Recommencez."))
+    signin_code_verify(device=device, code=code)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    device.refresh_from_db()
+    return device
