@@ -42,9 +42,14 @@ def password_fingerprint(user: User) -> str:
 def client_ip(request) -> str | None:
     """The address the request came from, or None when it is not a valid IP.
 
-    REMOTE_ADDR only: X-Forwarded-For can be forged by anyone unless a trusted proxy rewrites it.
+    REMOTE_ADDR, unless USE_X_FORWARDED_FOR says a trusted reverse proxy stands in front: then
+    the rightmost X-Forwarded-For entry, the one that proxy appended (the others can be forged).
     """
     raw = request.META.get("REMOTE_ADDR", "")
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            raw = forwarded.split(",")[-1].strip()
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:

@@ -150,3 +150,12 @@ def test_an_insurer_manager_always_passes_a_second_factor(
     assert not TrustedBrowser.objects.filter(user=insurer_manager).exists()
     client.post(reverse("accounts:logout"))
     assert password_step(client, insurer_manager.username, password).url == TWO_FACTOR
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_compared(rf, settings):
+    from accounts.remember import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.2"
+    settings.USE_X_FORWARDED_FOR = True
+    assert client_ip(request) == "203.0.113.9"

@@ -10,7 +10,7 @@ from accounts.models import Beneficiary, CodeDevice, Member, User
 from partners.models import Structure, StructureMembership
 from portal.models import Branding
 
-DEMO_PASSWORD = "demo-guichet-2026"
+DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - published in the README on purpose
 
 MEMBERS = [
     {

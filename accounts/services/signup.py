@@ -1,0 +1,440 @@
+"""Creating and activating a member's web space.
+
+Two ways lead to the same activated space (`member_space_activate`):
+- "Créer mon espace": the card data typed by the person match a record, a 48-hour single-use
+  link is emailed to the typed address, the person chooses a password on that link's page;
+- "Activer mon espace": the email given at affiliation, a code by SMS or email, a password.
+
+Nothing here ever tells the caller whether a member number or an email is known: the
+functions that receive typed data return None or nothing, and send nothing when it does not
+match.
+"""
+
+import hashlib
+import logging
+import unicodedata
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.codes import CodeError, code_send, code_verify
+from accounts.models import AccountToken, CodeDevice, Member, TrustedBrowser, User
+from accounts.services.passwords import user_set_password
+from accounts.tokens import TokenInvalid, token_consume, token_issue
+
+logger = logging.getLogger(__name__)
+
+# Card data can be guessed (a birth date has ~36,500 values): past this many mismatches for
+# one member number in a day, further attempts for that number are silently ignored.
+SIGNUP_MISMATCHES_PER_DAY = 10
+PURGE_GRACE = timedelta(days=7)
+
+
+# -- Emails ----------------------------------------------------------------------------------
+def account_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
+    """Send `accounts/emails/<template>.txt` and `.html` to `to`, with the insurer's name and
+    the site's address in the context. Messages never carry health information."""
+    from portal.models import Branding
+
+    branding = Branding.current()
+    context = {
+        "insurer_name": branding.insurer_name,
+        "contact_phone": branding.contact_phone,
+        "primary_colour": branding.primary_colour,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
+    text = render_to_string(f"accounts/emails/{template}.txt", context)
+    html = render_to_string(f"accounts/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# -- Matching --------------------------------------------------------------------------------
+def normalise_name(value: str) -> str:
+    """Compare names as a person reads them: no case, no accents, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def _mismatch_key(member_number: str) -> str:
+    digest = hashlib.sha256(normalise_name(member_number).encode()).hexdigest()
+    return f"accounts:signup-mismatch:{digest}"
+
+
+def member_match_card(
+    *, member_number: str, last_name: str, first_name: str, birth_date: date
+) -> Member | None:
+    """The not-yet-activated record whose card data match exactly (case and accents aside),
+    or None. Repeated mismatches on one member number lock it out for a day."""
+    key = _mismatch_key(member_number)
+    if cache.get(key, 0) >= SIGNUP_MISMATCHES_PER_DAY:
+        return None
+    member = (
+        Member.objects.select_related("user")
+        .filter(member_number__iexact=member_number.strip())
+        .first()
+    )
+    matches = (
+        member is not None
+        and normalise_name(member.last_name) == normalise_name(last_name)
+        and normalise_name(member.first_name) == normalise_name(first_name)
+        and member.birth_date == birth_date
+    )
+    if not matches:
+        cache.add(key, 0, timeout=24 * 3600)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=24 * 3600)
+        return None
+    if member.is_activated:
+        return None
+    return member
+
+
+def _email_taken(email: str, *, except_user: User | None) -> bool:
+    others = User.objects.filter(email__iexact=email)
+    if except_user is not None and except_user.pk:
+        others = others.exclude(pk=except_user.pk)
+    return others.exists()
+
+
+def _pending_user(*, member: Member) -> User | None:
+    """The account waiting for activation (inactive, no usable password), created on first need.
+
+    None when the member number is already some other account's username (a data problem for
+    the insurer; the person gets the usual answer and nothing is sent).
+    """
+    if member.user_id:
+        return member.user
+    if User.objects.filter(username__iexact=member.member_number).exists():
+        logger.warning("Member %s: username already taken, no pending account", member.pk)
+        return None
+    user = User(
+        username=member.member_number,
+        role=User.Role.MEMBER,
+        is_active=False,
+        first_name=member.first_name,
+        last_name=member.last_name,
+    )
+    user.set_unusable_password()
+    user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+# -- "Créer mon espace" ----------------------------------------------------------------------
+def member_signup_request(
+    *, member_number: str, last_name: str, first_name: str, birth_date: date, email: str
+) -> None:
+    """Queue a confirmation link to `email` when the card data match a record not yet
+    activated; otherwise do nothing. Never raises for a mismatch, so the caller's answer is
+    the same either way. The typed email is kept on the pending account until activation."""
+    from accounts.tasks import send_signup_link
+
+    member = member_match_card(
+        member_number=member_number,
+        last_name=last_name,
+        first_name=first_name,
+        birth_date=birth_date,
+    )
+    if member is None:
+        return
+    try:
+        with transaction.atomic():
+            member = Member.objects.select_for_update().get(pk=member.pk)
+            if member.is_activated:
+                return
+            user = _pending_user(member=member)
+            if user is None or _email_taken(email, except_user=user):
+                return
+            user.email = email
+            user.save(update_fields=["email"])
+    except IntegrityError:  # the same email claimed at the same instant by another account
+        return
+    transaction.on_commit(lambda: send_signup_link.delay(user.pk))
+
+
+def signup_link_send(*, user: User) -> None:
+    """Email a new 48-hour single-use link to the pending account's email (earlier links of
+    that account stop working). Does nothing once the space is activated."""
+    member = Member.objects.filter(user=user).first()
+    if member is None or member.is_activated or user.is_active or not user.email:
+        return
+    secret = token_issue(
+        user=user,
+        purpose=AccountToken.Purpose.SIGNUP,
+        validity=settings.SIGNUP_LINK_VALIDITY,
+    )
+    link = absolute_url(reverse("accounts:signup_confirm", args=[secret]))
+    hours = int(settings.SIGNUP_LINK_VALIDITY.total_seconds() // 3600)
+    account_email_send(
+        to=user.email,
+        subject=_("Confirmez la création de votre espace"),
+        template="signup_link",
+        context={"link": link, "hours": hours},
+    )
+
+
+def member_signup_resend(*, email: str) -> None:
+    """Queue a new link when `email` belongs to a sign-up still waiting for confirmation;
+    otherwise do nothing (same answer for the caller)."""
+    from accounts.tasks import send_signup_link
+
+    user = (
+        User.objects.filter(
+            email__iexact=email.strip(),
+            role=User.Role.MEMBER,
+            is_active=False,
+            member__activated_at__isnull=True,
+            tokens__purpose=AccountToken.Purpose.SIGNUP,
+        )
+        .distinct()
+        .first()
+    )
+    if user is None:
+        return
+    transaction.on_commit(lambda: send_signup_link.delay(user.pk))
+
+
+def member_signup_complete(*, secret: str, password: str) -> User:
+    """Use the link once: the space becomes active with `password` (already validated) and the
+    email the link was sent to. Raises TokenInvalid for an unknown, used or expired link, or
+    when the space was activated in the meantime."""
+    with transaction.atomic():
+        token = token_consume(secret=secret, purpose=AccountToken.Purpose.SIGNUP)
+        member = Member.objects.select_for_update().filter(user_id=token.user_id).first()
+        if member is None or member.is_activated:
+            raise TokenInvalid("used", token)
+        user = User.objects.get(pk=token.user_id)
+        member_space_activate(member=member, user=user, email=user.email, password=password)
+    return user
+
+
+# -- The activated space ---------------------------------------------------------------------
+def member_space_activate(*, member: Member, user: User, email: str, password: str) -> None:
+    """Turn a pending account into an activated space: active account with `password`,
+    `email` as account and member email, a confirmed email channel, and a confirmed SMS channel
+    for the record's mobile phone if any. Call inside a transaction."""
+    now = timezone.now()
+    user.email = email
+    user.first_name = member.first_name
+    user.last_name = member.last_name
+    user.role = User.Role.MEMBER
+    user.is_active = True
+    user.save(update_fields=["email", "first_name", "last_name", "role", "is_active"])
+    user_set_password(user=user, password=password)
+    member.email = email
+    member.user = user
+    member.activated_at = now
+    member.save(update_fields=["email", "user", "activated_at"])
+    CodeDevice.objects.filter(user=user).delete()
+    CodeDevice.objects.create(
+        user=user, name="email", channel=CodeDevice.Channel.EMAIL, target=email, confirmed=True
+    )
+    if member.mobile_phone:
+        CodeDevice.objects.create(
+            user=user,
+            name="sms",
+            channel=CodeDevice.Channel.SMS,
+            target=member.mobile_phone.as_e164,
+            confirmed=True,
+        )
+
+
+# -- "Activer mon espace" --------------------------------------------------------------------
+def member_find_for_activation(*, email: str) -> Member | None:
+    """The one record not yet activated whose affiliation email is `email`, or None (unknown,
+    ambiguous, already activated, or the address belongs to another account)."""
+    members = list(
+        Member.objects.filter(email__iexact=email.strip(), activated_at__isnull=True)[:2]
+    )
+    if len(members) != 1:
+        return None
+    member = members[0]
+    if _email_taken(member.email, except_user=member.user):
+        return None
+    return member
+
+
+def _activation_target(member: Member, channel: str) -> str:
+    if channel == CodeDevice.Channel.SMS:
+        return member.mobile_phone.as_e164 if member.mobile_phone else ""
+    return member.email
+
+
+def _activation_device(*, member: Member, channel: str) -> CodeDevice | None:
+    """The pending account's unconfirmed channel for the record's destination, created on
+    first need; None when the record has no such destination."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        target = _activation_target(member, channel)
+        if member.is_activated or not target:
+            return None
+        user = _pending_user(member=member)
+        if user is None:
+            return None
+        device = CodeDevice.objects.filter(user=user, channel=channel, confirmed=False).first()
+        if device is None:
+            device = CodeDevice.objects.create(
+                user=user,
+                name=f"activation-{channel}",
+                channel=channel,
+                target=target,
+                confirmed=False,
+            )
+        elif device.target != target:
+            device.target = target
+            device.save(update_fields=["target"])
+    return device
+
+
+class _Decoy:
+    """What an unknown email (or a record without the chosen destination) goes through: the
+    same delays, quotas and refusals as accounts.codes, kept in the cache per email and
+    channel, with nothing ever sent, so that no answer tells a known email from another."""
+
+    def __init__(self, email: str, channel: str):
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        self.key = f"accounts:activation-decoy:{digest}:{channel}"
+        self.channel = channel
+        self.state = cache.get(self.key) or {}
+
+    def _save(self):
+        cache.set(self.key, self.state, timeout=2 * 24 * 3600)
+
+    def send(self) -> None:
+        now = timezone.now().timestamp()
+        delay = settings.OTP_RESEND_DELAY.total_seconds()
+        sent_at = self.state.get("sent_at")
+        if sent_at is not None and sent_at + delay > now:
+            raise CodeError(
+                _("Vous pourrez demander un nouveau code dans %(seconds)d secondes.")
+                % {"seconds": max(1, int(sent_at + delay - now + 0.999))}
+            )
+        if self.channel == CodeDevice.Channel.SMS:
+            today = timezone.localdate().isoformat()
+            if self.state.get("sms_day") != today:
+                self.state.update(sms_day=today, sms_count=0)
+            if self.state["sms_count"] >= settings.OTP_SMS_DAILY_LIMIT:
+                raise CodeError(
+                    _(
+                        "Le nombre maximal de SMS pour aujourd'hui est atteint. "
+                        "Choisissez la réception par email ou réessayez demain."
+                    )
+                )
+            self.state["sms_count"] += 1
+        self.state.update(
+            sent_at=now,
+            valid_until=now + settings.OTP_CODE_VALIDITY.total_seconds(),
+            failures=0,
+        )
+        self._save()
+
+    def verify(self) -> None:
+        now = timezone.now().timestamp()
+        throttled = self.state.get("throttle_count", 0)
+        if throttled and now < self.state["throttle_at"] + 2 ** (throttled - 1):
+            raise CodeError(
+                _("Trop de tentatives. Patientez quelques secondes avant de réessayer.")
+            )
+        if self.state.get("valid_until") is None:
+            raise CodeError(_("Ce code n'est plus valable. Demandez un nouveau code."))
+        if self.state["failures"] >= settings.OTP_MAX_ATTEMPTS:
+            raise CodeError(_("Trop de codes erronés. Demandez un nouveau code."))
+        if self.state["valid_until"] < now:
+            raise CodeError(_("Ce code a expiré. Demandez un nouveau code."))
+        self.state["failures"] += 1
+        self.state.update(throttle_count=throttled + 1, throttle_at=now)
+        self._save()
+        if self.state["failures"] >= settings.OTP_MAX_ATTEMPTS:
+            raise CodeError(_("Trop de codes erronés. Demandez un nouveau code."))
+        raise CodeError(_("Code incorrect. Vérifiez le code reçu et réessayez."))
+
+
+def member_activation_code_send(*, email: str, member: Member | None, channel: str) -> None:
+    """Send an activation code to the record's mobile phone or affiliation email. For an
+    unknown email, or a record without that destination, send nothing but apply the same rules.
+    Raises CodeError (resend delay, daily SMS quota) alike in both cases."""
+    device = _activation_device(member=member, channel=channel) if member else None
+    if device is None:
+        _Decoy(email, channel).send()
+    else:
+        code_send(device=device, purpose="activation")
+
+
+def member_activation_code_verify(
+    *, email: str, member: Member | None, channel: str, code: str
+) -> None:
+    """Accept the activation code once, or raise CodeError (an unknown email never passes,
+    with the same refusals as a known one)."""
+    device = None
+    if member is not None and member.user_id and not member.is_activated:
+        device = CodeDevice.objects.filter(
+            user_id=member.user_id, channel=channel, confirmed=False
+        ).first()
+    if device is None:
+        _Decoy(email, channel).verify()
+    else:
+        code_verify(device=device, code=code)
+
+
+class ActivationError(Exception):
+    pass
+
+
+def member_activation_complete(*, member: Member, password: str) -> None:
+    """Activate the space of a record whose code was verified, with its affiliation email.
+    Raises ActivationError when it was activated in the meantime."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.is_activated or member.user_id is None:
+            raise ActivationError
+        member_space_activate(
+            member=member, user=member.user, email=member.email, password=password
+        )
+
+
+# -- Housekeeping ----------------------------------------------------------------------------
+def account_data_purge(*, now=None) -> dict[str, int]:
+    """Delete links expired for more than 7 days, pending (never activated) member accounts
+    with no link younger than that and created more than 7 days ago, and remembered browsers
+    older than REMEMBER_BROWSER_DAYS. Safe to run any number of times."""
+    now = now or timezone.now()
+    limit = now - PURGE_GRACE
+    recent_tokens = AccountToken.objects.filter(expires_at__gt=limit)
+    pending = (
+        User.objects.filter(
+            role=User.Role.MEMBER,
+            is_active=False,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            date_joined__lt=limit,
+        )
+        .filter(Q(member__isnull=True) | Q(member__activated_at__isnull=True))
+        .exclude(pk__in=recent_tokens.values("user_id"))
+    )
+    with transaction.atomic():
+        user_ids = list(pending.values_list("pk", flat=True))
+        User.objects.filter(pk__in=user_ids).delete()
+        tokens, _details = AccountToken.objects.filter(expires_at__lte=limit).delete()
+        browsers, _details = TrustedBrowser.objects.filter(
+            verified_at__lt=now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
+        ).delete()
+    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers}
