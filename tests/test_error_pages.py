@@ -15,3 +15,10 @@ def test_a_form_posted_without_its_csrf_token_gets_an_explanation_not_a_crash():
     response = client.post("/i18n/setlang/", {"language": "en"})
     assert response.status_code == 403
     assert "Votre session a expiré" in response.content.decode()
+
+
+def test_the_portal_stays_french_whatever_the_browser_prefers(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()

@@ -55,8 +55,9 @@ def viewport(request):
 
 
 @pytest.fixture
-def new_page(browser, viewport, live_server):
+def new_page(browser, viewport, live_server, settings):
     """Open pages in fresh browser contexts (a context is one browser profile: its own cookies)."""
+    settings.SITE_URL = live_server.url  # links in emails lead to this server
     contexts = []
 
     def factory(path: str = "/", context=None):
