@@ -1,25 +1,58 @@
 # Guichet: `make run` serves the portal with demo data, `make test` runs the whole suite.
+# Needs only Python 3.11 and make; the Debian packages the project uses (libmagic1, and chromium
+# for the browser tests) are installed when missing if we are root with apt-get.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
 
-.PHONY: install run test lint lock
+.PHONY: install system-libs chromium run test lint lock
 
 $(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "Guichet needs Python 3.11 ('$(PYTHON)' is $$($(PYTHON) --version 2>&1))." \
+	    "Run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+install: system-libs
 
+# python-magic (upload checks) loads the C library libmagic.
+system-libs: $(VENV)/.installed
+	@$(PY) -c 'import magic' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's libmagic1 (file type detection of uploads)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1; \
+	  else \
+	    echo "libmagic is missing: install it (Debian/Ubuntu: sudo apt-get install libmagic1)." >&2; \
+	    exit 1; \
+	  fi; }
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+chromium:
+	@[ -x $(CHROMIUM) ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM)." \
+	      "Install it (Debian/Ubuntu: sudo apt-get install chromium) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; }
+
+# Portal on http://127.0.0.1:8000 and a Celery worker with beat; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) scripts/serve
 
-test: install
-	$(PY) -m pytest
+# The whole suite, browser and worker tests included. PostgreSQL and Redis are used when
+# DATABASE_URL and REDIS_URL are set (as .ci/run does in its second pass).
+test: install chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,9 +1,19 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def _heartbeat_at_start(sender, **kwargs):
+    """Report a new worker at once, through its own queue, rather than at beat's first tick."""
+    from portal.tasks import heartbeat
+
+    queue = next(iter(sender.app.amqp.queues.consume_from), None)
+    heartbeat.apply_async(queue=queue)

@@ -7,6 +7,7 @@ pluggable like Django's email backends: `SMS_BACKEND` names one.
 
 import json
 import threading
+import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -86,8 +87,11 @@ class HttpSMSBackend(BaseSMSBackend):
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 if response.status >= 300:
                     raise SMSDeliveryError(f"SMS gateway answered {response.status}")
-        except OSError as exc:
-            raise SMSDeliveryError(str(exc)) from exc
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            raise SMSDeliveryError(f"SMS gateway answered {exc.code}") from exc
+        except OSError as exc:  # refused, unreachable, timed out
+            raise SMSDeliveryError(f"SMS gateway unreachable: {exc}") from exc
 
 
 def send_sms(*, to: str, body: str) -> None:

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,19 +98,29 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by the web process and the worker (send-once keys, throttles), no server needed.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
-    if REDIS_URL
-    else {
-        "data_folder_in": str(VAR_DIR / "broker"),
-        "data_folder_out": str(VAR_DIR / "broker"),
-        "processed_folder": str(VAR_DIR / "broker-processed"),
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    # The file-system broker needs its folders to exist; "control" (exchange tables) would
+    # otherwise land in the current directory.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "broker" / "queue"),
+        "data_folder_out": str(VAR_DIR / "broker" / "queue"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
+        "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
     }
-)
+    for _folder in ("data_folder_in", "control_folder", "processed_folder"):
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_folder]).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -157,10 +167,13 @@ OTP_CODE_VALIDITY = timedelta(minutes=5)
 OTP_RESEND_DELAY = timedelta(seconds=60)
 OTP_MAX_ATTEMPTS = 5
 OTP_SMS_DAILY_LIMIT = env_int("OTP_SMS_DAILY_LIMIT", 10, minimum=1)
-OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Guichet")
+# django-otp admin pages never show TOTP secrets or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 REMEMBER_BROWSER_COOKIE = "guichet_browser"
 REMEMBER_BROWSER_DAYS = 90
 TWO_FACTOR_INACTIVITY = timedelta(days=90)
+# Behind a reverse proxy, the client address is the last X-Forwarded-For entry it appends.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 LOGIN_FAILURES_BEFORE_DELAY = 10
 SIGNUP_LINK_VALIDITY = timedelta(hours=48)
 PASSWORD_RESET_VALIDITY = timedelta(minutes=30)
@@ -178,6 +191,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_TLS_PROXY", HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # -- Email and SMS ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import json
+import os
 
 from django.conf import settings
 from django.db import connection
@@ -6,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from portal.models import Branding, WorkerHeartbeat
 
@@ -41,7 +42,16 @@ def _check_broker() -> str:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            if conn.transport.driver_type == "filesystem":
+                # Nothing to connect to: the broker works when its folders are writable.
+                options = conn.transport_options
+                for key in ("data_folder_in", "data_folder_out", "control_folder"):
+                    folder = options.get(key)
+                    if not folder or not os.access(folder, os.W_OK | os.X_OK):
+                        return f"error: {key} missing"
+            else:
+                # No retry: a load balancer wants an answer now, not after a back-off.
+                conn.ensure_connection(max_retries=0, timeout=2)
     except Exception as exc:  # noqa: BLE001
         return f"error: {exc.__class__.__name__}"
     return "ok"
@@ -57,10 +67,15 @@ def _check_worker() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """For load balancers: 200 when the database, the broker and a worker answer, else 503."""
     checks = {"database": _check_database(), "broker": _check_broker(), "worker": _check_worker()}
     healthy = all(value == "ok" for value in checks.values())
     body = json.dumps({"status": "ok" if healthy else "error", "checks": checks})
     return HttpResponse(body, status=200 if healthy else 503, content_type="application/json")
+
+
+def csrf_failure(request, reason=""):
+    """An expired form (often a session that timed out) gets a page that says what to do."""
+    return render(request, "403_csrf.html", status=403)

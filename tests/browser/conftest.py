@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},

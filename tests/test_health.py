@@ -1,0 +1,126 @@
+"""/health/: what a load balancer or an operator reads to know the portal can do its job."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.celery import app as celery_app
+from portal.models import WorkerHeartbeat
+
+
+@pytest.fixture
+def celery_conf():
+    """Change the Celery app's configuration for one test, restored afterwards."""
+    saved = {}
+
+    def change(**values):
+        for key, value in values.items():
+            saved.setdefault(key, celery_app.conf[key])
+            celery_app.conf[key] = value
+
+    yield change
+    for key, value in saved.items():
+        celery_app.conf[key] = value
+
+
+def _beat(age=timedelta(0)):
+    WorkerHeartbeat.objects.create(hostname="worker@test", last_seen=timezone.now() - age)
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_no_worker_has_ever_reported(client):
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "broker": "ok", "worker": "error: no heartbeat"},
+    }
+
+
+@pytest.mark.django_db
+def test_it_answers_200_when_the_database_the_broker_and_a_worker_answer(client):
+    _beat(timedelta(seconds=30))
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "worker": "ok"},
+    }
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_the_last_heartbeat_is_too_old(client, settings):
+    _beat(settings.WORKER_HEARTBEAT_MAX_AGE + timedelta(seconds=1))
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == "error: no heartbeat"
+
+
+@pytest.mark.django_db
+def test_it_answers_503_quickly_when_the_broker_does_not_answer(client, celery_conf):
+    _beat()
+    celery_conf(broker_url="redis://127.0.0.1:1/0", broker_transport_options={})
+
+    started = timezone.now()
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"].startswith("error: ")
+    assert response.json()["checks"]["database"] == "ok"
+    assert timezone.now() - started < timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_the_file_system_broker_folders_are_missing(
+    client, celery_conf, tmp_path
+):
+    _beat()
+    missing = tmp_path / "nowhere"
+    celery_conf(
+        broker_url="filesystem://",
+        broker_transport_options={
+            "data_folder_in": str(missing),
+            "data_folder_out": str(missing),
+            "control_folder": str(missing),
+        },
+    )
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == "error: data_folder_in missing"
+
+
+@pytest.mark.django_db
+def test_it_is_not_cached(client):
+    response = client.get("/health/")
+
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_it_stays_reachable_over_plain_http_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    _beat()
+
+    assert client.get("/").status_code == 301
+    assert client.get("/health/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_answers_head_requests_as_load_balancers_send_them(client):
+    _beat()
+
+    assert client.head("/health/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_be_posted_to(client):
+    assert client.post("/health/").status_code == 405
