@@ -8,8 +8,7 @@ set by django-otp). Anyone else is sent to "Me connecter" with `?next=` back to 
 from urllib.parse import urlencode
 
 from django.contrib.admin import AdminSite
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -46,8 +45,8 @@ def require_second_factor(site: AdminSite) -> AdminSite:
         user = request.user
         if user.is_authenticated and not (user.is_active and user.is_staff):
             # Signed in, verified or not, but not a manager: going through sign-in again
-            # would not help.
-            raise PermissionDenied
+            # would not help, and the back office is none of their business (404).
+            raise Http404
         query = urlencode({"next": next_url})
         return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
 

@@ -92,14 +92,14 @@ def test_the_sign_in_goes_back_to_the_admin_page_asked_for(
 def test_it_refuses_a_verified_account_that_is_not_staff(client, member, password, outbox):
     sign_in(client, member.user, password, outbox)
     response = _follow_to_sign_in(client, INDEX)
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_it_refuses_a_deactivated_staff_account(client, insurer_manager, password, outbox):
     sign_in(client, insurer_manager, password, outbox, channel="email")
     insurer_manager.is_staff = False
     insurer_manager.save()
-    assert _follow_to_sign_in(client, INDEX).status_code == 403
+    assert _follow_to_sign_in(client, INDEX).status_code == 404
 
 
 def test_applying_it_twice_changes_nothing(db):

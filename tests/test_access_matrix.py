@@ -1,0 +1,99 @@
+"""Every page x every persona: who gets the page, who is sent to sign in, who gets a 404."""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.models import CodeDevice
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/compte/connexion/"
+
+# url -> expected answer per persona: 200, "login" (redirect to sign-in) or 404.
+MEMBER_PAGES = [
+    "/compte/mes-informations/",
+    "/compte/mes-informations/adresse/",
+    "/compte/mes-informations/email/",
+    "/compte/mes-informations/telephone/",
+    "/compte/mes-informations/mot-de-passe/",
+]
+MATRIX = [
+    ("/", {"anonymous": 200, "member": 200, "technician": 200, "insurer_manager": 200}),
+    ("/health/", {"anonymous": 503, "member": 503, "technician": 503, "insurer_manager": 503}),
+    (LOGIN, {"anonymous": 200}),
+    ("/compte/creer-mon-espace/", {"anonymous": 200}),
+    ("/compte/activer-mon-espace/", {"anonymous": 200}),
+    ("/compte/mot-de-passe-oublie/", {"anonymous": 200}),
+    (
+        "/compte/application-authentification/",
+        {"anonymous": "login", "member": 200, "technician": 200, "insurer_manager": 200},
+    ),
+    *[
+        (url, {"anonymous": "login", "member": 200, "technician": 404, "insurer_manager": 404})
+        for url in MEMBER_PAGES
+    ],
+    ("/gestion/", {"anonymous": "login", "member": 404, "technician": 404,
+                   "insurer_manager": 200}),
+    ("/gestion/accounts/member/", {"anonymous": "login", "member": 404,
+                                   "technician": 404, "insurer_manager": 200}),
+]  # fmt: skip
+
+CASES = [
+    (url, persona, expected) for url, answers in MATRIX for persona, expected in answers.items()
+]
+
+
+def _sign_in(client, user):
+    """A session that passed the second factor, as the sign-in flow leaves it."""
+    client.force_login(user)
+    device = CodeDevice.objects.filter(user=user, channel="email").first()
+    if device is None:
+        device = CodeDevice.objects.create(user=user, name="email", channel="email",
+                                           target=user.email)  # fmt: skip
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.mark.parametrize(("url", "persona", "expected"), CASES)
+def test_access(client, request, url, persona, expected):
+    if persona != "anonymous":
+        persona_object = request.getfixturevalue(persona)
+        user = getattr(persona_object, "user", persona_object)
+        _sign_in(client, user)
+    response = client.get(url, follow=True)
+    if expected == "login":
+        assert response.redirect_chain, "expected a redirect to the sign-in page"
+        assert response.redirect_chain[-1][0].startswith(LOGIN)
+        assert response.status_code == 200
+    else:
+        assert response.status_code == expected
+
+
+def test_a_member_only_ever_changes_their_own_address(client, member, other_member):
+    _sign_in(client, member.user)
+    response = client.post(
+        "/compte/mes-informations/adresse/",
+        {
+            "address_line1": "1 quai des Chartrons",
+            "address_line2": "",
+            "postcode": "33300",
+            "city": "Bordeaux",
+            # Fields a forger might add to reach another record are ignored.
+            "member": other_member.pk,
+            "member_number": other_member.member_number,
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    other_member.refresh_from_db()
+    assert member.address_line1 == "1 quai des Chartrons"
+    assert other_member.address_line1 == "12 rue des Lilas"
+
+
+def test_a_member_never_sees_another_members_details(client, member, other_member):
+    _sign_in(client, member.user)
+    page = client.get("/compte/mes-informations/").content.decode()
+    assert member.member_number in page
+    assert other_member.member_number not in page
+    assert other_member.email not in page
