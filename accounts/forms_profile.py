@@ -6,7 +6,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from accounts.forms_signup import PasswordChoiceForm, email_field
+from accounts.forms_password import PasswordChoiceForm
+from accounts.forms_signup import email_field
 
 # Metropolitan France and the overseas departments and territories that share its numbering.
 FRENCH_REGIONS = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}

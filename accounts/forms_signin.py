@@ -3,8 +3,9 @@
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from accounts.forms_password import PasswordChoiceForm
 
 CODE_RE = re.compile(r"^\d{6}$")
 
@@ -65,35 +66,5 @@ class PasswordResetRequestForm(forms.Form):
     )
 
 
-class NewPasswordForm(forms.Form):
-    """Choose a new password, typed twice, checked by the project's password validators."""
-
-    password1 = forms.CharField(
-        label=_("Nouveau mot de passe"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Confirmez le nouveau mot de passe"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["password1"].help_text = _(
-            "Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir."
-        )
-
-    def clean_password1(self):
-        password = self.cleaned_data["password1"]
-        password_validation.validate_password(password, self.user)
-        return password
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
-        return cleaned
+class NewPasswordForm(PasswordChoiceForm):
+    """Choose a new password after a reset link (the same rules as everywhere)."""

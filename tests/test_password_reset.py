@@ -95,7 +95,7 @@ def test_an_empty_identifier_is_shown_next_to_the_field(client, db):
 def test_the_link_asks_the_new_password_twice(client, reset_link):
     page = client.get(reset_link).content.decode()
     assert "Nouveau mot de passe" in page
-    assert "Confirmez le nouveau mot de passe" in page
+    assert "Confirmation du mot de passe" in page
 
 
 def test_the_link_works_once_and_does_not_sign_in(client, member, reset_link, outbox):
@@ -173,7 +173,7 @@ def test_a_new_request_kills_the_previous_link(client, member, reset_link, outbo
         ("x" * 129, None, "ne peut pas dépasser 128 caractères"),
         ("qwerty123456", None, "trop courant"),
         (NEW_PASSWORD, "une autre phrase secrète", "Les deux mots de passe ne correspondent pas."),
-        ("", "", "Ce champ est obligatoire."),
+        ("", "", "Choisissez un mot de passe."),
     ],
 )
 def test_a_bad_new_password_is_refused_next_to_the_field(

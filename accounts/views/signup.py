@@ -10,12 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from accounts.codes import CodeError
+from accounts.forms_password import PasswordChoiceForm
 from accounts.forms_signup import (
     ActivationEmailForm,
     ChannelForm,
     CodeForm,
     EmailForm,
-    PasswordChoiceForm,
     SignupForm,
 )
 from accounts.models import AccountToken, Member
