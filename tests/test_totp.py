@@ -179,3 +179,11 @@ def test_a_new_app_replaces_the_previous_one(client, member, password, enrolled,
     assert list(TOTPDevice.objects.filter(user=member.user)) == [new]
     # The session stays verified, now by the new app.
     assert client.get(SETUP).status_code == 200
+
+
+def test_the_personal_information_page_leads_to_the_authenticator_app(client, member, password):
+    from tests.test_access_matrix import _sign_in
+
+    _sign_in(client, member.user)
+    page = client.get("/compte/mes-informations/").content.decode()
+    assert 'href="/compte/application-authentification/"' in page
