@@ -20,5 +20,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portail/", include(portal_patterns)),
     path("compte/", include("accounts.urls")),
+    path("documents/", include("documents.urls")),
     path("gestion/", admin.site.urls),
 ]

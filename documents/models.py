@@ -1,0 +1,44 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredFile(models.Model):
+    """An uploaded file (pièce jointe), kept under a random name in the default storage.
+
+    The storage is never served directly: the file leaves only through the checked download view.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    file = models.FileField(_("fichier"), max_length=255)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    content_type = models.CharField(_("type détecté"), max_length=127)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_files",
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fichier déposé")
+        verbose_name_plural = _("fichiers déposés")
+        indexes = [models.Index(fields=["expires_at"]), models.Index(fields=["created_at"])]
+
+    def __str__(self):
+        return self.original_name
+
+    def is_available(self, now=None) -> bool:
+        """False once the file was deleted or its retention period is over."""
+        now = now or timezone.now()
+        return self.deleted_at is None and (self.expires_at is None or self.expires_at > now)
