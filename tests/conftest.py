@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import User
+from portal.celery import app as celery_app
 from tests.factories import (
     PASSWORD,
     BeneficiaryFactory,
@@ -102,6 +103,21 @@ def _isolated_files(settings, tmp_path):
 @pytest.fixture
 def outbox(settings):
     return Outbox(Path(settings.OUTBOX_DIR))
+
+
+@pytest.fixture
+def celery_conf():
+    """Change the Celery app's configuration for one test, restored afterwards."""
+    saved = {}
+
+    def change(**values):
+        for key, value in values.items():
+            saved.setdefault(key, celery_app.conf[key])
+            celery_app.conf[key] = value
+
+    yield change
+    for key, value in saved.items():
+        celery_app.conf[key] = value
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from accounts.models import Beneficiary, CodeDevice, Member
+from accounts.models import Beneficiary, Member
+from accounts.services.channels import member_channels_sync
 from partners.models import Structure, StructureMembership
 
 User = get_user_model()
@@ -74,11 +75,8 @@ def make_member_account(member: Member | None = None, **member_kwargs) -> Member
     member.user = user
     member.activated_at = timezone.now()
     member.save()
-    CodeDevice.objects.create(user=user, name="email", channel="email", target=member.email)
-    if member.mobile_phone:
-        CodeDevice.objects.create(
-            user=user, name="sms", channel="sms", target=member.mobile_phone.as_e164
-        )
+    member.refresh_from_db()  # mobile_phone as a PhoneNumber, as the app reads it
+    member_channels_sync(user=user, email=member.email, mobile_phone=member.mobile_phone)
     return member
 
 

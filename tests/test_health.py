@@ -5,23 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.celery import app as celery_app
 from portal.models import WorkerHeartbeat
-
-
-@pytest.fixture
-def celery_conf():
-    """Change the Celery app's configuration for one test, restored afterwards."""
-    saved = {}
-
-    def change(**values):
-        for key, value in values.items():
-            saved.setdefault(key, celery_app.conf[key])
-            celery_app.conf[key] = value
-
-    yield change
-    for key, value in saved.items():
-        celery_app.conf[key] = value
 
 
 def _beat(age=timedelta(0)):

@@ -44,21 +44,6 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_conf():
-    """Change the Celery app's configuration for one test, restored afterwards."""
-    saved = {}
-
-    def change(**values):
-        for key, value in values.items():
-            saved.setdefault(key, celery_app.conf[key])
-            celery_app.conf[key] = value
-
-    yield change
-    for key, value in saved.items():
-        celery_app.conf[key] = value
-
-
-@pytest.fixture
 def worker_env(settings, tmp_path, celery_conf):
     """Queue jobs for real (not eagerly), on a broker the worker process shares."""
     settings.CELERY_TASK_ALWAYS_EAGER = False

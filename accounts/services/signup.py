@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.codes import CodeError, code_send, code_verify
 from accounts.models import AccountToken, CodeDevice, Member, TrustedBrowser, User
+from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
 from accounts.tokens import TokenInvalid, token_consume, token_issue
 
@@ -245,18 +246,7 @@ def member_space_activate(*, member: Member, user: User, email: str, password: s
     member.user = user
     member.activated_at = now
     member.save(update_fields=["email", "user", "activated_at"])
-    CodeDevice.objects.filter(user=user).delete()
-    CodeDevice.objects.create(
-        user=user, name="email", channel=CodeDevice.Channel.EMAIL, target=email, confirmed=True
-    )
-    if member.mobile_phone:
-        CodeDevice.objects.create(
-            user=user,
-            name="sms",
-            channel=CodeDevice.Channel.SMS,
-            target=member.mobile_phone.as_e164,
-            confirmed=True,
-        )
+    member_channels_sync(user=user, email=email, mobile_phone=member.mobile_phone)
 
 
 # -- "Activer mon espace" --------------------------------------------------------------------

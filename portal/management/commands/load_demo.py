@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
+from accounts.services.channels import member_channels_sync
 from partners.models import Structure, StructureMembership
 from portal.models import Branding
 
@@ -124,11 +125,9 @@ class Command(BaseCommand):
                 )
                 member.activated_at = timezone.now()
                 member.save(update_fields=["user", "activated_at"])
-            if member.user_id and member.mobile_phone:
-                CodeDevice.objects.get_or_create(
-                    user=member.user,
-                    channel="sms",
-                    defaults={"name": "sms", "target": member.mobile_phone.as_e164},
+            if member.user_id:
+                member_channels_sync(
+                    user=member.user, email=member.email, mobile_phone=member.mobile_phone
                 )
 
         for username, email, first, last, role, structure_name in STAFF:
