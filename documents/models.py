@@ -5,6 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Types a browser displays safely inline (served sandboxed, with nosniff); others download.
+PREVIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
 
 class StoredFile(models.Model):
     """An uploaded file (pièce jointe), kept under a random name in the default storage.
@@ -27,6 +30,9 @@ class StoredFile(models.Model):
         related_name="uploaded_files",
     )
     created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # Set when the file joins something sent (a request, an answer); until then it is a pending
+    # upload, removable by its uploader and purged as an orphan after UPLOAD_ORPHAN_DELAY.
+    attached_at = models.DateTimeField(_("joint le"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
 
@@ -37,6 +43,15 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.attached_at is None and self.deleted_at is None
+
+    @property
+    def is_previewable(self) -> bool:
+        """Shown in the browser (the "eye") rather than only downloaded."""
+        return self.content_type in PREVIEWABLE_TYPES
 
     def is_available(self, now=None) -> bool:
         """False once the file was deleted or its retention period is over."""

@@ -33,6 +33,8 @@ _CSV = frozenset({"text/plain", "text/csv"})
 class UploadRules:
     """The limits one form declares for its attachments."""
 
+    # Names the rules in URLs (the upload endpoint of the widget): "envoi", "devis", ...
+    key: str
     max_files: int
     max_bytes: int
     # Extension (lower case, no dot) -> MIME types accepted for it, as detected from the content.
@@ -59,13 +61,14 @@ class UploadRules:
 _IMAGES_AND_PDF = {"jpeg": _JPEG, "jpg": _JPEG, "png": _PNG, "pdf": _PDF}
 
 # Guide 000, "Envoyer un document": 5 files, 5 Mo each, JPEG, JPG, PNG, PDF.
-SEND_DOCUMENT = UploadRules(max_files=5, max_bytes=5 * MB, allowed=_IMAGES_AND_PDF)
+SEND_DOCUMENT = UploadRules(key="envoi", max_files=5, max_bytes=5 * MB, allowed=_IMAGES_AND_PDF)
 
 # Guide 003, "Transmettre un devis": 4 files, 3 Mo each, same types.
-QUOTE_REQUEST = UploadRules(max_files=4, max_bytes=3 * MB, allowed=_IMAGES_AND_PDF)
+QUOTE_REQUEST = UploadRules(key="devis", max_files=4, max_bytes=3 * MB, allowed=_IMAGES_AND_PDF)
 
 # Guide 001, partner forms: 8 files, 5 Mo each, pdf, word, excel, csv, tiff, png, jpeg.
 PARTNER_REQUEST = UploadRules(
+    key="partenaire",
     max_files=8,
     max_bytes=5 * MB,
     allowed={
@@ -82,3 +85,6 @@ PARTNER_REQUEST = UploadRules(
         "jpg": _JPEG,
     },
 )
+
+
+BY_KEY = {rules.key: rules for rules in (SEND_DOCUMENT, QUOTE_REQUEST, PARTNER_REQUEST)}

@@ -6,4 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("<uuid:pk>/", views.download, name="download"),
+    path("<uuid:pk>/voir/", views.view, name="view"),
+    path("<uuid:pk>/retirer/", views.remove, name="remove"),
+    path("televerser/<slug:rules_key>/", views.upload, name="upload"),
 ]

@@ -97,3 +97,27 @@ class HttpSMSBackend(BaseSMSBackend):
 def send_sms(*, to: str, body: str) -> None:
     backend = import_string(settings.SMS_BACKEND)()
     backend.send(to=to, body=body)
+
+
+def branded_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
+    """Send `<template>.txt` and `<template>.html` to `to`, with the insurer's name, phone and
+    colour and the site's address in the context. Messages never carry health information:
+    they say something is waiting and link to the sign-in page."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    from portal.models import Branding
+
+    branding = Branding.current()
+    context = {
+        "insurer_name": branding.insurer_name,
+        "contact_phone": branding.contact_phone,
+        "primary_colour": branding.primary_colour,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -50,3 +50,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class Sequence(models.Model):
+    """A named counter for human-readable numbers (request references, partner numbers).
+
+    `portal.sequences.sequence_next` takes the next value inside the caller's transaction, so a
+    number is never handed out twice and, if the caller rolls back, never skipped.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} = {self.value}"

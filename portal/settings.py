@@ -132,6 +132,7 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "purge-expired-auth-data": {"task": "accounts.tasks.purge_expired", "schedule": 3600.0},
+    "purge-expired-files": {"task": "documents.tasks.purge_expired_files", "schedule": 900.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The health endpoint calls the worker alive when its last heartbeat is this recent.
@@ -236,6 +237,13 @@ STORAGES = {
 # and uploads are refused while it is unreachable.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
+# Files received with a request or an answer are deleted this many days after they were sent
+# (the insurer keeps what it needs in its own systems); the pages then say they have expired.
+ATTACHMENT_RETENTION = timedelta(days=env_int("ATTACHMENT_RETENTION_DAYS", 15, minimum=1))
+# Uploads attached to a form that was never sent are removed after this delay.
+UPLOAD_ORPHAN_DELAY = timedelta(hours=env_int("UPLOAD_ORPHAN_HOURS", 24, minimum=1))
+# At most this many pending uploads per person at once (a form holds 8 at most).
+UPLOAD_PENDING_LIMIT = env_int("UPLOAD_PENDING_LIMIT", 40, minimum=8)
 
 # -- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

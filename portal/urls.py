@@ -21,5 +21,6 @@ urlpatterns = [
     path("portail/", include(portal_patterns)),
     path("compte/", include("accounts.urls")),
     path("documents/", include("documents.urls")),
+    path("", include("requests_app.urls")),
     path("gestion/", admin.site.urls),
 ]

@@ -18,10 +18,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from accounts.models import AccountToken, CodeDevice, Member, TrustedBrowser, Us
 from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
 from accounts.tokens import TokenInvalid, token_consume, token_issue
+from portal.messaging import branded_email_send
 
 logger = logging.getLogger(__name__)
 
@@ -42,23 +41,10 @@ PURGE_GRACE = timedelta(days=7)
 
 # -- Emails ----------------------------------------------------------------------------------
 def account_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Send `accounts/emails/<template>.txt` and `.html` to `to`, with the insurer's name and
-    the site's address in the context. Messages never carry health information."""
-    from portal.models import Branding
-
-    branding = Branding.current()
-    context = {
-        "insurer_name": branding.insurer_name,
-        "contact_phone": branding.contact_phone,
-        "primary_colour": branding.primary_colour,
-        "site_url": settings.SITE_URL,
-        **context,
-    }
-    text = render_to_string(f"accounts/emails/{template}.txt", context)
-    html = render_to_string(f"accounts/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """Send `accounts/emails/<template>.txt` and `.html` to `to` (see `branded_email_send`)."""
+    branded_email_send(
+        to=to, subject=subject, template=f"accounts/emails/{template}", context=context
+    )
 
 
 def absolute_url(path: str) -> str:

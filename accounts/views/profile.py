@@ -1,20 +1,16 @@
 """ "Mes informations personnelles": what the insurer knows of the member, and the changes the
 member may make (address, email and mobile phone verified by code, password)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.codes import CodeError
+from accounts.decorators import member_required
 from accounts.forms_profile import (
     AddressForm,
     EmailChangeForm,
@@ -22,7 +18,7 @@ from accounts.forms_profile import (
     PhoneChangeForm,
 )
 from accounts.forms_signup import CodeForm
-from accounts.models import CodeDevice, Member
+from accounts.models import CodeDevice
 from accounts.services import profile as services
 
 app_name = "accounts"
@@ -31,23 +27,6 @@ app_name = "accounts"
 def _data(request):
     """The submitted data, even when empty (an empty POST must still show the errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def member_required(view):
-    """Signed-in members with an activated space only; anyone else signed in gets a 404."""
-
-    @login_required
-    @never_cache
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        member = None
-        if request.user.is_member:
-            member = Member.objects.filter(user=request.user, activated_at__isnull=False).first()
-        if member is None:
-            raise Http404
-        return view(request, member, *args, **kwargs)
-
-    return wrapper
 
 
 @member_required

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Beneficiary, Member
+from documents.models import StoredFile
+
+
+class RequestKind(models.TextChoices):
+    """The request forms of the member space (guides 000 and 003)."""
+
+    DOCUMENT = "document", _("Envoyer un document")
+    SOFT_MEDICINE = "soft_medicine", _("Médecine douce")
+    CHANGE = "change", _("Déclarer un changement")
+    QUESTION = "question", _("Poser une question")
+    REFUND = "refund", _("Demande de remboursement")
+    QUOTE = "quote", _("Transmettre un devis")
+    MESSAGE = "message", _("Messagerie sécurisée")
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("Nouveau")
+    IN_PROGRESS = "in_progress", _("Pris en charge")
+    RESOLVED = "resolved", _("Résolu")
+
+
+class MemberRequest(models.Model):
+    """Demande: something a member sent to the insurer's managers, followed until resolved.
+
+    `details` keeps the kind-specific answers as the member confirmed them in the summary
+    (`[{"label": ..., "value": ...}]`, in French, the managers' language), so the record reads
+    the same whatever the form becomes later.
+    """
+
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    member = models.ForeignKey(
+        Member, verbose_name=_("adhérent"), on_delete=models.PROTECT, related_name="requests"
+    )
+    # Null when the request concerns the member themself.
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("bénéficiaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    kind = models.CharField(_("type de demande"), max_length=20, choices=RequestKind.choices)
+    # The item chosen in the form's first list (type of document, change, object, ...).
+    topic = models.CharField(_("motif"), max_length=60, blank=True)
+    topic_label = models.CharField(_("motif"), max_length=200, blank=True)
+    subject = models.CharField(_("objet"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    amount = models.DecimalField(
+        _("montant (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    details = models.JSONField(_("détails"), default=list, blank=True)
+    attachments = models.ManyToManyField(
+        StoredFile, verbose_name=_("pièces jointes"), blank=True, related_name="member_requests"
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("envoyée le"), db_index=True)
+    updated_at = models.DateTimeField(_("mise à jour le"))
+    resolved_at = models.DateTimeField(_("résolue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'adhérent")
+        verbose_name_plural = _("demandes d'adhérents")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The history page: one member's requests, newest first, maybe by status or kind.
+            models.Index(fields=["member", "-created_at", "-id"], name="memberrequest_history"),
+            models.Index(fields=["status", "created_at"], name="memberrequest_queue"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def concerns(self) -> str:
+        """Who the request is about: the beneficiary, or the member themself."""
+        return (self.beneficiary or self.member).full_name
+
+
+class RequestAnswer(models.Model):
+    """Réponse d'un gestionnaire: text and files the member reads in "Historique des mails"."""
+
+    request = models.ForeignKey(
+        MemberRequest, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="answers"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("réponse"))
+    attachments = models.ManyToManyField(
+        StoredFile, verbose_name=_("pièces jointes"), blank=True, related_name="request_answers"
+    )
+    created_at = models.DateTimeField(_("envoyée le"))
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.request.reference} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class RequestStatusChange(models.Model):
+    """Audit entry: who moved a request from which status to which, and when.
+
+    The member is emailed once per entry; `notified_at` records it (the send-once guard).
+    """
+
+    request = models.ForeignKey(
+        MemberRequest,
+        verbose_name=_("demande"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(
+        _("ancien statut"), max_length=20, choices=RequestStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=RequestStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("le"))
+    notified_at = models.DateTimeField(_("adhérent prévenu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,59 @@
+"""Reads of member requests shared by views: always scoped to one member."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Member
+from requests_app.models import MemberRequest, RequestAnswer
+
+
+def member_requests(
+    member: Member, *, status: str = "", kind: str = "", query: str = ""
+) -> QuerySet[MemberRequest]:
+    """The requests of a member and of their beneficiaries, newest first."""
+    requests = MemberRequest.objects.filter(member=member)
+    if status:
+        requests = requests.filter(status=status)
+    if kind:
+        requests = requests.filter(kind=kind)
+    if query:
+        requests = requests.filter(
+            Q(reference__icontains=query)
+            | Q(subject__icontains=query)
+            | Q(topic_label__icontains=query)
+            | Q(message__icontains=query)
+        )
+    return requests.select_related("beneficiary", "member").order_by("-created_at", "-id")
+
+
+def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:
+    """The member's request with this reference; 404 for any other, so nothing leaks."""
+    request = (
+        MemberRequest.objects.filter(member=member, reference=reference)
+        .select_related("beneficiary", "member")
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def member_answers(member: Member) -> QuerySet[RequestAnswer]:
+    """ "Historique des mails": every answer the member received, newest first."""
+    return (
+        RequestAnswer.objects.filter(request__member=member)
+        .select_related("request", "request__beneficiary")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")
+    )
+
+
+def member_may_read_file(user, stored_file) -> bool:
+    """A member reads the files of their own requests and of the answers they received."""
+    member = getattr(user, "member", None) if getattr(user, "is_member", False) else None
+    if member is None:
+        return False
+    return (
+        stored_file.member_requests.filter(member=member).exists()
+        or stored_file.request_answers.filter(request__member=member).exists()
+    )

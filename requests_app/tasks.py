@@ -1,0 +1,13 @@
+"""Background jobs of member requests: thin, by primary key, idempotent."""
+
+from celery import shared_task
+
+from accounts.tasks import RETRY
+
+
+@shared_task(**RETRY)
+def notify_status_change(change_id: int) -> bool:
+    """Email the member that their request changed status (sent once per change)."""
+    from requests_app.services import status_change_notify
+
+    return status_change_notify(change_id=change_id)

@@ -1,0 +1,102 @@
+"""The guided form every request kind goes through: form -> "Vérifier le résumé" -> sent.
+
+Stateless: the summary page carries what was typed as hidden fields (attachments as the ids of
+files already stored), so "Retour" shows the form exactly as it was left, the back button of the
+browser does no harm, and nothing is kept on the server for a form never sent but its pending
+uploads (purged after a day). Works without JavaScript.
+"""
+
+from django.forms.utils import ErrorDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from accounts.decorators import member_required
+from requests_app.forms.base import RequestForm
+from requests_app.selectors import get_member_request_or_404
+from requests_app.services import RequestError, member_request_submit
+
+# The step a POST asks for: check and show the summary, go back to the form, or send.
+REVIEW, BACK, CONFIRM = "review", "back", "confirm"
+
+
+@method_decorator(member_required, name="dispatch")
+class RequestWizardView(View):
+    """Subclasses set `kind`, `form_class`, `title` and `submit_label` (the last button)."""
+
+    kind: str = ""
+    form_class: type[RequestForm] = RequestForm
+    title = ""
+    # Shown above the form: the guide's instructions or warnings for this kind.
+    intro_template = ""
+    submit_label = _("Valider")
+    template_name = "requests_app/request_form.html"
+    summary_template_name = "requests_app/request_summary.html"
+
+    def get_form_kwargs(self, member):
+        return {"member": member, "user": self.request.user}
+
+    def get_form(self, member, data=None, files=None):
+        return self.form_class(data, files, **self.get_form_kwargs(member))
+
+    def get_context(self, member, **context):
+        return {
+            "title": self.title,
+            "intro_template": self.intro_template,
+            "submit_label": self.submit_label,
+            "kind": self.kind,
+            "member": member,
+            **context,
+        }
+
+    def get(self, request, member, **kwargs):
+        self.member = member
+        form = self.get_form(member)
+        return render(request, self.template_name, self.get_context(member, form=form))
+
+    def post(self, request, member, **kwargs):
+        self.member = member
+        step = request.POST.get("_action", REVIEW)
+        form = self.get_form(member, request.POST, request.FILES)
+        valid = form.is_valid()  # also stores files sent without JavaScript
+        if step == BACK:
+            # Back from the summary: the form as it was left, without error messages.
+            form._errors = ErrorDict()
+            return render(request, self.template_name, self.get_context(member, form=form))
+        if not valid:
+            return render(request, self.template_name, self.get_context(member, form=form))
+        if step == CONFIRM:
+            try:
+                sent = member_request_submit(
+                    member=member, kind=self.kind, by=request.user, **form.submission()
+                )
+            except RequestError as error:
+                form.add_error(None, error.message)
+                return render(request, self.template_name, self.get_context(member, form=form))
+            return redirect("requests_app:sent", reference=sent.reference)
+        return render(
+            request,
+            self.summary_template_name,
+            self.get_context(member, form=form, hidden=_hidden_items(form)),
+        )
+
+
+def _hidden_items(form) -> list[tuple[str, str]]:
+    """The form's data (uploads already replaced by their ids) as hidden (name, value)."""
+    skip = {"csrfmiddlewaretoken", "_action"}
+    return [
+        (name, value) for name, values in form.data.lists() if name not in skip for value in values
+    ]
+
+
+@member_required
+def request_sent(request, member, reference):
+    """ "La demande a bien été envoyée ! Il n'y a rien de plus à faire." """
+    sent = get_member_request_or_404(member, reference)
+    return render(
+        request,
+        "requests_app/request_sent.html",
+        {"sent": sent, "history_url": reverse("requests_app:history")},
+    )

@@ -1,0 +1,73 @@
+"""Poser une question: object, text, summary, sent; the member is told by email, once."""
+
+from html import unescape
+
+import pytest
+
+from requests_app.models import MemberRequest, RequestStatus
+from tests.test_access_matrix import _sign_in
+
+pytestmark = pytest.mark.django_db
+
+URL = "/demandes/poser-une-question/"
+
+
+def _post(client, action, **data):
+    return client.post(URL, {"_action": action, **data})
+
+
+def test_it_shows_the_summary_then_sends_the_question(
+    client, member, outbox, django_capture_on_commit_callbacks
+):
+    _sign_in(client, member.user)
+    data = {"topic": "contract", "message": "Quelle est la date de fin de mon contrat ?"}
+    summary = _post(client, "review", **data)
+    page = summary.content.decode()
+    assert "Vérifier le résumé" in page
+    assert "Mon contrat et mes garanties" in page
+    assert MemberRequest.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _post(client, "confirm", **data)
+    request = MemberRequest.objects.get()
+    assert sent.status_code == 302
+    assert sent["Location"] == f"/demandes/{request.reference}/envoyee/"
+    confirmation = client.get(sent["Location"]).content.decode()
+    assert "La demande a bien été envoyée ! Il n'y a rien de plus à faire." in unescape(confirmation)
+    assert request.member == member
+    assert request.status == RequestStatus.NEW
+    assert request.topic_label == "Mon contrat et mes garanties"
+    assert {"label": "Votre question", "value": data["message"]} in request.details
+
+    email = outbox.last("email", to=member.email)
+    assert request.reference in email.subject
+    assert "date de fin" not in email.text  # never the content, only a link
+    assert f"/demandes/{request.reference}/" in email.link()
+    assert outbox.count("email") == 1
+
+
+def test_back_from_the_summary_keeps_what_was_typed(client, member):
+    _sign_in(client, member.user)
+    page = _post(client, "back", topic="card", message="Ma carte est perdue.").content.decode()
+    assert "Ma carte est perdue." in page
+    assert '<option value="card" selected>' in page
+    assert "errors" not in page
+
+
+def test_it_asks_for_the_object_and_the_text(client, member):
+    _sign_in(client, member.user)
+    page = _post(client, "review", topic="", message="").content.decode()
+    assert 'id="id_topic_error"' in page
+    assert 'id="id_message_error"' in page
+    assert "Ce champ est obligatoire." in page
+    assert MemberRequest.objects.count() == 0
+
+
+def test_two_requests_get_two_references(client, member):
+    _sign_in(client, member.user)
+    data = {"topic": "other", "message": "Bonjour"}
+    _post(client, "confirm", **data)
+    _post(client, "confirm", **data)
+    references = list(MemberRequest.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 2
+    assert all(ref.startswith("DEM-") for ref in references)
