@@ -87,4 +87,12 @@ PARTNER_REQUEST = UploadRules(
 )
 
 
-BY_KEY = {rules.key: rules for rules in (SEND_DOCUMENT, QUOTE_REQUEST, PARTNER_REQUEST)}
+# Files a manager joins to an answer (letters, statements, certificates): 8 files, 10 Mo each.
+ANSWER = UploadRules(
+    key="reponse",
+    max_files=8,
+    max_bytes=10 * MB,
+    allowed={**_IMAGES_AND_PDF, "docx": _DOCX, "xlsx": _XLSX},
+)
+
+BY_KEY = {rules.key: rules for rules in (SEND_DOCUMENT, QUOTE_REQUEST, PARTNER_REQUEST, ANSWER)}
