@@ -10,6 +10,7 @@ from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
 from partners.models import Structure, StructureMembership
 from portal.models import Branding
+from requests_app.demo import demo_requests_load
 
 DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - published in the README on purpose
 
@@ -146,6 +147,11 @@ class Command(BaseCommand):
                 StructureMembership.objects.get_or_create(
                     user=user, defaults={"structure": structure}
                 )
+
+        demo_requests_load(
+            member=Member.objects.get(member_number="100001"),
+            manager=User.objects.get(username="admin"),
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
