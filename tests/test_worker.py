@@ -56,6 +56,7 @@ def worker_env(settings, tmp_path, celery_conf):
         # The worker's own var/: its file-system broker folders and its outbox.
         "GUICHET_VAR_DIR": str(var_dir),
         "OUTBOX_DIR": str(settings.OUTBOX_DIR),
+        "MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
         "EMAIL_BACKEND": "outbox",
         "PYTHONUNBUFFERED": "1",
     }
@@ -177,3 +178,56 @@ def test_a_separate_worker_process_sends_a_queued_email(worker, outbox):
     email = outbox.last("email", to="marie.worker@example.org")
     assert "mot de passe" in email.subject
     assert "Task accounts.tasks.notify_password_changed" in worker.log.read_text()
+
+
+def test_the_worker_sends_a_status_email_once_and_purges_expired_files(
+    worker, outbox, settings, celery_conf
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from documents.models import StoredFile
+    from documents.rules import SEND_DOCUMENT
+    from documents.services import stored_file_create
+    from documents.tasks import purge_expired_files
+    from requests_app.models import RequestStatusChange
+    from requests_app.services import member_request_submit, member_request_take
+    from requests_app.tasks import notify_status_change
+    from tests.factories import make_member_account
+    from tests.test_uploads import pdf_bytes
+
+    member = make_member_account(email="marie.requests@example.org")
+    manager = UserFactory(role="insurer_manager", is_staff=True)
+    upload = stored_file_create(
+        uploaded=SimpleUploadedFile("facture.pdf", pdf_bytes()), rules=SEND_DOCUMENT, by=member.user
+    )
+    # The submission's own email goes out in this process (eagerly)...
+    celery_conf(task_always_eager=True)
+    request = member_request_submit(
+        member=member, kind="document", by=member.user, attachments=[upload]
+    )
+    member_request_take(request=request, by=manager)
+    celery_conf(task_always_eager=False)
+    assert outbox.count("email") == 2
+    received = RequestStatusChange.objects.get(request=request, to_status="new")
+
+    # ...and the worker, delivered the same job again, does not send it twice.
+    worker.enqueue(notify_status_change, received.pk)
+    worker.wait_for(
+        lambda: (
+            "notify_status_change" in worker.log.read_text()
+            and "succeeded" in worker.log.read_text()
+        ),
+        "the status job",
+    )
+    assert outbox.count("email") == 2
+
+    # Past the retention period, the worker's purge deletes the file and says it expired.
+    StoredFile.objects.filter(pk=upload.pk).update(expires_at=timezone.now())
+    path = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / upload.file.name
+    assert path.exists()
+    worker.enqueue(purge_expired_files)
+    worker.wait_for(
+        lambda: StoredFile.objects.get(pk=upload.pk).deleted_at is not None, "the purge"
+    )
+    assert not path.exists()
