@@ -200,7 +200,7 @@ def status_change_notify(*, change_id: int) -> bool:
 
     with transaction.atomic():
         change = (
-            RequestStatusChange.objects.select_for_update()
+            RequestStatusChange.objects.select_for_update(of=("self",))
             .select_related("request__member__user")
             .filter(pk=change_id)
             .first()
