@@ -33,10 +33,11 @@ class MemberAdmin(admin.ModelAdmin):
         "first_name",
         "birth_date",
         "email",
+        "collective_contract",
         "activated_at",
     )
     search_fields = ("member_number", "last_name", "first_name", "email")
-    list_filter = (("activated_at", admin.EmptyFieldListFilter),)
+    list_filter = (("activated_at", admin.EmptyFieldListFilter), "collective_contract")
     readonly_fields = ("user", "activated_at", "created_at")
     inlines = [BeneficiaryInline]
     fieldsets = (
@@ -54,6 +55,7 @@ class MemberAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Contrat"), {"fields": ("collective_contract",)}),
         (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
     )
 

@@ -66,6 +66,12 @@ class Member(models.Model):
         related_name="member",
     )
     activated_at = models.DateTimeField(_("espace activé le"), null=True, blank=True)
+    # Guide 002: changes of a collective contract go through the employer, not this space.
+    collective_contract = models.BooleanField(
+        _("contrat collectif"),
+        default=False,
+        help_text=_("Adhésion par l'intermédiaire d'un employeur."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,3 +1,81 @@
-"""Déclarer un changement (guides 000 and 002): choose the change, then its own steps."""
+"""Déclarer un changement (guides 000 and 002): choose the change, then its own steps.
 
-urlpatterns = []
+Step 1 is a plain GET form (works without JavaScript) that leads to step 2, the change's own
+`RequestWizardView`: its form with the documents it requires, "Vérifier le résumé", then
+"Valider la demande" ("Retour" keeps everything). A member whose contract is collective is sent
+to their employer, as guide 002 says: neither step offers them anything to send.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.decorators import member_required
+from requests_app.forms.change import CHANGES, ChangeChoiceForm
+from requests_app.models import RequestKind
+from requests_app.views.wizard import RequestWizardView
+
+TITLE = _("Déclarer un changement")
+
+
+def _collective(request, member, title):
+    """The guide's warning in place of the form; nothing can be sent from here."""
+    return render(
+        request, "requests_app/change_collective.html", {"title": title, "member": member}
+    )
+
+
+@member_required
+def change_choice(request, member):
+    """ "Sélectionner le changement à déclarer dans la liste déroulante"."""
+    if member.collective_contract:
+        return _collective(request, member, TITLE)
+    form = ChangeChoiceForm(request.GET if "change" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("requests_app:change_step", change=form.cleaned_data["change"])
+    return render(request, "requests_app/change_choice.html", {"title": TITLE, "form": form})
+
+
+class ChangeView(RequestWizardView):
+    """The steps of one change, chosen by the slug in the URL (unknown: 404)."""
+
+    kind = RequestKind.CHANGE
+    intro_template = "requests_app/change_intro.html"
+    submit_label = _("Valider la demande")
+
+    def _select(self, change: str) -> None:
+        form_class = CHANGES.get(change)
+        if form_class is None:
+            raise Http404
+        self.form_class = form_class
+        self.title = form_class.label
+
+    def _blocked(self, request, member):
+        """The page shown instead of the form when this member may not declare this change."""
+        if member.collective_contract:
+            return _collective(request, member, self.title)
+        reason = self.form_class.unavailable_reason(member)
+        if reason:
+            return render(
+                request,
+                "requests_app/change_unavailable.html",
+                {"title": self.title, "reason": reason},
+            )
+        return None
+
+    def get(self, request, member, change):
+        self._select(change)
+        return self._blocked(request, member) or super().get(request, member)
+
+    def post(self, request, member, change):
+        self._select(change)
+        return self._blocked(request, member) or super().post(request, member)
+
+
+urlpatterns = [
+    path("demandes/declarer-un-changement/", change_choice, name="change"),
+    path(
+        "demandes/declarer-un-changement/<slug:change>/", ChangeView.as_view(), name="change_step"
+    ),
+]

@@ -47,6 +47,22 @@ MEMBERS = [
         "beneficiaries": [],
     },
     {
+        # A collective contract (through an employer): changes go through the employer.
+        "member_number": "100004",
+        "civility": "M",
+        "last_name": "LEROY",
+        "first_name": "Thomas",
+        "birth_date": datetime.date(1988, 4, 12),
+        "email": "thomas.leroy@example.org",
+        "mobile_phone": "+33622334455",
+        "address_line1": "5 cours de l'Intendance",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "collective_contract": True,
+        "activated": True,
+        "beneficiaries": [],
+    },
+    {
         # Not activated: try "Créer mon espace" or "Activer mon espace" with this card.
         "member_number": "100003",
         "civility": "MME",
@@ -156,7 +172,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Password of every demo account: {DEMO_PASSWORD} "
-                "(members: 100001, 100002; technicien; gestionnaire.partenaire; admin). "
+                "(members: 100001, 100002, 100004; technicien; gestionnaire.partenaire; admin). "
                 "Codes arrive in var/outbox/."
             )
         )
