@@ -1,6 +1,6 @@
 """Reads of member requests shared by views: always scoped to one member."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Member
@@ -10,12 +10,17 @@ from requests_app.models import MemberRequest, RequestAnswer
 def member_requests(
     member: Member, *, status: str = "", kind: str = "", query: str = ""
 ) -> QuerySet[MemberRequest]:
-    """The requests of a member and of their beneficiaries, newest first."""
+    """The requests of a member and of their beneficiaries, newest first.
+
+    Everything a list row shows comes in the same query (no query per row), so a page of 100
+    costs what a page of 10 does.
+    """
     requests = MemberRequest.objects.filter(member=member)
     if status:
         requests = requests.filter(status=status)
     if kind:
         requests = requests.filter(kind=kind)
+    query = (query or "").strip()
     if query:
         requests = requests.filter(
             Q(reference__icontains=query)
@@ -38,14 +43,44 @@ def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:
     return request
 
 
+def get_member_request_detail_or_404(member: Member, reference: str) -> MemberRequest:
+    """The request as its detail page shows it: files, answers with their files, and the
+    status timeline loaded up front. 404 for a reference that is not the member's."""
+    request = (
+        MemberRequest.objects.filter(member=member, reference=reference)
+        .select_related("beneficiary", "member")
+        .prefetch_related(
+            "attachments",
+            Prefetch(
+                "answers",
+                queryset=RequestAnswer.objects.prefetch_related("attachments").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            "status_changes",
+        )
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
 def member_answers(member: Member) -> QuerySet[RequestAnswer]:
     """ "Historique des mails": every answer the member received, newest first."""
     return (
         RequestAnswer.objects.filter(request__member=member)
-        .select_related("request", "request__beneficiary")
+        .select_related("request", "request__beneficiary", "request__member")
         .prefetch_related("attachments")
         .order_by("-created_at", "-id")
     )
+
+
+def user_unread_answers_count(user) -> int:
+    """How many answers a signed-in member has not opened yet (0 for anyone else)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_member", False):
+        return 0
+    return RequestAnswer.objects.filter(request__member__user=user, read_at__isnull=True).count()
 
 
 def member_may_read_file(user, stored_file) -> bool:

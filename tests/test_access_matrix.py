@@ -4,6 +4,8 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import CodeDevice
+from requests_app.models import RequestKind
+from requests_app.services import member_request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,13 @@ MEMBER_PAGES = [
     "/compte/mes-informations/email/",
     "/compte/mes-informations/telephone/",
     "/compte/mes-informations/mot-de-passe/",
+    "/demandes/",
+    "/messagerie/",
+    "/mes-documents/",
+    "/mes-documents/historique-des-mails/",
+    "/demandes/poser-une-question/",
+    "/demandes/declarer-un-changement/",
+    "/demandes/declarer-un-changement/adresse/",
 ]
 MATRIX = [
     ("/", {"anonymous": 200, "member": 200, "technician": 200, "insurer_manager": 200}),
@@ -68,6 +77,32 @@ def test_access(client, request, url, persona, expected):
         assert response.status_code == 200
     else:
         assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("anonymous", "login"),
+        ("member", 200),
+        ("other_member", 404),
+        ("technician", 404),
+        ("insurer_manager", 404),
+    ],
+)
+def test_a_request_detail_opens_for_its_member_only(client, request, member, persona, expected):
+    sent = member_request_submit(
+        member=member, kind=RequestKind.QUESTION, by=member.user, message="Ma question"
+    )
+    url = f"/demandes/{sent.reference}/"
+    if persona != "anonymous":
+        persona_object = request.getfixturevalue(persona)
+        _sign_in(client, getattr(persona_object, "user", persona_object))
+    response = client.get(url, follow=True)
+    if expected == "login":
+        assert response.redirect_chain[-1][0].startswith(LOGIN)
+    else:
+        assert response.status_code == expected
+        assert ("Ma question" in response.content.decode()) == (expected == 200)
 
 
 def test_a_member_only_ever_changes_their_own_address(client, member, other_member):

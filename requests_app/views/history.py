@@ -1,25 +1,95 @@
-"""Following requests: "Échanger avec nous" (history), the detail, "Historique des mails"."""
+"""Following requests: "Échanger avec nous" (history), the detail, "Ma messagerie",
+"Mes documents" and its "Historique des mails"."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, re_path
 
 from accounts.decorators import member_required
-from requests_app.selectors import get_member_request_or_404, member_requests
+from requests_app.forms.history import RequestFilterForm, RequestSearchForm
+from requests_app.selectors import (
+    get_member_request_detail_or_404,
+    member_answers,
+    member_requests,
+)
+from requests_app.services import request_answer_mark_read
+
+ANSWERS_PAGE_SIZE = 10
+
+
+def _page(request, items, size):
+    """One page of `items` (Django's Paginator: a COUNT, then the rows of that page only)."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 @member_required
 def history(request, member):
-    requests = member_requests(member)[:10]
-    return render(request, "requests_app/history.html", {"requests": requests})
+    """ "Échanger avec nous": the requests of the member and of their beneficiaries."""
+    form = RequestFilterForm(request.GET)
+    form.is_valid()
+    page = _page(request, member_requests(member, **form.filters), form.page_size)
+    filtered = any(form.filters.values())
+    return render(
+        request,
+        "requests_app/history.html",
+        {"form": form, "page": page, "filtered": filtered, "member": member},
+    )
+
+
+@member_required
+def mailbox(request, member):
+    """ "Ma messagerie": every request sent from the space, searchable by subject and text."""
+    form = RequestSearchForm(request.GET)
+    form.is_valid()
+    page = _page(request, member_requests(member, **form.filters), form.page_size)
+    filtered = any(form.filters.values())
+    return render(
+        request,
+        "requests_app/mailbox.html",
+        {"form": form, "page": page, "filtered": filtered, "member": member},
+    )
 
 
 @member_required
 def detail(request, member, reference):
-    shown = get_member_request_or_404(member, reference)
-    return render(request, "requests_app/detail.html", {"shown": shown})
+    """Everything sent, every answer and the status timeline; the answers count as read."""
+    shown = get_member_request_detail_or_404(member, reference)
+    answers = list(shown.answers.all())
+    unread_ids = {answer.pk for answer in answers if answer.read_at is None}
+    for answer in answers:
+        if answer.pk in unread_ids:
+            request_answer_mark_read(answer=answer)
+    return render(
+        request,
+        "requests_app/detail.html",
+        {
+            "shown": shown,
+            "answers": answers,
+            "unread_ids": unread_ids,
+            "changes": list(shown.status_changes.all()),
+        },
+    )
+
+
+@member_required
+def documents(request, member):
+    """ "Mes documents": the tabs of the member's documents."""
+    return render(request, "requests_app/documents_home.html")
+
+
+@member_required
+def answers(request, member):
+    """ "Historique des mails": every answer received from the managers, newest first."""
+    page = _page(request, member_answers(member), ANSWERS_PAGE_SIZE)
+    return render(request, "requests_app/answers.html", {"page": page})
 
 
 urlpatterns = [
     path("demandes/", history, name="history"),
-    path("demandes/<str:reference>/", detail, name="detail"),
+    # Only what looks like a reference, so the forms' own addresses under /demandes/ never
+    # land here whatever the order of the patterns.
+    re_path(r"^demandes/(?P<reference>DEM-\d{4}-\d{6,})/$", detail, name="detail"),
+    path("messagerie/", mailbox, name="mailbox"),
+    path("mes-documents/", documents, name="documents"),
+    path("mes-documents/historique-des-mails/", answers, name="answers"),
 ]

@@ -1,0 +1,124 @@
+"""Mes documents > Historique des mails: every answer received, to consult or download."""
+
+import re
+
+import pytest
+
+from tests.test_access_matrix import _sign_in
+from tests.test_request_history import page_text, resolve, submit
+from tests.test_uploads import pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+URL = "/mes-documents/historique-des-mails/"
+
+
+def answer_ids_in(page: str) -> list[int]:
+    """The answers listed, in the order shown (each has one "Consulter" link)."""
+    return [int(pk) for pk in re.findall(r'href="/demandes/DEM-\d{4}-\d+/#reponse-(\d+)"', page)]
+
+
+def test_it_lists_every_answer_newest_first_and_marks_the_unread_ones(
+    client, member, insurer_manager
+):
+    older = resolve(submit(member), insurer_manager, "Première réponse")
+    newer = resolve(submit(member), insurer_manager, "Seconde réponse")
+    _sign_in(client, member.user)
+    client.get(f"/demandes/{older.request.reference}/")  # opened: read
+
+    page = page_text(client.get(URL))
+
+    assert answer_ids_in(page) == [newer.pk, older.pk]
+    items = re.findall(
+        r'<li class="card answer-item.*?</li>\s*(?=<li class="card|</ul>)', page, re.S
+    )
+    assert len(items) == 2
+    assert "Seconde réponse" in items[0] and "Nouveau" in items[0]
+    assert "Première réponse" in items[1] and "Nouveau" not in items[1]
+
+
+def test_consulter_opens_the_request_at_the_answer(client, member, insurer_manager):
+    answer = resolve(submit(member), insurer_manager, "Voici notre réponse.")
+    _sign_in(client, member.user)
+    page = page_text(client.get(URL))
+
+    href = re.search(r'<a class="button" href="([^"]+)"[^>]*>.*?Consulter', page, re.S).group(1)
+    detail = page_text(client.get(href.split("#")[0]))
+
+    assert href == f"/demandes/{answer.request.reference}/#reponse-{answer.pk}"
+    assert f'id="reponse-{answer.pk}"' in detail
+    assert "Voici notre réponse." in detail
+
+
+def test_the_download_button_gives_the_file_to_the_member_only(
+    client, member, other_member, insurer_manager
+):
+    answer = resolve(submit(member), insurer_manager, files=["attestation.pdf"])
+    stored = answer.attachments.get()
+    _sign_in(client, member.user)
+    page = page_text(client.get(URL))
+
+    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>(?:(?!</a>).)*Télécharger', page, re.S)
+    href = link.group(1)
+    downloaded = client.get(href)
+
+    assert href == f"/documents/{stored.pk}/"
+    assert downloaded.status_code == 200
+    assert downloaded["Content-Disposition"].startswith("attachment;")
+    assert b"".join(downloaded.streaming_content) == pdf_bytes()
+
+    client.logout()
+    _sign_in(client, other_member.user)
+    assert client.get(href).status_code == 404
+    assert answer_ids_in(page_text(client.get(URL))) == []
+    downloaded.close()  # last: closing a response ends the test client's request
+
+
+def test_it_never_lists_another_members_answers(client, member, other_member, insurer_manager):
+    resolve(submit(other_member), insurer_manager, "Réponse pour Jean")
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(URL))
+
+    assert "Réponse pour Jean" not in page
+    assert "Vous n'avez encore reçu aucune réponse." in page
+
+
+def test_it_shows_ten_answers_a_page(client, member, insurer_manager):
+    answers = [resolve(submit(member), insurer_manager) for _ in range(12)]
+    newest_first = [a.pk for a in reversed(answers)]
+    _sign_in(client, member.user)
+
+    first = page_text(client.get(URL))
+    second = page_text(client.get(URL, {"page": "2"}))
+
+    assert answer_ids_in(first) == newest_first[:10]
+    assert "Page 1 sur 2" in first
+    assert answer_ids_in(second) == newest_first[10:]
+    assert "Page 2 sur 2" in second
+
+
+def test_mes_documents_leads_to_historique_des_mails_with_the_unread_count(
+    client, member, insurer_manager
+):
+    resolve(submit(member), insurer_manager)
+    resolve(submit(member), insurer_manager)
+    _sign_in(client, member.user)
+
+    page = page_text(client.get("/mes-documents/"))
+
+    assert re.search(r'href="/mes-documents/historique-des-mails/"[^>]*>Historique des mails', page)
+    assert "2 réponses non lues" in page
+
+
+def test_the_home_page_counts_unread_answers_until_they_are_read(client, member, insurer_manager):
+    answer = resolve(submit(member), insurer_manager)
+    _sign_in(client, member.user)
+
+    before = page_text(client.get("/"))
+    client.get(f"/demandes/{answer.request.reference}/")
+    after = page_text(client.get("/"))
+
+    tile = re.search(r'href="/mes-documents/">.*?</a>', before, re.S).group(0)
+    assert "1 réponse non lue" in tile
+    assert "réponse non lue" not in after
