@@ -4,14 +4,35 @@ Notifications take a `key` made once by the caller: a task delivered twice (late
 after a partial failure) sends its message at most once per key.
 """
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.cache import cache
 
 from portal.messaging import SMSDeliveryError
 
 # SMTP errors are OSErrors; an SMS gateway failure is SMSDeliveryError.
 TRANSIENT = (OSError, SMSDeliveryError)
+
+
+class RetryingTask(Task):
+    """Retries in place when Celery runs eagerly (tests, no worker), as a worker would later.
+
+    With `task_eager_propagates`, Celery raises `Retry` to the caller at the first transient
+    error instead of retrying, so a mail server that fails once would break the page that
+    queued the email (after its change was committed) and the email would never go. Here the
+    retries run at once and only the final failure is raised.
+    """
+
+    def apply(self, args=None, kwargs=None, *positional, throw=None, **options):
+        if throw is None:
+            throw = self._get_app().conf.task_eager_propagates
+        result = super().apply(args, kwargs, *positional, throw=False, **options)
+        if throw and result.failed():
+            raise result.result
+        return result
+
+
 RETRY = {
+    "base": RetryingTask,
     "autoretry_for": TRANSIENT,
     "retry_backoff": True,
     "retry_backoff_max": 600,

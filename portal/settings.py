@@ -133,6 +133,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "purge-expired-auth-data": {"task": "accounts.tasks.purge_expired", "schedule": 3600.0},
     "purge-expired-files": {"task": "documents.tasks.purge_expired_files", "schedule": 900.0},
+    "notify-pending-status-changes": {
+        "task": "requests_app.tasks.notify_pending_changes",
+        "schedule": 600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The health endpoint calls the worker alive when its last heartbeat is this recent.

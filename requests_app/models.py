@@ -160,4 +160,5 @@ class RequestStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.request.reference}: {self.from_status or '-'} → {self.to_status}"
+        before = self.get_from_status_display() or "-"
+        return f"{self.request.reference}: {before} → {self.get_to_status_display()}"

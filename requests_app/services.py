@@ -6,7 +6,7 @@ is queued only once that transaction has committed.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -65,7 +65,9 @@ def _record_change(request: MemberRequest, *, from_status: str, to_status: str, 
     change = RequestStatusChange.objects.create(
         request=request, from_status=from_status, to_status=to_status, by=by, at=at
     )
-    transaction.on_commit(lambda: _queue_notification(change.pk))
+    # robust: the change is committed whatever happens to its email; if the broker is down,
+    # `status_changes_notify_pending` sends it later.
+    transaction.on_commit(lambda: _queue_notification(change.pk), robust=True)
     return change
 
 
@@ -210,6 +212,9 @@ def status_change_notify(*, change_id: int) -> bool:
         member = change.request.member
         to = (member.user.email if member.user_id else "") or member.email
         if not to:
+            # Nobody to tell: recorded as done so that the catch-up job does not retry forever.
+            change.notified_at = timezone.now()
+            change.save(update_fields=["notified_at"])
             return False
         with override("fr"):
             subject, template = _notification_of(change)
@@ -226,6 +231,22 @@ def status_change_notify(*, change_id: int) -> bool:
         change.notified_at = timezone.now()
         change.save(update_fields=["notified_at"])
     return True
+
+
+def status_changes_notify_pending(*, older_than=timedelta(minutes=10), within=timedelta(days=3)):
+    """Queue the emails of status changes that were never sent (broker down at commit time,
+    retries exhausted). Returns how many were queued; each is still sent at most once."""
+    from requests_app.tasks import notify_status_change
+
+    now = timezone.now()
+    pending = RequestStatusChange.objects.filter(
+        notified_at__isnull=True, at__lte=now - older_than, at__gte=now - within
+    ).values_list("pk", flat=True)
+    count = 0
+    for change_id in pending.iterator():
+        notify_status_change.delay(change_id)
+        count += 1
+    return count
 
 
 def _notification_of(change: RequestStatusChange) -> tuple[str, str]:

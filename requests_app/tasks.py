@@ -11,3 +11,11 @@ def notify_status_change(change_id: int) -> bool:
     from requests_app.services import status_change_notify
 
     return status_change_notify(change_id=change_id)
+
+
+@shared_task
+def notify_pending_changes() -> int:
+    """Every 10 minutes: send the status emails that could not be queued or sent earlier."""
+    from requests_app.services import status_changes_notify_pending
+
+    return status_changes_notify_pending()

@@ -23,6 +23,11 @@ MEMBER_PAGES = [
     "/mes-documents/",
     "/mes-documents/historique-des-mails/",
     "/demandes/poser-une-question/",
+    "/demandes/envoyer-un-document/",
+    "/demandes/medecine-douce/",
+    "/demandes/remboursement/",
+    "/demandes/devis/",
+    "/messagerie/ecrire/",
     "/demandes/declarer-un-changement/",
     "/demandes/declarer-un-changement/adresse/",
 ]

@@ -33,7 +33,9 @@ def test_it_shows_the_summary_then_sends_the_question(
     assert sent.status_code == 302
     assert sent["Location"] == f"/demandes/{request.reference}/envoyee/"
     confirmation = client.get(sent["Location"]).content.decode()
-    assert "La demande a bien été envoyée ! Il n'y a rien de plus à faire." in unescape(confirmation)
+    assert "La demande a bien été envoyée ! Il n'y a rien de plus à faire." in unescape(
+        confirmation
+    )
     assert request.member == member
     assert request.status == RequestStatus.NEW
     assert request.topic_label == "Mon contrat et mes garanties"

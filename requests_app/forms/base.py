@@ -24,9 +24,10 @@ class BeneficiaryField(forms.ChoiceField):
     """Bénéficiaire concerné: the member themself or one of their ayants droit (and no one
     else: another member's beneficiary is not a valid choice)."""
 
-    def __init__(self, *, member: Member | None = None, **kwargs):
+    def __init__(self, *, member: Member | None = None, placeholder=None, **kwargs):
         kwargs.setdefault("label", gettext_lazy("Bénéficiaire concerné"))
         super().__init__(**kwargs)
+        self.placeholder = placeholder or gettext_lazy("Sélectionnez le bénéficiaire")
         self.member = member
         if member is not None:
             self.set_member(member)
@@ -35,8 +36,8 @@ class BeneficiaryField(forms.ChoiceField):
         self.member = member
         self._beneficiaries = {str(b.pk): b for b in member.beneficiaries.all()}
         self.choices = [
-            ("", _("Sélectionnez le bénéficiaire")),
-            (SELF, _("%(name)s (adhérent)") % {"name": member.full_name}),
+            ("", str(self.placeholder)),
+            (SELF, _("%(name)s (vous-même)") % {"name": member.full_name}),
             *[(pk, b.full_name) for pk, b in self._beneficiaries.items()],
         ]
 
