@@ -45,3 +45,13 @@ def test_there_is_only_ever_one_branding_row():
     Branding(insurer_name="B").save()
     assert Branding.objects.count() == 1
     assert Branding.current().insurer_name == "B"
+
+
+def test_the_back_office_carries_the_insurers_name(client, insurer_manager):
+    from tests.test_access_matrix import _sign_in
+
+    Branding.objects.update_or_create(pk=1, defaults={"insurer_name": "Mutuelle des Pins"})
+    _sign_in(client, insurer_manager)
+    page = client.get("/gestion/").content.decode()
+    assert "Mutuelle des Pins · gestion" in page
+    assert "Administration de Django" not in page
