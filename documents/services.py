@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from documents import antivirus
@@ -16,6 +18,9 @@ from documents.rules import UploadRules
 from documents.validation import validate_upload
 
 logger = logging.getLogger(__name__)
+
+# Files purged per query: memory stays flat however many expire at once.
+PURGE_BATCH = 500
 
 
 def stored_file_create(
@@ -73,32 +78,75 @@ def stored_files_attach(*, files: Iterable[StoredFile]) -> None:
 
 
 def pending_upload_remove(*, stored_file: StoredFile, by) -> bool:
-    """The uploader takes a pending file off a form before sending; sent files stay."""
-    if not stored_file.is_pending or stored_file.uploaded_by_id != by.pk:
+    """The uploader takes a pending file off a form before sending; sent files stay.
+
+    The row goes first, on the condition that the file is still pending, so a file attached by
+    a submission at the same moment is never lost; then its content.
+    """
+    if by is None or not stored_file.is_pending or stored_file.uploaded_by_id != by.pk:
         return False
-    stored_file.file.delete(save=False)
-    StoredFile.objects.filter(pk=stored_file.pk).delete()
-    return True
+    with transaction.atomic():
+        deleted, _by_model = StoredFile.objects.filter(
+            pk=stored_file.pk, uploaded_by=by, attached_at__isnull=True, deleted_at__isnull=True
+        ).delete()
+        if deleted:
+            stored_file.file.delete(save=False)
+    return bool(deleted)
+
+
+def _expired(now) -> Q:
+    """Files past their expiry date, or older than the delays the settings give today (a delay
+    shortened after the files were stored applies to them too)."""
+    return (
+        Q(expires_at__lte=now)
+        | Q(attached_at__isnull=False, attached_at__lte=now - settings.ATTACHMENT_RETENTION)
+        | Q(attached_at__isnull=True, created_at__lte=now - settings.UPLOAD_ORPHAN_DELAY)
+    )
 
 
 def stored_files_purge_expired(*, now=None) -> dict[str, int]:
-    """Delete the content of every file past its expiry: sent files after the retention period,
-    orphan uploads after a day. Sent files keep their row (pages say they have expired);
-    orphans vanish entirely. Safe to run concurrently and repeatedly.
+    """Delete the content of every file past its expiry: sent files after ATTACHMENT_RETENTION,
+    uploads never sent (orphans) after UPLOAD_ORPHAN_DELAY.
+
+    Guarantees: sent files keep their row, marked deleted (pages then say they have expired);
+    orphans vanish entirely. Each row changes only if it still is what was selected (an orphan
+    attached meanwhile by a submission stays), so running it twice, or twice at once, is
+    harmless. A file whose content cannot be deleted stays as it was and is retried next time.
     """
     now = now or timezone.now()
-    expired = StoredFile.objects.filter(expires_at__lte=now, deleted_at__isnull=True)
     counts = {"expired": 0, "orphans": 0}
-    for stored in expired.only("pk", "file", "attached_at").iterator(chunk_size=500):
-        try:
-            stored.file.delete(save=False)
-        except OSError:
-            logger.exception("could not delete the content of stored file %s", stored.pk)
-            continue
-        if stored.attached_at is None:
-            StoredFile.objects.filter(pk=stored.pk).delete()
-            counts["orphans"] += 1
-        else:
-            StoredFile.objects.filter(pk=stored.pk).update(deleted_at=now, file="")
-            counts["expired"] += 1
+    candidates = StoredFile.objects.filter(_expired(now), deleted_at__isnull=True)
+    last_pk = None
+    while True:
+        batch = candidates.order_by("pk")
+        if last_pk is not None:
+            batch = batch.filter(pk__gt=last_pk)
+        batch = list(batch.only("pk", "file", "attached_at")[:PURGE_BATCH])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        for stored in batch:
+            try:
+                kind = _purge_one(stored, now=now)
+            except OSError:
+                logger.exception("could not delete the content of stored file %s", stored.pk)
+                continue
+            if kind:
+                counts[kind] += 1
     return counts
+
+
+def _purge_one(stored: StoredFile, *, now) -> str:
+    """Purge one file in a transaction: the row changes, then the content goes (an error
+    while deleting the content rolls the row back)."""
+    still = StoredFile.objects.filter(_expired(now), pk=stored.pk, deleted_at__isnull=True)
+    with transaction.atomic():
+        if stored.attached_at is None:
+            deleted, _by_model = still.filter(attached_at__isnull=True).delete()
+            kind = "orphans" if deleted else ""
+        else:
+            updated = still.update(deleted_at=now, file="")
+            kind = "expired" if updated else ""
+        if kind and stored.file:
+            stored.file.delete(save=False)
+    return kind

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents import rules as upload_rules
 from documents.access import get_stored_file_for_download_or_404
-from documents.forms import pending_files_of, pending_upload_count
+from documents.forms import pending_files_of, pending_upload_count, too_many_pending_message
 from documents.services import pending_upload_remove, stored_file_create
 from documents.validation import UploadRejected
 
@@ -64,6 +64,13 @@ def _file_json(stored):
     }
 
 
+def _may_use_rules(user, rules) -> bool:
+    """Files for managers' answers (larger, Office files) are uploaded by managers only."""
+    if rules is upload_rules.ANSWER:
+        return user.is_staff and user.is_insurer_manager
+    return True
+
+
 @never_cache
 @require_POST
 @login_required
@@ -74,17 +81,13 @@ def upload(request, rules_key):
     The form itself checks the number of files again when it is sent.
     """
     rules = upload_rules.BY_KEY.get(rules_key)
-    if rules is None:
+    if rules is None or not _may_use_rules(request.user, rules):
         raise Http404
     uploaded = request.FILES.get("file")
     if uploaded is None:
         return JsonResponse({"error": _("Aucun fichier n'a été reçu.")}, status=400)
     if pending_upload_count(request.user) >= settings.UPLOAD_PENDING_LIMIT:
-        message = _(
-            "Le fichier « %(name)s » n'a pas été joint : trop de fichiers sont en attente "
-            "d'envoi. Envoyez ou abandonnez vos autres demandes."
-        ) % {"name": uploaded.name}
-        return JsonResponse({"error": message}, status=400)
+        return JsonResponse({"error": too_many_pending_message(uploaded.name)}, status=400)
     try:
         stored = stored_file_create(uploaded=uploaded, rules=rules, by=request.user)
     except UploadRejected as rejected:
