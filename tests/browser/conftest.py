@@ -81,3 +81,23 @@ def assert_fits_width(page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def open_signed_in(new_page, live_server, user, path: str = "/"):
+    """A browser of its own whose session already passed the second factor, on `path`.
+
+    For journeys that are not about signing in (test_account_journeys is)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.test_access_matrix import _sign_in
+
+    client = Client()
+    _sign_in(client, user)
+    page = new_page("/compte/connexion/")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.goto(path)
+    return page

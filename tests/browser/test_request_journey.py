@@ -5,42 +5,20 @@ the answer and downloads its file from "Mes documents" > "Historique des mails".
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from requests_app.models import MemberRequest
-from tests.browser.conftest import assert_fits_width
+from tests.browser.conftest import assert_fits_width, open_signed_in
 from tests.browser.test_upload_widget import _drop
-from tests.test_access_matrix import _sign_in
 from tests.test_uploads import image_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _signed_in_page(new_page, live_server, user, path):
-    """A browser of its own whose session already passed the second factor (the sign-in
-    journeys are tested in test_account_journeys)."""
-    client = Client()
-    _sign_in(client, user)
-    page = new_page("/compte/connexion/")
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page.goto(path)
-    return page
 
 
 def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     new_page, live_server, member, insurer_manager, outbox, viewport
 ):
     # The member sends an invoice for their child with two files dropped on the page.
-    page = _signed_in_page(new_page, live_server, member.user, "/")
+    page = open_signed_in(new_page, live_server, member.user, "/")
     page.get_by_role("link", name=re.compile(r"^Envoyer un document")).click()
     page.get_by_label("Type de demande").select_option(label="Facture")
     page.get_by_label("Type de soins").select_option(label="Pharmacie")
@@ -73,7 +51,7 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     assert_fits_width(page)
 
     # A manager finds it in the queue, opens the files, answers with a letter.
-    admin = _signed_in_page(
+    admin = open_signed_in(
         new_page, live_server, insurer_manager, "/gestion/requests_app/memberrequest/"
     )
     admin.get_by_role("link", name=sent.reference).click()

@@ -11,7 +11,7 @@ from django.test import Client
 
 from documents.models import StoredFile
 from requests_app.models import MemberRequest
-from tests.browser.conftest import assert_fits_width
+from tests.browser.conftest import assert_fits_width, open_signed_in
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import image_bytes, pdf_bytes
 
@@ -45,21 +45,7 @@ def _drop(page, *files):
 
 
 def _open_signed_in(new_page, live_server, member, path=URL):
-    """The member's browser holds a session that passed the second factor."""
-    client = Client()
-    _sign_in(client, member.user)
-    page = new_page("/compte/connexion/")
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page.goto(path)
-    return page
+    return open_signed_in(new_page, live_server, member.user, path)
 
 
 def _row(page, name):
