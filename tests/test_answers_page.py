@@ -122,3 +122,28 @@ def test_the_home_page_counts_unread_answers_until_they_are_read(client, member,
     tile = re.search(r'href="/mes-documents/">.*?</a>', before, re.S).group(0)
     assert "1 réponse non lue" in tile
     assert "réponse non lue" not in after
+
+
+def test_an_answer_file_after_its_retention_period_says_it_expired(
+    client, member, insurer_manager, settings
+):
+    from django.utils import timezone
+
+    from documents.services import stored_files_purge_expired
+
+    answer = resolve(submit(member), insurer_manager, files=["decompte.pdf"])
+    stored = answer.attachments.get()
+    _sign_in(client, member.user)
+    before = client.get(f"/documents/{stored.pk}/")
+    assert before.status_code == 200
+    before.close()
+
+    stored_files_purge_expired(now=timezone.now() + settings.ATTACHMENT_RETENTION)
+
+    download = client.get(f"/documents/{stored.pk}/")
+    assert download.status_code == 404
+    assert "Fichier expiré" in download.content.decode()
+    listing = page_text(client.get(URL))
+    assert "decompte.pdf" in listing
+    assert f"/documents/{stored.pk}/" not in listing
+    assert "Fichier expiré" in listing
