@@ -136,7 +136,7 @@ def test_an_answer_file_after_its_retention_period_says_it_expired(
     _sign_in(client, member.user)
     before = client.get(f"/documents/{stored.pk}/")
     assert before.status_code == 200
-    before.close()
+    assert b"".join(before.streaming_content) == pdf_bytes()  # read to its end: closed
 
     stored_files_purge_expired(now=timezone.now() + settings.ATTACHMENT_RETENTION)
 
