@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: install system-libs chromium run test lint lock
+.PHONY: install system-libs chromium run test lint lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
@@ -53,6 +53,12 @@ run: install
 # DATABASE_URL and REDIS_URL are set (as .ci/run does in its second pass).
 test: install chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Performance figures on PostgreSQL at production volume (bench/README.md): one line per figure.
+# BENCH_DATABASE_URL picks the database (default postgres://postgres@127.0.0.1:5432/guichet_bench,
+# created and loaded on first use); FIGURES="member_history ..." runs only those.
+bench: install
+	$(PY) -m bench $(FIGURES)
 
 lint: install
 	$(VENV)/bin/ruff check .

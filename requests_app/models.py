@@ -105,6 +105,12 @@ class RequestAnswer(models.Model):
     request = models.ForeignKey(
         MemberRequest, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="answers"
     )
+    # The request's member, copied: every member page counts unread answers, and this keeps
+    # that count on a small partial index instead of a join over all the member's requests.
+    member = models.ForeignKey(
+        Member, verbose_name=_("adhérent"), on_delete=models.CASCADE, related_name="+",
+        editable=False,
+    )  # fmt: skip
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gestionnaire"),
@@ -123,6 +129,14 @@ class RequestAnswer(models.Model):
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
         ordering = ["created_at", "id"]
+        indexes = [
+            # The unread badge on every member page: only unread answers are indexed.
+            models.Index(
+                fields=["member"],
+                condition=models.Q(read_at__isnull=True),
+                name="requestanswer_unread",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.request.reference} · {self.created_at:%d/%m/%Y %H:%M}"

@@ -28,7 +28,29 @@ def member_requests(
             | Q(topic_label__icontains=query)
             | Q(message__icontains=query)
         )
-    return requests.select_related("beneficiary", "member").order_by("-created_at", "-id")
+    # Only what a list row shows: the message and the JSON details can be long, and the member
+    # is already known (the rows get it back from `with_member`).
+    return (
+        requests.select_related("beneficiary")
+        .only(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name")
+        .order_by("-created_at", "-id")
+    )
+
+
+LIST_FIELDS = (
+    "reference", "member_id", "beneficiary_id", "kind", "topic_label", "status",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def list_rows(requests, member: Member) -> list[dict]:
+    """The rows of a page of `member_requests`, as plain values: what a list row shows, with
+    `concerns` (the beneficiary or the member), and nothing more to build per row."""
+    rows = list(requests.values(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name"))
+    for row in rows:
+        first, last = row.pop("beneficiary__first_name"), row.pop("beneficiary__last_name")
+        row["concerns"] = f"{first} {last}" if row["beneficiary_id"] else member.full_name
+    return rows
 
 
 def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:
@@ -80,7 +102,7 @@ def user_unread_answers_count(user) -> int:
     """How many answers a signed-in member has not opened yet (0 for anyone else)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_member", False):
         return 0
-    return RequestAnswer.objects.filter(request__member__user=user, read_at__isnull=True).count()
+    return RequestAnswer.objects.filter(member__user_id=user.pk, read_at__isnull=True).count()
 
 
 def member_may_read_file(user, stored_file) -> bool:

@@ -176,7 +176,9 @@ def member_request_resolve(
         if locked.assignee_id is None:
             locked.assignee = by
         locked.save(update_fields=["status", "updated_at", "resolved_at", "assignee"])
-        answer = RequestAnswer.objects.create(request=locked, author=by, text=text, created_at=now)
+        answer = RequestAnswer.objects.create(
+            request=locked, member_id=locked.member_id, author=by, text=text, created_at=now
+        )
         if files:
             answer.attachments.add(*files)
             stored_files_attach(files=files)

@@ -9,6 +9,7 @@ from accounts.decorators import member_required
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.selectors import (
     get_member_request_detail_or_404,
+    list_rows,
     member_answers,
     member_requests,
 )
@@ -17,9 +18,12 @@ from requests_app.services import request_answer_mark_read
 ANSWERS_PAGE_SIZE = 10
 
 
-def _page(request, items, size):
+def _page(request, items, size, member=None):
     """One page of `items` (Django's Paginator: a COUNT, then the rows of that page only)."""
-    return Paginator(items, size).get_page(request.GET.get("page"))
+    page = Paginator(items, size).get_page(request.GET.get("page"))
+    if member is not None:
+        page.object_list = list_rows(page.object_list, member)
+    return page
 
 
 @member_required
@@ -27,7 +31,7 @@ def history(request, member):
     """ "Échanger avec nous": the requests of the member and of their beneficiaries."""
     form = RequestFilterForm(request.GET)
     form.is_valid()
-    page = _page(request, member_requests(member, **form.filters), form.page_size)
+    page = _page(request, member_requests(member, **form.filters), form.page_size, member)
     filtered = any(form.filters.values())
     return render(
         request,
@@ -41,7 +45,7 @@ def mailbox(request, member):
     """ "Ma messagerie": every request sent from the space, searchable by subject and text."""
     form = RequestSearchForm(request.GET)
     form.is_valid()
-    page = _page(request, member_requests(member, **form.filters), form.page_size)
+    page = _page(request, member_requests(member, **form.filters), form.page_size, member)
     filtered = any(form.filters.values())
     return render(
         request,

@@ -1,0 +1,640 @@
+"""The bench data set, loaded into PostgreSQL by server-side SQL (`INSERT ... SELECT`).
+
+`requests_dataset()` makes sure the bench database holds, once:
+
+- one bench member ("bench-member", 3 beneficiaries) with 10,000 requests;
+- 100,000 other members (each with an account, 0 to 3 beneficiaries) sharing 990,000 requests,
+  a few heavy users and a long tail (member k of the tail gets ~1/sqrt(k) of them);
+- 20 insurer managers who take and resolve requests;
+- requests spread over the last 3 years: a realistic mix of kinds, topics, beneficiaries,
+  amounts and statuses (old requests are mostly resolved, recent ones mostly new), gapless
+  references per year ("DEM-2025-000042", in time order) and the matching `portal.Sequence`
+  counters, the status audit trail (RequestStatusChange) and one manager answer per resolved
+  request (RequestAnswer, most of them read);
+
+then VACUUM ANALYZE, the steady state autovacuum would reach in production. Loading happens in
+one transaction and is recorded in the `bench_dataset` table: a re-run finds it and loads
+nothing. Bump `VERSION` whenever the recipe changes: the next run reloads.
+
+Columns the recipe does not name (fields added later by other features) get their model default,
+NULL, or '' for a blank text field, so new migrations do not break the loader.
+"""
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import NOT_PROVIDED
+from django.utils import timezone
+
+from accounts.models import Beneficiary, CodeDevice, Member, User
+from portal.models import Sequence
+from requests_app.models import MemberRequest, RequestAnswer, RequestStatusChange
+
+NAME = "requests_1m"
+VERSION = 1
+
+TOTAL_REQUESTS = 1_000_000
+BENCH_MEMBER_REQUESTS = 10_000
+OTHER_MEMBERS = 100_000
+MANAGERS = 20
+DAYS = 3 * 365
+SEED = 0.4242
+
+BENCH_USERNAME = "bench-member"
+BENCH_MEMBER_NUMBER = "BENCH-000001"
+
+# (kind, weight): what members send most.
+KINDS = [
+    ("document", 0.28),
+    ("refund", 0.20),
+    ("question", 0.15),
+    ("message", 0.15),
+    ("soft_medicine", 0.08),
+    ("quote", 0.07),
+    ("change", 0.07),
+]
+# kind -> [(topic, topic_label, subject)]; the subject is what members type in the free forms.
+TOPICS = {
+    "document": [
+        ("invoice", "Facture", ""),
+        ("proof", "Justificatif", ""),
+        ("certificate", "Attestation", ""),
+        ("other", "Autre document", ""),
+    ],
+    "refund": [
+        ("current_care", "Soins courants", ""),
+        ("optical", "Optique", ""),
+        ("dental", "Dentaire", ""),
+        ("hospital", "Hospitalisation", ""),
+    ],
+    "question": [
+        ("reimbursement", "Mes remboursements", "Remboursement non reçu"),
+        ("contribution", "Mes cotisations", "Échéancier des cotisations"),
+        ("contract", "Mon contrat et mes garanties", "Prise en charge d'une cure"),
+        ("card", "Ma carte de tiers payant", "Carte de tiers payant perdue"),
+    ],
+    "message": [
+        ("", "", "Question sur mon dernier décompte"),
+        ("", "", "Changement de banque"),
+        ("", "", "Demande de rappel"),
+        ("", "", "Suivi de ma demande"),
+    ],
+    "soft_medicine": [
+        ("osteopathy", "Ostéopathie", ""),
+        ("chiropractic", "Chiropraxie", ""),
+        ("acupuncture", "Acupuncture", ""),
+        ("dietetics", "Diététique", ""),
+    ],
+    "quote": [
+        ("optical", "Optique", ""),
+        ("dental", "Dentaire", ""),
+        ("hearing", "Audioprothèse", ""),
+        ("hospital", "Hospitalisation", ""),
+    ],
+    "change": [
+        ("address", "Changement d'adresse", ""),
+        ("bank", "Changement de coordonnées bancaires", ""),
+        ("beneficiary_add", "Ajout d'un bénéficiaire", ""),
+        ("situation", "Changement de situation familiale", ""),
+    ],
+}
+AMOUNT_KINDS = ("refund", "soft_medicine", "quote")
+FIRST_NAMES = [
+    "Marie", "Jean", "Camille", "Louis", "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Gabriel",
+    "Inès", "Arthur", "Sarah", "Jules", "Emma", "Nathan", "Zoé", "Paul", "Alice", "Tom",
+]  # fmt: skip
+LAST_NAMES = [
+    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
+    "LAURENT", "SIMON", "MICHEL", "LEFEBVRE", "LEROY", "ROUX", "DAVID", "BERTRAND", "MOREL",
+    "FOURNIER", "GIRARD", "BONNET", "DUPONT", "LAMBERT", "FONTAINE", "ROUSSEAU", "VINCENT",
+]  # fmt: skip
+CITIES = [("33000", "Bordeaux"), ("64000", "Pau"), ("69003", "Lyon"), ("75011", "Paris"),
+          ("13005", "Marseille"), ("31000", "Toulouse"), ("44000", "Nantes")]  # fmt: skip
+MESSAGE = (
+    "Bonjour, je vous transmets les éléments demandés concernant ma demande. Vous trouverez en "
+    "pièce jointe les justificatifs correspondants. Je reste à votre disposition pour tout "
+    "complément d'information. Pourriez-vous me confirmer la bonne réception de ce message et "
+    "m'indiquer le délai de traitement habituel ? Je vous remercie par avance. Bien cordialement."
+)
+ANSWER = (
+    "Bonjour, nous avons bien reçu votre demande et l'avons traitée. Le remboursement "
+    "correspondant apparaîtra sur votre prochain décompte. Cordialement, votre gestionnaire."
+)
+
+MARKER_TABLE = "bench_dataset"
+
+
+@dataclass(frozen=True)
+class BenchData:
+    """What the figures need to know about the loaded data."""
+
+    member_id: int
+    user_id: int
+    requests: int
+    member_requests: int
+    loaded_now: bool
+    load_seconds: float
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr: stdout carries only the figures' lines."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def requests_dataset() -> BenchData:
+    """The 1,000,000-request data set, loaded first if the database does not hold it yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (name text PRIMARY KEY, "
+            "version integer NOT NULL, loaded_at timestamptz NOT NULL, "
+            "seconds double precision NOT NULL)"
+        )
+        cursor.execute(f"SELECT version, seconds FROM {MARKER_TABLE} WHERE name = %s", [NAME])
+        marker = cursor.fetchone()
+    bench_user = User.objects.filter(username=BENCH_USERNAME).first()
+    reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0")
+    if marker and marker[0] == VERSION and bench_user is not None and not reload:
+        return _describe(bench_user, loaded_now=False, seconds=marker[1])
+    if marker is None:
+        _refuse_foreign_data()
+    log(
+        f"loading {TOTAL_REQUESTS:,} requests, {OTHER_MEMBERS:,} members into "
+        f"{connection.settings_dict['NAME']} (once; takes a minute or so)"
+    )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.execute_wrapper(_log_slow_statement):
+        _load()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
+                "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
+                "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
+                [NAME, VERSION],
+            )
+    loaded = time.perf_counter() - started
+    _vacuum_analyze()
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, NAME])
+    log(f"loaded in {loaded:.1f} s, VACUUM ANALYZE {seconds - loaded:.1f} s")
+    bench_user = User.objects.get(username=BENCH_USERNAME)
+    return _describe(bench_user, loaded_now=True, seconds=seconds)
+
+
+def _describe(user: User, *, loaded_now: bool, seconds: float) -> BenchData:
+    member = Member.objects.get(user=user)
+    return BenchData(
+        member_id=member.pk,
+        user_id=user.pk,
+        requests=TOTAL_REQUESTS,
+        member_requests=BENCH_MEMBER_REQUESTS,
+        loaded_now=loaded_now,
+        load_seconds=seconds,
+    )
+
+
+def _refuse_foreign_data() -> None:
+    """Loading empties the tables: never do it to a database the bench did not fill."""
+    if User.objects.exists() or Member.objects.exists():
+        raise ImproperlyConfigured(
+            f"The database {connection.settings_dict['NAME']!r} already holds accounts the bench "
+            "did not load. Point BENCH_DATABASE_URL at a database of its own (the loader empties "
+            "the tables it fills)."
+        )
+
+
+BULK_MODELS = (User, Member, Beneficiary, MemberRequest, RequestStatusChange, RequestAnswer)
+
+
+def _tables() -> list[str]:
+    return [
+        model._meta.db_table
+        for model in (
+            RequestAnswer,
+            RequestStatusChange,
+            MemberRequest,
+            Beneficiary,
+            CodeDevice,
+            Member,
+            User,
+            Sequence,
+            Session,
+        )
+    ]
+
+
+def _load() -> None:
+    with connection.cursor() as cursor:
+        # Fail fast instead of waiting behind another session that holds a table.
+        cursor.execute("SET LOCAL lock_timeout = '15s'")
+        cursor.execute(f"TRUNCATE {', '.join(_tables())} RESTART IDENTITY CASCADE")
+        cursor.execute("SET LOCAL lock_timeout = 0")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SELECT setseed(%s)", [SEED])
+        _skip_foreign_key_checks(cursor)
+        indexes = _drop_secondary_indexes(cursor)
+    now = timezone.now()
+    bench_user = User.objects.create(
+        username=BENCH_USERNAME,
+        email="bench-member@bench.invalid",
+        first_name="Bench",
+        last_name="MEMBRE",
+        role=User.Role.MEMBER,
+        password="!bench",  # unusable: the bench signs in by session
+    )
+    bench_member = Member.objects.create(
+        member_number=BENCH_MEMBER_NUMBER,
+        civility="MME",
+        last_name="MEMBRE",
+        first_name="Bench",
+        birth_date="1980-05-17",
+        email=bench_user.email,
+        address_line1="12 rue des Lilas",
+        postcode="33000",
+        city="Bordeaux",
+        user=bench_user,
+        activated_at=now - timedelta(days=DAYS + 30),
+    )
+    User.objects.bulk_create(
+        User(
+            username=f"bench-manager-{number:02d}",
+            email=f"bench-manager-{number:02d}@bench.invalid",
+            first_name="Gestionnaire",
+            last_name=f"N{number:02d}",
+            role=User.Role.INSURER_MANAGER,
+            is_staff=True,
+            password="!bench",
+        )
+        for number in range(1, MANAGERS + 1)
+    )
+    with connection.cursor() as cursor:
+        step = _Steps(cursor)
+        step("users and members", _load_members, bench_member.pk)
+        step("beneficiaries", _load_beneficiaries)
+        step("requests", _load_requests)
+        step("status changes, answers, sequences", _load_follow_up)
+        step("indexes", _create_indexes, indexes)
+
+
+def _skip_foreign_key_checks(cursor) -> None:
+    """The recipe is consistent by construction: checking 6 million foreign keys one by one at
+    commit would take minutes. Needs a superuser (the default postgres role); otherwise the
+    checks run, slowly."""
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        log("  not a superuser: foreign keys are checked row by row (slower)")
+
+
+def _drop_secondary_indexes(cursor) -> list[str]:
+    """Drop the indexes of the bulk-loaded tables that back no constraint (primary keys and
+    unique constraints stay); returns their definitions, to build them again once filled."""
+    tables = [model._meta.db_table for model in BULK_MODELS]
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in indexes]
+
+
+def _create_indexes(cursor, definitions: list[str]) -> None:
+    for definition in definitions:
+        cursor.execute(definition)
+
+
+def _log_slow_statement(execute, sql, params, many, context):
+    """With BENCH_VERBOSE=1, name every loader statement slower than a second."""
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        seconds = time.perf_counter() - started
+        if seconds > 1 and os.environ.get("BENCH_VERBOSE", "") not in ("", "0"):
+            log(f"    {seconds:.1f} s  {' '.join(sql.split())[:110]}")
+
+
+class _Steps:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def __call__(self, label, function, *args):
+        started = time.perf_counter()
+        function(self.cursor, *args)
+        log(f"  {label}: {time.perf_counter() - started:.1f} s")
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_array(values) -> str:
+    return f"ARRAY[{', '.join(_sql_string(value) for value in values)}]"
+
+
+def _pick(values, number_sql: str) -> str:
+    """SQL choosing one of `values` by an integer expression (cycled)."""
+    return f"({_sql_array(values)})[1 + mod({number_sql}, {len(values)})]"
+
+
+def insert_select(cursor, model, columns: dict[str, str], tail: str) -> int:
+    """`INSERT INTO <model table> (...) SELECT <columns' SQL> <tail>`, every other column filled
+    with its model default (or NULL, or '' for a blank text field). Returns the row count.
+
+    The SQL given must not hold a `%` (the defaults are passed as parameters).
+    """
+    names, expressions, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.column in columns:
+            expression = columns[field.column]
+        elif getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
+            continue
+        elif field.has_default():
+            expression = "%s"
+            params.append(field.get_db_prep_save(field.get_default(), connection))
+        elif field.null:
+            expression = "NULL"
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            expression = "now()"
+        elif isinstance(field, models.CharField | models.TextField) and field.blank:
+            expression = "''"
+        else:
+            raise ImproperlyConfigured(
+                f"bench/data.py does not know how to fill {model.__name__}.{field.name}: "
+                "give it a value in the loader."
+            )
+        names.append(connection.ops.quote_name(field.column))
+        expressions.append(expression)
+    unknown = set(columns) - {field.column for field in model._meta.concrete_fields}
+    if unknown:
+        raise ImproperlyConfigured(f"{model.__name__} has no column {sorted(unknown)}")
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+        f"SELECT {', '.join(expressions)} {tail}"
+    )
+    if "%" in sql.replace("%s", ""):
+        raise ValueError("write mod() instead of % in bench SQL")
+    cursor.execute(sql, params)
+    return cursor.rowcount
+
+
+def _load_members(cursor, bench_member_id: int) -> None:
+    number = "lpad(n::text, 6, '0')"
+    insert_select(
+        cursor,
+        User,
+        {
+            "password": "'!bench'",
+            "username": f"'bench-m' || {number}",
+            "first_name": _pick(FIRST_NAMES, "n * 7"),
+            "last_name": _pick(LAST_NAMES, "n * 13"),
+            "email": f"'bench-m' || {number} || '@bench.invalid'",
+            "is_superuser": "false",
+            "is_staff": "false",
+            "is_active": "true",
+            "date_joined": f"now() - interval '{DAYS + 400} days' * random()",
+            "role": "'member'",
+        },
+        f"FROM generate_series(1, {OTHER_MEMBERS}) AS n",
+    )
+    insert_select(
+        cursor,
+        Member,
+        {
+            "member_number": "'B' || lpad(n::text, 7, '0')",
+            "civility": "CASE WHEN mod(n, 2) = 0 THEN 'MME' ELSE 'M' END",
+            "last_name": "u.last_name",
+            "first_name": "u.first_name",
+            "birth_date": "date '1940-01-01' + (random() * 25000)::int",
+            "email": "u.email",
+            "mobile_phone": "'+336' || lpad(mod(n * 7919, 100000000)::text, 8, '0')",
+            "address_line1": "(1 + mod(n, 120))::text || ' rue de la République'",
+            "postcode": _pick([postcode for postcode, _city in CITIES], "n"),
+            "city": _pick([city for _postcode, city in CITIES], "n"),
+            "user_id": "u.id",
+            "activated_at": "u.date_joined",
+            "created_at": "u.date_joined - interval '30 days'",
+        },
+        f"FROM generate_series(1, {OTHER_MEMBERS}) AS n "
+        f"JOIN {User._meta.db_table} u ON u.username = 'bench-m' || lpad(n::text, 6, '0') "
+        "ORDER BY n",
+    )
+    # k = 0 is the bench member, 1..OTHER_MEMBERS the others (the smaller k, the busier).
+    cursor.execute(
+        "CREATE TEMP TABLE bench_m ON COMMIT DROP AS "
+        f"SELECT CASE WHEN m.id = {int(bench_member_id)} THEN 0 "
+        "ELSE substr(m.member_number, 2)::int END AS k, m.id, m.user_id "
+        f"FROM {Member._meta.db_table} m"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_m (k)")
+    cursor.execute("ANALYZE bench_m")
+
+
+def _load_beneficiaries(cursor) -> None:
+    insert_select(
+        cursor,
+        Beneficiary,
+        {
+            "member_id": "m.id",
+            "civility": "CASE WHEN mod(m.k + o, 2) = 0 THEN 'MME' ELSE 'M' END",
+            "last_name": _pick(LAST_NAMES, "m.k * 13"),
+            "first_name": _pick(FIRST_NAMES, "m.k * 7 + o * 3"),
+            "birth_date": "date '1960-01-01' + (random() * 22000)::int",
+            "relationship": "CASE WHEN o = 1 THEN 'spouse' ELSE 'child' END",
+        },
+        "FROM bench_m m CROSS JOIN LATERAL "
+        "generate_series(1, CASE WHEN m.k = 0 THEN 3 ELSE mod(m.k, 4) END) AS o "
+        "ORDER BY m.k, o",
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_b ON COMMIT DROP AS SELECT member_id, id, "
+        "row_number() OVER (PARTITION BY member_id ORDER BY id) AS o "
+        f"FROM {Beneficiary._meta.db_table}"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_b (member_id, o)")
+    cursor.execute("ANALYZE bench_b")
+
+
+def _load_requests(cursor) -> None:
+    cursor.execute(
+        "CREATE TEMP TABLE bench_topic (kind text, i int, topic text, label text, subject text) "
+        "ON COMMIT DROP"
+    )
+    cursor.executemany(
+        "INSERT INTO bench_topic VALUES (%s, %s, %s, %s, %s)",
+        [
+            (kind, index, *topic)
+            for kind, topics in TOPICS.items()
+            for index, topic in enumerate(topics)
+        ],
+    )
+    cursor.execute("ANALYZE bench_topic")
+    bounds, total = [], 0.0
+    for kind, weight in KINDS:
+        total += weight
+        bounds.append(f"WHEN r_kind < {total:.4f} THEN '{kind}'")
+    kind_sql = f"CASE {' '.join(bounds[:-1])} ELSE '{KINDS[-1][0]}' END"
+    topics_per_kind = {len(topics) for topics in TOPICS.values()}
+    assert len(topics_per_kind) == 1
+    # Stage 1: who, when, what, with the random draws the next stage turns into values.
+    cursor.execute(
+        "CREATE TEMP TABLE bench_raw ON COMMIT DROP AS "
+        "SELECT g, "
+        f"CASE WHEN g <= {BENCH_MEMBER_REQUESTS} THEN 0 "
+        f"ELSE 1 + least({OTHER_MEMBERS - 1}, floor({OTHER_MEMBERS} * power(random(), 2)))::int "
+        "END AS k, "
+        f"now() - interval '{DAYS} days' * random() AS created_at, "
+        f"{kind_sql} AS kind, "
+        f"floor(random() * {topics_per_kind.pop()})::int AS topic_i, "
+        "random() AS r_status, random() AS r_benef, 1 + floor(random() * 3)::int AS benef_o, "
+        "random() AS r_take, random() AS r_resolve, random() AS r_len, random() AS r_amount, "
+        f"1 + floor(random() * {MANAGERS})::int AS manager_o "
+        f"FROM (SELECT g, random() AS r_kind FROM generate_series(1, {TOTAL_REQUESTS}) g) s"
+    )
+    cursor.execute("ANALYZE bench_raw")
+    cursor.execute(
+        "CREATE TEMP TABLE bench_manager ON COMMIT DROP AS "
+        "SELECT row_number() OVER (ORDER BY id) AS o, id "
+        f"FROM {User._meta.db_table} WHERE role = 'insurer_manager'"
+    )
+    cursor.execute("ANALYZE bench_manager")
+    age = "(now() - r.created_at)"
+    status = (
+        f"CASE WHEN {age} > interval '30 days' THEN "
+        "  CASE WHEN r.r_status < 0.94 THEN 'resolved' WHEN r.r_status < 0.99 THEN 'in_progress' "
+        "  ELSE 'new' END "
+        f"WHEN {age} > interval '7 days' THEN "
+        "  CASE WHEN r.r_status < 0.6 THEN 'resolved' WHEN r.r_status < 0.85 THEN 'in_progress' "
+        "  ELSE 'new' END "
+        "ELSE CASE WHEN r.r_status < 0.2 THEN 'resolved' WHEN r.r_status < 0.5 THEN 'in_progress' "
+        "  ELSE 'new' END END"
+    )
+    # Taken within 2 days (never later than half the age), resolved within 10 days after.
+    taken = f"(r.created_at + least(interval '2 days' * r.r_take, {age} * 0.5))"
+    # Stage 2: every value of the row, references numbered per year in time order. The window
+    # leaves the rows in time order: inserted as they are, ids grow with time as in production
+    # (and no sort of the wide rows is needed).
+    year = f"extract(year FROM r.created_at AT TIME ZONE '{settings.TIME_ZONE}')::int"
+    cursor.execute(
+        "CREATE TEMP TABLE bench_req ON COMMIT DROP AS "
+        "SELECT *, row_number() OVER (PARTITION BY year ORDER BY created_at, g) AS number "
+        "FROM ("
+        "SELECT r.g, m.id AS member_id, m.user_id, b.id AS beneficiary_id, r.kind, t.topic, "
+        "t.label, t.subject, r.created_at, r.r_len, r.r_amount, "
+        f"{year} AS year, {status} AS status, {taken} AS taken_at, "
+        f"{taken} + least(interval '10 days' * r.r_resolve, (now() - {taken}) * 0.9) "
+        "AS resolved_at, mg.id AS manager_id "
+        "FROM bench_raw r JOIN bench_m m ON m.k = r.k "
+        "JOIN bench_topic t ON t.kind = r.kind AND t.i = r.topic_i "
+        "JOIN bench_manager mg ON mg.o = r.manager_o "
+        "LEFT JOIN bench_b b ON r.r_benef < 0.4 AND b.member_id = m.id AND b.o = r.benef_o"
+        ") AS joined"
+    )
+    amount = (
+        f"CASE WHEN kind IN ({', '.join(repr(kind) for kind in AMOUNT_KINDS)}) "
+        "THEN round((15 + power(r_amount, 3) * 1500)::numeric, 2) END"
+    )
+    insert_select(
+        cursor,
+        MemberRequest,
+        {
+            "reference": "'DEM-' || year || '-' || lpad(number::text, 6, '0')",
+            "member_id": "member_id",
+            "beneficiary_id": "beneficiary_id",
+            "kind": "kind",
+            "topic": "topic",
+            "topic_label": "label",
+            "subject": "subject",
+            "message": f"left({_sql_string(MESSAGE)}, "
+            f"40 + floor(r_len * {len(MESSAGE) - 40})::int)",
+            "amount": amount,
+            "details": "jsonb_build_array("
+            "jsonb_build_object('label', 'Motif', 'value', label), "
+            "jsonb_build_object('label', 'Date', 'value', "
+            f"to_char(created_at AT TIME ZONE '{settings.TIME_ZONE}', 'DD/MM/YYYY')))",
+            "status": "status",
+            "assignee_id": "CASE WHEN status <> 'new' THEN manager_id END",
+            "submitted_by_id": "user_id",
+            "created_at": "created_at",
+            "updated_at": "CASE status WHEN 'new' THEN created_at "
+            "WHEN 'in_progress' THEN taken_at ELSE resolved_at END",
+            "resolved_at": "CASE WHEN status = 'resolved' THEN resolved_at END",
+        },
+        "FROM bench_req",
+    )
+    insert_select(
+        cursor,
+        Sequence,
+        {"name": "'member-request-' || year", "value": "count(*)"},
+        "FROM bench_req GROUP BY year",
+    )
+
+
+def _load_follow_up(cursor) -> None:
+    table = MemberRequest._meta.db_table
+    taken = (
+        "CASE status WHEN 'in_progress' THEN updated_at "
+        "ELSE created_at + (resolved_at - created_at) * 0.2 END"
+    )
+    insert_select(
+        cursor,
+        RequestStatusChange,
+        {
+            "request_id": "id",
+            "from_status": "step_from",
+            "to_status": "step_to",
+            "by_id": "by_id",
+            "at": "at",
+            "notified_at": "at",
+        },
+        "FROM ("
+        f"SELECT id, '' AS step_from, 'new' AS step_to, submitted_by_id AS by_id, "
+        f"created_at AS at FROM {table} "
+        "UNION ALL "
+        f"SELECT id, 'new', 'in_progress', assignee_id, {taken} FROM {table} "
+        "WHERE status <> 'new' "
+        "UNION ALL "
+        f"SELECT id, 'in_progress', 'resolved', assignee_id, resolved_at FROM {table} "
+        "WHERE status = 'resolved'"
+        ") AS steps",
+    )
+    insert_select(
+        cursor,
+        RequestAnswer,
+        {
+            "request_id": "id",
+            "member_id": "member_id",
+            "author_id": "assignee_id",
+            "text": _sql_string(ANSWER),
+            "created_at": "resolved_at",
+            # Read within 3 days, except some of the last fortnight's.
+            "read_at": "CASE WHEN random() < CASE WHEN resolved_at < now() - interval '14 days' "
+            "THEN 0.98 ELSE 0.5 END "
+            "THEN least(now(), resolved_at + interval '3 days' * random()) END",
+        },
+        f"FROM {table} WHERE status = 'resolved'",
+    )
+
+
+def _vacuum_analyze() -> None:
+    """Outside the load's transaction (VACUUM cannot run inside one)."""
+    with connection.cursor() as cursor:
+        for table in _tables():
+            cursor.execute(f"VACUUM ANALYZE {table}")
