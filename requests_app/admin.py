@@ -22,7 +22,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from requests_app.forms.answer import AnswerForm
 from requests_app.models import MemberRequest, RequestAnswer, RequestStatus, RequestStatusChange
-from requests_app.services import RequestError, member_request_resolve, member_request_take
+from requests_app.services import (
+    RequestError,
+    member_request_resolve,
+    member_request_take,
+    request_can_move,
+)
 
 TEMPLATES = "admin/requests_app/memberrequest"
 
@@ -291,8 +296,8 @@ class MemberRequestAdmin(admin.ModelAdmin):
         if obj is not None and self.has_manage_permission(request):
             extra_context.update(
                 {
-                    "can_take": obj.status == RequestStatus.NEW,
-                    "can_resolve": obj.status != RequestStatus.RESOLVED,
+                    "can_take": request_can_move(obj, RequestStatus.IN_PROGRESS),
+                    "can_resolve": request_can_move(obj, RequestStatus.RESOLVED),
                     "take_url": self._url("take", obj),
                     "resolve_url": self._url("resolve", obj),
                 }
@@ -350,7 +355,7 @@ class MemberRequestAdmin(admin.ModelAdmin):
                     )
                     return HttpResponseRedirect(change_url)
         else:
-            if obj.status == RequestStatus.RESOLVED:
+            if not request_can_move(obj, RequestStatus.RESOLVED):
                 self.message_user(
                     request,
                     _("La demande %(reference)s est déjà résolue.") % {"reference": obj.reference},

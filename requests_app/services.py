@@ -35,6 +35,12 @@ TRANSITIONS = {
 }
 
 
+def request_can_move(request: MemberRequest, to_status: str) -> bool:
+    """Whether `request` may go to `to_status` now (what the buttons offer; the services check
+    again under a lock)."""
+    return to_status in TRANSITIONS[RequestStatus(request.status)]
+
+
 class RequestError(Exception):
     """A write refused by a rule; `message` is French text for the person who tried."""
 
@@ -132,7 +138,7 @@ def member_request_submit(
 def _transition(request: MemberRequest, *, to_status: str, by, at: datetime) -> MemberRequest:
     """Lock the request, check the move is allowed, apply it and record it."""
     locked = MemberRequest.objects.select_for_update().get(pk=request.pk)
-    if to_status not in TRANSITIONS[RequestStatus(locked.status)]:
+    if not request_can_move(locked, to_status):
         raise RequestError(
             _("La demande %(reference)s est « %(status)s » : elle ne peut pas passer à « %(to)s ».")
             % {

@@ -6,10 +6,12 @@ summary ("Vérifier le résumé") is built from the fields themselves, so it alw
 will be sent, with the labels the person saw.
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -117,3 +119,85 @@ class RequestForm(AttachmentsFormMixin, forms.Form):
         if "amount" in self.fields:
             result["amount"] = data.get("amount")
         return result
+
+
+# -- Fields the request forms share -----------------------------------------------------------
+MESSAGE_MAX_LENGTH = 5000
+# Dates are typed jj/mm/aaaa (ISO is accepted too, as a browser's autofill may send it).
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
+
+
+def date_widget() -> forms.DateInput:
+    return forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": gettext_lazy("jj/mm/aaaa"), "inputmode": "numeric"},
+    )
+
+
+# Spaces people (and spreadsheets) put in amounts: "1 234,50 €".
+_AMOUNT_NOISE = str.maketrans("", "", " \u00a0\u202f\u2009€")
+
+
+class EuroAmountField(forms.DecimalField):
+    """An amount in euros, typed "12,50", "12.50" or "12,50 €", whatever the page language.
+
+    A text input (not type="number"): a browser shows nothing for a number input holding
+    "12,50", so a value typed the French way would vanish when the form comes back.
+    """
+
+    default_error_messages = {
+        "positive": gettext_lazy("Le montant doit être supérieur à 0 €."),
+    }
+
+    def __init__(self, *, max_amount: Decimal, max_message, **kwargs):
+        self.max_amount = max_amount
+        self.max_message = max_message
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(_AMOUNT_NOISE).replace(",", ".")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value <= 0:
+            raise forms.ValidationError(self.error_messages["positive"], code="positive")
+        if value > self.max_amount:
+            raise forms.ValidationError(self.max_message, code="max_value")
+
+
+class PastDateField(forms.DateField):
+    """A date that cannot be after today (the date of care or of a session)."""
+
+    def __init__(self, *, future_message, **kwargs):
+        self.future_message = future_message
+        kwargs.setdefault("widget", date_widget())
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs["error_messages"] = {**DATE_ERRORS, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if isinstance(value, datetime.date) and value > timezone.localdate():
+            raise forms.ValidationError(self.future_message, code="future")
+
+
+def message_field(*, label, help_text=None, required=False, rows=6) -> forms.CharField:
+    """Free text for the managers: 5000 characters at most, on every form."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )

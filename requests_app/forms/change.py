@@ -21,15 +21,19 @@ from stdnum.fr import nir as stdnum_nir
 from accounts.models import Beneficiary, Civility
 from documents.forms import AttachmentsField
 from documents.rules import SEND_DOCUMENT
-from requests_app.forms.base import BeneficiaryField, RequestForm
+from requests_app.forms.base import (
+    DATE_ERRORS,
+    DATE_FORMATS,
+    BeneficiaryField,
+    RequestForm,
+    date_widget,
+    message_field,
+)
 
 # How far from today a change may take effect: a year back at most (older changes are
 # settled with the managers), three months ahead at most (a move or a new fund already known).
 EFFECTIVE_DATE_MONTHS_BEFORE = 12
 EFFECTIVE_DATE_MONTHS_AFTER = 3
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-MESSAGE_MAX_LENGTH = 2000
 
 
 def months_from(day: datetime.date, months: int) -> datetime.date:
@@ -41,16 +45,6 @@ def months_from(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-def _date_widget():
-    return forms.DateInput(
-        format="%d/%m/%Y",
-        attrs={"placeholder": gettext_lazy("jj/mm/aaaa"), "inputmode": "numeric"},
-    )
-
-
-DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
-
-
 class EffectiveDateField(forms.DateField):
     """The date the change takes effect: within a year before and three months after today."""
 
@@ -60,7 +54,7 @@ class EffectiveDateField(forms.DateField):
             "error_messages",
             {**DATE_ERRORS, "required": gettext_lazy("Saisissez la date du changement.")},
         )
-        super().__init__(input_formats=DATE_FORMATS, widget=_date_widget(), **kwargs)
+        super().__init__(input_formats=DATE_FORMATS, widget=date_widget(), **kwargs)
 
     @staticmethod
     def bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -206,13 +200,12 @@ def _documents_field(label, help_text, *, required=True, required_message=None):
 
 
 def _message_field(label=None, required=False):
-    return forms.CharField(
+    return message_field(
         label=label or gettext_lazy("Informations complémentaires"),
-        max_length=MESSAGE_MAX_LENGTH,
         required=required,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text=gettext_lazy(
-            "Toute information utile à nos services de gestion (2000 caractères au maximum)."
+            "Toute information utile à nos services de gestion (5000 caractères au maximum)."
         ),
     )
 
@@ -341,7 +334,7 @@ class BeneficiaryAddForm(ChangeForm):
     birth_date = forms.DateField(
         label=gettext_lazy("Date de naissance"),
         input_formats=DATE_FORMATS,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=gettext_lazy("Au format jj/mm/aaaa, par exemple 17/05/2020."),
         error_messages={
             **DATE_ERRORS,

@@ -1,21 +1,20 @@
-"""Envoyer un document (facture, devis, justificatif...) (guide 000).
+"""Envoyer un document (facture, devis, justificatif...) (guide 000)."""
 
-Also the pieces the other member forms share: an amount typed the French way ("12,50"), a date
-that cannot be in the future, and a beneficiary list whose first line says what to do.
-"""
-
-import datetime
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.forms import AttachmentsField
 from documents.rules import SEND_DOCUMENT
-from requests_app.forms.base import BeneficiaryField, RequestForm
+from requests_app.forms.base import (
+    BeneficiaryField,
+    EuroAmountField,
+    PastDateField,
+    RequestForm,
+    message_field,
+)
 
-MESSAGE_MAX_LENGTH = 5000
 # Guide 000: "Attention, le montant de la facture est de maximum 150 €."
 INVOICE_MAX_AMOUNT = Decimal("150")
 INVOICE_MAX_WARNING = _("Attention, le montant de la facture est de maximum 150 €.")
@@ -43,75 +42,6 @@ CARE_TYPES = [
     ("radiology", _("Radiologie")),
     ("other", _("Autres soins")),
 ]
-
-# Spaces people (and spreadsheets) put in amounts: "1 234,50 €".
-_AMOUNT_NOISE = str.maketrans("", "", " \u00a0\u202f\u2009€")
-
-
-class EuroAmountField(forms.DecimalField):
-    """An amount in euros, typed "12,50", "12.50" or "12,50 €", whatever the page language.
-
-    A text input (not type="number"): a browser shows nothing for a number input holding
-    "12,50", so a value typed the French way would vanish when the form comes back.
-    """
-
-    default_error_messages = {
-        "positive": _("Le montant doit être supérieur à 0 €."),
-    }
-
-    def __init__(self, *, max_amount: Decimal, max_message, **kwargs):
-        self.max_amount = max_amount
-        self.max_message = max_message
-        kwargs.setdefault("max_digits", 9)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.translate(_AMOUNT_NOISE).replace(",", ".")
-        return super().to_python(value)
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value <= 0:
-            raise forms.ValidationError(self.error_messages["positive"], code="positive")
-        if value > self.max_amount:
-            raise forms.ValidationError(self.max_message, code="max_value")
-
-
-class PastDateField(forms.DateField):
-    """A date that cannot be after today (the date of care or of a session)."""
-
-    def __init__(self, *, future_message, **kwargs):
-        self.future_message = future_message
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        super().__init__(**kwargs)
-
-    def get_bound_field(self, form, field_name):
-        # Today, when the page is drawn (each form holds its own copy of the field).
-        self.widget.attrs["max"] = timezone.localdate().isoformat()
-        return super().get_bound_field(form, field_name)
-
-    def validate(self, value):
-        super().validate(value)
-        if isinstance(value, datetime.date) and value > timezone.localdate():
-            raise forms.ValidationError(self.future_message, code="future")
-
-
-def message_field(*, label, help_text=None, required=False) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=help_text,
-    )
 
 
 class DocumentForm(RequestForm):

@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.forms import AttachmentsField
 from documents.rules import SEND_DOCUMENT
-from requests_app.forms.base import BeneficiaryField, RequestForm
-from requests_app.forms.document import message_field
+from requests_app.forms.base import BeneficiaryField, RequestForm, message_field
 
 SUBJECT_MAX_LENGTH = 150
 

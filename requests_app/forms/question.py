@@ -3,9 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.forms.base import RequestForm
-
-MESSAGE_MAX_LENGTH = 5000
+from requests_app.forms.base import RequestForm, message_field
 
 QUESTION_TOPICS = [
     ("", _("Sélectionnez l'objet de votre question")),
@@ -21,9 +19,9 @@ QUESTION_TOPICS = [
 
 class QuestionForm(RequestForm):
     topic = forms.ChoiceField(label=_("Objet de la question"), choices=QUESTION_TOPICS)
-    message = forms.CharField(
+    message = message_field(
         label=_("Votre question"),
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        required=True,
+        rows=8,
         help_text=_("Renseignez votre demande plus précisément (5000 caractères au maximum)."),
     )

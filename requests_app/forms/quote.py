@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.forms import AttachmentsField
 from documents.rules import QUOTE_REQUEST
-from requests_app.forms.base import BeneficiaryField, RequestForm
-from requests_app.forms.document import message_field
+from requests_app.forms.base import BeneficiaryField, RequestForm, message_field
 
 # Guide 003: "optique, audio, appareillage, hospitalisation, dentaire".
 QUOTE_OBJECTS = [

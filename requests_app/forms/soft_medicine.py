@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.forms import AttachmentsField
 from documents.rules import SEND_DOCUMENT
-from requests_app.forms.base import BeneficiaryField, RequestForm
-from requests_app.forms.document import (
-    INVOICE_MAX_AMOUNT,
-    INVOICE_MAX_WARNING,
+from requests_app.forms.base import (
+    BeneficiaryField,
     EuroAmountField,
     PastDateField,
+    RequestForm,
     message_field,
 )
+from requests_app.forms.document import INVOICE_MAX_AMOUNT, INVOICE_MAX_WARNING
 
 MAX_SESSIONS = 20
 

@@ -26,32 +26,26 @@ def _page(request, items, size, member=None):
     return page
 
 
-@member_required
-def history(request, member):
-    """ "Échanger avec nous": the requests of the member and of their beneficiaries."""
-    form = RequestFilterForm(request.GET)
+def _request_list(request, member, form_class, template):
+    form = form_class(request.GET)
     form.is_valid()
     page = _page(request, member_requests(member, **form.filters), form.page_size, member)
     filtered = any(form.filters.values())
     return render(
-        request,
-        "requests_app/history.html",
-        {"form": form, "page": page, "filtered": filtered, "member": member},
+        request, template, {"form": form, "page": page, "filtered": filtered, "member": member}
     )
+
+
+@member_required
+def history(request, member):
+    """ "Échanger avec nous": the requests of the member and of their beneficiaries."""
+    return _request_list(request, member, RequestFilterForm, "requests_app/history.html")
 
 
 @member_required
 def mailbox(request, member):
     """ "Ma messagerie": every request sent from the space, searchable by subject and text."""
-    form = RequestSearchForm(request.GET)
-    form.is_valid()
-    page = _page(request, member_requests(member, **form.filters), form.page_size, member)
-    filtered = any(form.filters.values())
-    return render(
-        request,
-        "requests_app/mailbox.html",
-        {"form": form, "page": page, "filtered": filtered, "member": member},
-    )
+    return _request_list(request, member, RequestSearchForm, "requests_app/mailbox.html")
 
 
 @member_required

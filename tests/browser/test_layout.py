@@ -28,3 +28,59 @@ def test_the_person_can_switch_the_interface_to_english(new_page):
     page.get_by_label("Langue").select_option("en")  # applied at once, no button needed
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.get_by_role("link", name="Sign in").is_visible()
+
+
+def test_every_page_of_the_member_requests_fits_a_320_px_screen(
+    browser, live_server, member, insurer_manager
+):
+    from django.conf import settings
+    from django.test import Client
+
+    from requests_app.services import member_request_resolve, member_request_submit
+    from tests.test_access_matrix import _sign_in
+
+    sent = member_request_submit(
+        member=member, kind="question", by=member.user, topic="card",
+        topic_label="Ma carte de tiers payant", message="Comment obtenir ma carte ? " * 20,
+    )  # fmt: skip
+    member_request_resolve(request=sent, by=insurer_manager, text="Depuis votre espace. " * 20)
+    client = Client()
+    _sign_in(client, member.user)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    for path in [
+        "/",
+        "/demandes/",
+        f"/demandes/{sent.reference}/",
+        "/mes-documents/",
+        "/mes-documents/historique-des-mails/",
+        "/messagerie/",
+        "/messagerie/ecrire/",
+        "/demandes/envoyer-un-document/",
+        "/demandes/medecine-douce/",
+        "/demandes/poser-une-question/",
+        "/demandes/remboursement/",
+        "/demandes/devis/",
+        "/demandes/declarer-un-changement/",
+        "/demandes/declarer-un-changement/coordonnees-bancaires/",
+    ]:
+        page.goto(path)
+        assert page.locator("h1").first.is_visible(), path
+        assert_fits_width(page)
+    # The summary page, from a question typed at 320 px.
+    page.goto("/demandes/poser-une-question/")
+    page.get_by_label("Objet de la question").select_option(label="Mes remboursements")
+    page.get_by_label("Votre question").fill("Quand serai-je remboursée ? " * 30)
+    page.get_by_role("button", name="Vérifier le résumé").click()
+    page.get_by_role("heading", name="Vérifier le résumé").wait_for()
+    assert_fits_width(page)
+    context.close()

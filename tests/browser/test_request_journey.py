@@ -23,7 +23,7 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     page.get_by_label("Type de demande").select_option(label="Facture")
     page.get_by_label("Type de soins").select_option(label="Pharmacie")
     page.get_by_label("Bénéficiaire concerné").select_option(label="Lucas MARTIN")
-    page.get_by_label("Date des soins").fill("2026-11-02")
+    page.get_by_label("Date des soins").fill("02/11/2026")
     page.get_by_label("Montant de la facture (€)").fill("42,80")
     _drop(
         page,
