@@ -53,7 +53,6 @@ class BeneficiaryField(forms.ChoiceField):
 class RequestForm(AttachmentsFormMixin, forms.Form):
     """Base of the request forms. Built with `member=` and `user=` (the member's account)."""
 
-    # Fields whose value stands apart in MemberRequest; everything else goes to `details`.
     def __init__(self, *args, member: Member, **kwargs):
         self.member = member
         super().__init__(*args, **kwargs)
@@ -108,7 +107,11 @@ class RequestForm(AttachmentsFormMixin, forms.Form):
             "details": self.details(),
             "message": data.get("message", "") or "",
             "beneficiary": data.get("beneficiary"),
-            "attachments": [f for _n, fld in self.attachment_fields() for f in data.get(_n) or []],
+            "attachments": [
+                stored
+                for name, _field in self.attachment_fields()
+                for stored in data.get(name) or []
+            ],
         }
         if "topic" in self.fields:
             result["topic"] = data.get("topic") or ""
