@@ -9,8 +9,16 @@
 - requests spread over the last 3 years: a realistic mix of kinds, topics, beneficiaries,
   amounts and statuses (old requests are mostly resolved, recent ones mostly new), gapless
   references per year ("DEM-2025-000042", in time order) and the matching `portal.Sequence`
-  counters, the status audit trail (RequestStatusChange) and one manager answer per resolved
-  request (RequestAnswer, most of them read);
+  counters, the status audit trail (RequestStatusChange), one manager answer per resolved
+  request (RequestAnswer, most of them read) and each member's request counter
+  (MemberRequestCounter);
+- the partner space (issue 4): 100 organisms (3-digit codes, "CPAM GIRONDE" is 331), 2,000
+  partner structures with their conventions, ~6,000 technicians and a partner manager per
+  structure, and 1,000,000 partner requests over the last 3 years, 100,000 of them filed by the
+  bench structure ("CCAS de Bordeaux") to CPAM GIRONDE, numbered YY + code + sequence in time
+  order per organism and year, with the matching `partner-<code>-<year>` counters, the
+  conventions' counters (`ConventionCounter`) and the status audit trail (PartnerRequestEvent); plus
+  an organism without requests (999) for the concurrent submissions of `partner_submit`;
 
 then VACUUM ANALYZE, the steady state autovacuum would reach in production. Loading happens in
 one transaction and is recorded in the `bench_dataset` table: a re-run finds it and loads
@@ -34,11 +42,27 @@ from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
+from partners.catalogue import CANCEL_REASONS, SAISINE, SERVICES, Service
+from partners.models import (
+    Convention,
+    ConventionCounter,
+    Organism,
+    OrganismService,
+    PartnerRequest,
+    PartnerRequestEvent,
+    Structure,
+    StructureMembership,
+)
 from portal.models import Sequence
-from requests_app.models import MemberRequest, RequestAnswer, RequestStatusChange
+from requests_app.models import (
+    MemberRequest,
+    MemberRequestCounter,
+    RequestAnswer,
+    RequestStatusChange,
+)
 
 NAME = "requests_1m"
-VERSION = 1
+VERSION = 2  # 2: the partner space
 
 TOTAL_REQUESTS = 1_000_000
 BENCH_MEMBER_REQUESTS = 10_000
@@ -129,6 +153,8 @@ ANSWER = (
 )
 
 MARKER_TABLE = "bench_dataset"
+# True once this process has loaded the data set (BENCH_RELOAD reloads once per run).
+_loaded_here = False
 
 
 @dataclass(frozen=True)
@@ -150,6 +176,7 @@ def log(message: str) -> None:
 
 def requests_dataset() -> BenchData:
     """The 1,000,000-request data set, loaded first if the database does not hold it yet."""
+    global _loaded_here
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (name text PRIMARY KEY, "
@@ -159,14 +186,16 @@ def requests_dataset() -> BenchData:
         cursor.execute(f"SELECT version, seconds FROM {MARKER_TABLE} WHERE name = %s", [NAME])
         marker = cursor.fetchone()
     bench_user = User.objects.filter(username=BENCH_USERNAME).first()
-    reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0")
-    if marker and marker[0] == VERSION and bench_user is not None and not reload:
+    reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0") and not _loaded_here
+    complete = bench_user is not None and _partners_present()
+    if marker and marker[0] == VERSION and complete and not reload:
         return _describe(bench_user, loaded_now=False, seconds=marker[1])
     if marker is None:
         _refuse_foreign_data()
     log(
-        f"loading {TOTAL_REQUESTS:,} requests, {OTHER_MEMBERS:,} members into "
-        f"{connection.settings_dict['NAME']} (once; takes a minute or so)"
+        f"loading {TOTAL_REQUESTS:,} requests, {OTHER_MEMBERS:,} members, "
+        f"{PARTNER_REQUESTS:,} partner requests into "
+        f"{connection.settings_dict['NAME']} (once; takes two to three minutes)"
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.execute_wrapper(_log_slow_statement):
@@ -185,6 +214,7 @@ def requests_dataset() -> BenchData:
         cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, NAME])
     log(f"loaded in {loaded:.1f} s, VACUUM ANALYZE {seconds - loaded:.1f} s")
     bench_user = User.objects.get(username=BENCH_USERNAME)
+    _loaded_here = True
     return _describe(bench_user, loaded_now=True, seconds=seconds)
 
 
@@ -202,7 +232,7 @@ def _describe(user: User, *, loaded_now: bool, seconds: float) -> BenchData:
 
 def _refuse_foreign_data() -> None:
     """Loading empties the tables: never do it to a database the bench did not fill."""
-    if User.objects.exists() or Member.objects.exists():
+    if User.objects.exists() or Member.objects.exists() or Organism.objects.exists():
         raise ImproperlyConfigured(
             f"The database {connection.settings_dict['NAME']!r} already holds accounts the bench "
             "did not load. Point BENCH_DATABASE_URL at a database of its own (the loader empties "
@@ -210,15 +240,36 @@ def _refuse_foreign_data() -> None:
         )
 
 
-BULK_MODELS = (User, Member, Beneficiary, MemberRequest, RequestStatusChange, RequestAnswer)
+BULK_MODELS = (
+    User,
+    Member,
+    Beneficiary,
+    MemberRequest,
+    RequestStatusChange,
+    RequestAnswer,
+    PartnerRequest,
+    PartnerRequestEvent,
+)
 
 
 def _tables() -> list[str]:
     return [
         model._meta.db_table
         for model in (
+            PartnerRequestEvent,
+            PartnerRequest.attachments.through,
+            PartnerRequest.answer_files.through,
+            PartnerRequest,
+            StructureMembership,
+            ConventionCounter,
+            Convention,
+            OrganismService,
+            Organism.managers.through,
+            Organism,
+            Structure,
             RequestAnswer,
             RequestStatusChange,
+            MemberRequestCounter,
             MemberRequest,
             Beneficiary,
             CodeDevice,
@@ -283,6 +334,10 @@ def _load() -> None:
         step("beneficiaries", _load_beneficiaries)
         step("requests", _load_requests)
         step("status changes, answers, sequences", _load_follow_up)
+        step("member request counters", _load_member_counters)
+        step("partner organisms, structures, technicians", _load_partner_space)
+        step("partner requests", _load_partner_requests)
+        step("partner audit trail, sequences", _load_partner_follow_up)
         step("indexes", _create_indexes, indexes)
 
 
@@ -354,13 +409,14 @@ def _pick(values, number_sql: str) -> str:
 
 def insert_select(cursor, model, columns: dict[str, str], tail: str) -> int:
     """`INSERT INTO <model table> (...) SELECT <columns' SQL> <tail>`, every other column filled
-    with its model default (or NULL, or '' for a blank text field). Returns the row count.
+    with its model default (or NULL, or '' for a blank text field). Returns the row count. The
+    primary key is left to the database unless named (a one-to-one primary key).
 
     The SQL given must not hold a `%` (the defaults are passed as parameters).
     """
     names, expressions, params = [], [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key and field.column not in columns:
             continue
         if field.column in columns:
             expression = columns[field.column]
@@ -633,8 +689,442 @@ def _load_follow_up(cursor) -> None:
     )
 
 
+def _load_member_counters(cursor) -> None:
+    """The history's count of each member's requests, kept by `member_request_submit`."""
+    insert_select(
+        cursor,
+        MemberRequestCounter,
+        {"member_id": "member_id", "requests": "count(*)"},
+        f"FROM {MemberRequest._meta.db_table} GROUP BY member_id",
+    )
+
+
 def _vacuum_analyze() -> None:
     """Outside the load's transaction (VACUUM cannot run inside one)."""
     with connection.cursor() as cursor:
         for table in _tables():
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# -- The partner space (issue 4) -----------------------------------------------------------------
+PARTNER_REQUESTS = 1_000_000
+BENCH_PARTNER_REQUESTS = 100_000
+ORGANISMS = 100
+STRUCTURES = 2_000
+BENCH_ORGANISM_CODE = "331"
+BENCH_ORGANISM_NAME = "CPAM GIRONDE"
+BENCH_STRUCTURE_NAME = "CCAS de Bordeaux"
+BENCH_TECHNICIAN = "bench-t0001-1"
+# `partner_submit` files into this organism, which the loader leaves without requests; the first
+# SUBMIT_STRUCTURES structures have a convention with it.
+SUBMIT_ORGANISM_CODE = "999"
+SUBMIT_ORGANISM_NAME = "CPAM BENCH DÉPÔTS"
+SUBMIT_STRUCTURES = 50
+
+# (service, weight): what partners file most.
+PARTNER_SERVICES = [
+    (Service.CASE_STUDY, 0.30),
+    (Service.DIFFICULTY, 0.25),
+    (Service.DOCUMENT, 0.20),
+    (Service.APPOINTMENT, 0.15),
+    (Service.CONTACT, 0.10),
+]
+STRUCTURE_KINDS = ["CCAS de", "Association d'aide de", "Mission locale de", "Centre social de",
+                   "Maison France Services de", "Point Conseil Budget de"]  # fmt: skip
+BIRTH_PLACES = ["33", "64", "75", "69", "13", "40", "47", "24", "PORTUGAL", "MAROC", "ALGÉRIE"]
+PARTNER_COMMENT = (
+    "Bonjour, je vous sollicite pour la personne que j'accompagne : sa situation nécessite une "
+    "étude rapide de ses droits. Elle a transmis les justificatifs demandés il y a plusieurs "
+    "semaines sans réponse. Les pièces jointes reprennent les éléments de son dossier. Merci de "
+    "me tenir informée de la suite donnée et de me préciser les démarches restant à faire."
+)
+PARTNER_ANSWER = (
+    "Bonjour, le dossier a été étudié : les droits de l'assuré sont ouverts et l'attestation est "
+    "disponible dans son compte. Nous restons à votre disposition. Cordialement, votre organisme."
+)
+
+
+@dataclass(frozen=True)
+class PartnerBenchData:
+    """What the partner figures need to know about the loaded partner space."""
+
+    technician_id: int  # of the bench structure, with CPAM GIRONDE last chosen
+    structure_id: int
+    organism_id: int  # CPAM GIRONDE, 331
+    structure_requests: int  # the bench structure's requests at CPAM GIRONDE
+    requests: int  # in the whole table
+    submit_organism_id: int
+    submit_technician_ids: tuple[int, ...]  # one per structure with a convention with it
+
+
+def partners_dataset() -> PartnerBenchData:
+    """The partner space of the data set, loaded first if the database does not hold it yet."""
+    requests_dataset()
+    technician = User.objects.get(username=BENCH_TECHNICIAN)
+    submit = Organism.objects.get(code=SUBMIT_ORGANISM_CODE)
+    submitters = (
+        User.objects.filter(
+            role=User.Role.TECHNICIAN,
+            partner_membership__structure__conventions__organism=submit,
+            username__endswith="-1",
+        )
+        .order_by("username")
+        .values_list("pk", flat=True)
+    )
+    return PartnerBenchData(
+        technician_id=technician.pk,
+        structure_id=technician.partner_membership.structure_id,
+        organism_id=Organism.objects.get(code=BENCH_ORGANISM_CODE).pk,
+        structure_requests=BENCH_PARTNER_REQUESTS,
+        requests=PARTNER_REQUESTS,
+        submit_organism_id=submit.pk,
+        submit_technician_ids=tuple(submitters),
+    )
+
+
+def _partners_present() -> bool:
+    return (
+        User.objects.filter(username=BENCH_TECHNICIAN).exists()
+        and Organism.objects.filter(code=SUBMIT_ORGANISM_CODE).exists()
+    )
+
+
+def _technicians_of(s_sql: str) -> str:
+    """How many technicians structure number `s` has: 5 for the bench structure, 1 to 5."""
+    return f"CASE WHEN {s_sql} = 1 THEN 5 ELSE 1 + mod({s_sql} * 7, 5) END"
+
+
+def _load_partner_space(cursor) -> None:
+    # Organisms 1..ORGANISMS have codes 300.. (number 32 is CPAM GIRONDE, 331); the last one is
+    # the submission organism.
+    code = (
+        f"CASE WHEN n > {ORGANISMS} THEN {_sql_string(SUBMIT_ORGANISM_CODE)} "
+        "ELSE (299 + n)::text END"
+    )
+    insert_select(
+        cursor,
+        Organism,
+        {
+            "code": code,
+            "name": f"CASE WHEN n > {ORGANISMS} THEN {_sql_string(SUBMIT_ORGANISM_NAME)} "
+            f"WHEN 299 + n = {int(BENCH_ORGANISM_CODE)} THEN {_sql_string(BENCH_ORGANISM_NAME)} "
+            "ELSE 'CPAM BENCH ' || (299 + n)::text END",
+        },
+        f"FROM generate_series(1, {ORGANISMS + 1}) AS n ORDER BY n",
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_o ON COMMIT DROP AS "
+        "SELECT row_number() OVER (ORDER BY id) AS n, id, code "
+        f"FROM {Organism._meta.db_table}"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_o (n)")
+    insert_select(
+        cursor,
+        OrganismService,
+        {"organism_id": "o.id", "service": "v", "motifs": "'[]'::jsonb"},
+        f"FROM bench_o o CROSS JOIN generate_series(1, {len(Service.values)}) AS v ORDER BY o.n, v",
+    )
+    # Each organism's requests are handled by one of the 20 insurer managers.
+    cursor.execute(
+        "CREATE TEMP TABLE bench_im ON COMMIT DROP AS "
+        "SELECT row_number() OVER (ORDER BY id) AS o, id "
+        f"FROM {User._meta.db_table} WHERE username LIKE 'bench-manager-__'"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_im (o)")
+    insert_select(
+        cursor,
+        Organism.managers.through,
+        {"organism_id": "o.id", "user_id": "m.id"},
+        f"FROM bench_o o JOIN bench_im m ON m.o = 1 + mod(o.n, {MANAGERS})",
+    )
+    cities = [city for _postcode, city in CITIES]
+    insert_select(
+        cursor,
+        Structure,
+        {
+            "name": f"CASE WHEN s = 1 THEN {_sql_string(BENCH_STRUCTURE_NAME)} ELSE "
+            f"{_pick(STRUCTURE_KINDS, 's')} || ' ' || {_pick(cities, 's * 5')} "
+            "|| ' n°' || lpad(s::text, 4, '0') END",
+            "created_at": f"now() - interval '{DAYS + 200} days'",
+        },
+        f"FROM generate_series(1, {STRUCTURES}) AS s ORDER BY s",
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_s ON COMMIT DROP AS "
+        f"SELECT s, id, {_technicians_of('s')} AS technicians FROM ("
+        f"SELECT row_number() OVER (ORDER BY id) AS s, id FROM {Structure._meta.db_table}) AS x"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_s (s)")
+    # Conventions: the bench structure with CPAM GIRONDE and two others, every other structure
+    # with 1 to 3 organisms; the first SUBMIT_STRUCTURES ones also with the submission organism.
+    # All active (started before the oldest request, ending in 200 days or more).
+    cursor.execute(
+        "CREATE TEMP TABLE bench_conv ON COMMIT DROP AS "
+        "SELECT s, i, 1 + mod(CASE WHEN s = 1 THEN 31 ELSE s * 37 END + i * 11, "
+        f"{ORGANISMS}) AS n "
+        f"FROM generate_series(1, {STRUCTURES}) AS s "
+        "CROSS JOIN LATERAL generate_series(0, CASE WHEN s = 1 THEN 2 ELSE mod(s, 3) END) AS i "
+        f"UNION ALL SELECT s, 9, {ORGANISMS + 1} FROM generate_series(1, {SUBMIT_STRUCTURES}) s"
+    )
+    insert_select(
+        cursor,
+        Convention,
+        {
+            "structure_id": "bs.id",
+            "organism_id": "o.id",
+            "start_date": "current_date - (1200 + mod(c.s * 13, 300))",
+            "end_date": "current_date + (200 + mod(c.s * 7 + c.i, 900))",
+            "technician_cap": "5",
+        },
+        "FROM bench_conv c JOIN bench_s bs ON bs.s = c.s JOIN bench_o o ON o.n = c.n "
+        "ORDER BY c.s, c.i",
+    )
+    # Technicians (the bench structure has 5) and one partner manager per structure.
+    cursor.execute(
+        "CREATE TEMP TABLE bench_tu ON COMMIT DROP AS "
+        "SELECT s, t, 'bench-t' || lpad(s::text, 4, '0') || '-' || t AS username, "
+        "'technician' AS role FROM bench_s CROSS JOIN LATERAL generate_series(1, technicians) t "
+        "UNION ALL SELECT s, 0, 'bench-pm' || lpad(s::text, 4, '0'), 'partner_manager' "
+        "FROM bench_s"
+    )
+    insert_select(
+        cursor,
+        User,
+        {
+            "password": "'!bench'",
+            "username": "username",
+            "first_name": _pick(FIRST_NAMES, "s * 3 + t * 7"),
+            "last_name": _pick(LAST_NAMES, "s * 5 + t * 11"),
+            "email": "username || '@bench.invalid'",
+            "is_superuser": "false",
+            "is_staff": "false",
+            "is_active": "true",
+            "date_joined": f"now() - interval '{DAYS + 100} days'",
+            "role": "role",
+        },
+        "FROM bench_tu ORDER BY s, t",
+    )
+    first_organism = f"1 + mod(CASE WHEN bs.s = 1 THEN 31 ELSE bs.s * 37 END, {ORGANISMS})"
+    insert_select(
+        cursor,
+        StructureMembership,
+        {
+            "user_id": "u.id",
+            "structure_id": "bs.id",
+            "last_organism_id": "CASE WHEN tu.t > 0 THEN o.id END",
+        },
+        f"FROM bench_tu tu JOIN {User._meta.db_table} u ON u.username = tu.username "
+        f"JOIN bench_s bs ON bs.s = tu.s JOIN bench_o o ON o.n = {first_organism}",
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_t ON COMMIT DROP AS "
+        "SELECT tu.s, tu.t, u.id, u.last_name || ' ' || u.first_name AS name "
+        f"FROM bench_tu tu JOIN {User._meta.db_table} u ON u.username = tu.username "
+        "WHERE tu.t > 0"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_t (s, t)")
+    for table in ("bench_o", "bench_im", "bench_s", "bench_t"):
+        cursor.execute(f"ANALYZE {table}")
+
+
+def _load_partner_requests(cursor) -> None:
+    # Conventions ranked: 0 is the bench structure at CPAM GIRONDE, the others shuffled (so the
+    # busiest structures are spread over the organisms); rank r gets ~1/sqrt(r) of the rest.
+    cursor.execute(
+        "CREATE TEMP TABLE bench_pc ON COMMIT DROP AS "
+        "SELECT CASE WHEN c.s = 1 AND c.i = 0 THEN 0 ELSE row_number() OVER ("
+        "  ORDER BY (c.s = 1 AND c.i = 0) DESC, md5(c.s || '-' || c.n)) - 1 END AS c, "
+        "c.s, bs.id AS structure_id, bs.technicians, o.n, o.id AS organism_id, o.code "
+        "FROM bench_conv c JOIN bench_s bs ON bs.s = c.s JOIN bench_o o ON o.n = c.n "
+        f"WHERE c.n <= {ORGANISMS}"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_pc (c)")
+    cursor.execute("ANALYZE bench_pc")
+    cursor.execute("SELECT count(*) - 1 FROM bench_pc")
+    others = cursor.fetchone()[0]
+    cursor.execute("CREATE TEMP TABLE bench_motif (service int, i int, code text) ON COMMIT DROP")
+    cursor.executemany(
+        "INSERT INTO bench_motif VALUES (%s, %s, %s)",
+        [
+            (int(service), index, code)
+            for service, info in SERVICES.items()
+            for index, code in enumerate(info.motifs)
+        ],
+    )
+    cursor.execute("ANALYZE bench_motif")
+    bounds, total = [], 0.0
+    for service, weight in PARTNER_SERVICES:
+        total += weight
+        bounds.append(f"WHEN r_service < {total:.4f} THEN {int(service)}")
+    service_sql = f"CASE {' '.join(bounds[:-1])} ELSE {int(PARTNER_SERVICES[-1][0])} END"
+    motif_counts = " ".join(
+        f"WHEN {int(service)} THEN {len(info.motifs)}" for service, info in SERVICES.items()
+    )
+    # Stage 1: which convention, when, what, and the draws stage 2 turns into values. g is the
+    # time order (request g arrives in the g-th slot of the 3 years); every 10th request is the
+    # bench structure's at CPAM GIRONDE.
+    share = PARTNER_REQUESTS // BENCH_PARTNER_REQUESTS
+    cursor.execute(
+        "CREATE TEMP TABLE bench_praw ON COMMIT DROP AS "
+        "SELECT g, c, created_at, service, "
+        f"floor(r_motif * CASE service {motif_counts} END)::int AS motif_i, "
+        "r_status, r_tech, r_take, r_resolve, r_len, r_person, r_extra FROM ("
+        "SELECT g, "
+        f"CASE WHEN mod(g, {share}) = 0 THEN 0 "
+        f"ELSE 1 + least({others - 1}, floor({others} * power(random(), 2)))::int END AS c, "
+        f"now() - interval '{DAYS} days' * ({PARTNER_REQUESTS} - g + random()) "
+        f"/ {PARTNER_REQUESTS} AS created_at, {service_sql} AS service, "
+        "random() AS r_motif, random() AS r_status, random() AS r_tech, random() AS r_take, "
+        "random() AS r_resolve, random() AS r_len, random() AS r_person, random() AS r_extra "
+        f"FROM (SELECT g, random() AS r_service FROM generate_series(1, {PARTNER_REQUESTS}) g) s"
+        ") AS drawn"
+    )
+    cursor.execute("ANALYZE bench_praw")
+    age = "(now() - r.created_at)"
+    status = (
+        f"CASE WHEN {age} > interval '30 days' THEN "
+        "  CASE WHEN r.r_status < 0.92 THEN 'resolved' WHEN r.r_status < 0.95 THEN 'cancelled' "
+        "  WHEN r.r_status < 0.99 THEN 'in_progress' ELSE 'new' END "
+        f"WHEN {age} > interval '7 days' THEN "
+        "  CASE WHEN r.r_status < 0.55 THEN 'resolved' WHEN r.r_status < 0.58 THEN 'cancelled' "
+        "  WHEN r.r_status < 0.83 THEN 'in_progress' ELSE 'new' END "
+        "ELSE CASE WHEN r.r_status < 0.15 THEN 'resolved' WHEN r.r_status < 0.17 THEN "
+        "  'cancelled' WHEN r.r_status < 0.47 THEN 'in_progress' ELSE 'new' END END"
+    )
+    # Taken within 3 days, resolved within 15 days after (never later than now); cancelled by
+    # the technician within a day.
+    taken = f"(r.created_at + least(interval '3 days' * r.r_take, {age} * 0.4))"
+    year = f"extract(year FROM r.created_at AT TIME ZONE '{settings.TIME_ZONE}')::int"
+    # The sequence of each request in its organism and year, in time order; the rows written
+    # back in time order (the draws are narrow: both sorts stay in memory).
+    cursor.execute(
+        "CREATE TEMP TABLE bench_preq ON COMMIT DROP AS "
+        "SELECT *, row_number() OVER (PARTITION BY code, year ORDER BY g) AS seq FROM ("
+        "SELECT r.*, c.s, c.n, c.technicians, c.structure_id, c.organism_id, c.code, "
+        f"{year} AS year FROM bench_praw r JOIN bench_pc c ON c.c = r.c) AS placed ORDER BY g"
+    )
+    cursor.execute("SELECT max(seq) FROM bench_preq")
+    highest = cursor.fetchone()[0]
+    if highest > 99_999:
+        raise ImproperlyConfigured(f"an organism-year got {highest} partner requests (> 99999)")
+    cursor.execute("ANALYZE bench_preq")
+    # Stage 2: every value of the row. No ORDER BY: the scan of bench_preq gives the rows in
+    # time order and the hash joins on the small tables keep it, so ids grow with time, as in
+    # production, without sorting the wide rows.
+    joined = (
+        "SELECT r.*, t.id AS requester_id, t.name AS requester_name, m.code AS motif, "
+        f"im.id AS manager_id, {status} AS status, {taken} AS taken_at, "
+        f"{taken} + least(interval '15 days' * r.r_resolve, (now() - {taken}) * 0.9) "
+        "AS resolved_at, "
+        f"r.created_at + least(interval '1 day' * r.r_take, {age} * 0.5) AS cancelled_at "
+        "FROM bench_preq r "
+        "JOIN bench_t t ON t.s = r.s AND t.t = 1 + floor(r.r_tech * r.technicians)::int "
+        "JOIN bench_motif m ON m.service = r.service AND m.i = r.motif_i "
+        f"JOIN bench_im im ON im.o = 1 + mod(r.n, {MANAGERS})"
+    )
+    person = f"service <> {int(Service.CONTACT)}"
+    reasons = "CASE WHEN r_extra < 0.5 THEN 'droits' ELSE 'renoncement' END"
+    insert_select(
+        cursor,
+        PartnerRequest,
+        {
+            "number": "lpad(mod(year, 100)::text, 2, '0') || code || lpad(seq::text, 5, '0')",
+            "organism_id": "organism_id",
+            "structure_id": "structure_id",
+            "requester_id": "requester_id",
+            "requester_name": "requester_name",
+            "service": "service",
+            "motif": "motif",
+            "documents": f"CASE WHEN service = {int(Service.DOCUMENT)} THEN "
+            "CASE WHEN r_extra < 0.75 THEN jsonb_build_array(motif) ELSE jsonb_build_array("
+            "motif, CASE motif WHEN 'prevention' THEN 'attestation_droits' ELSE 'prevention' "
+            "END) END ELSE '[]'::jsonb END",
+            "appointment_modes": f"CASE WHEN service = {int(Service.CONTACT)} THEN "
+            """CASE WHEN r_extra < 0.5 THEN '["distance"]'::jsonb """
+            """WHEN r_extra < 0.8 THEN '["physique"]'::jsonb """
+            """ELSE '["distance", "physique"]'::jsonb END ELSE '[]'::jsonb END""",
+            "civility": f"CASE WHEN {person} THEN "
+            "CASE WHEN r_person < 0.55 THEN 'MME' ELSE 'M' END ELSE '' END",
+            "last_name": f"CASE WHEN {person} THEN "
+            f"{_pick(LAST_NAMES, 'floor(r_person * 1000000)::int')} ELSE '' END",
+            "first_name": f"CASE WHEN {person} THEN "
+            f"{_pick(FIRST_NAMES, 'floor(r_person * 7777777)::int')} ELSE '' END",
+            "birth_date": f"CASE WHEN {person} THEN "
+            "date '1935-01-01' + floor(r_person * 28000)::int END",
+            "birth_place": f"CASE WHEN {person} THEN "
+            f"{_pick(BIRTH_PLACES, 'floor(r_extra * 1000)::int')} ELSE '' END",
+            "phone": f"CASE WHEN {person} THEN "
+            "'0' || (6 + mod(g, 2))::text || lpad(mod(g::bigint * 7919, 100000000)::text, 8, '0') "
+            "ELSE '' END",
+            "comment": f"left({_sql_string(PARTNER_COMMENT)}, "
+            f"30 + floor(r_len * {len(PARTNER_COMMENT) - 30})::int)",
+            "saisine": f"CASE WHEN motif = {_sql_string(SAISINE)} THEN jsonb_build_object("
+            f"'consent', true, 'reasons', jsonb_build_array({reasons}), "
+            "'care', CASE WHEN r_extra < 0.5 THEN '[]'::jsonb ELSE "
+            """'["consultation", "pharmacie"]'::jsonb END, """
+            "'duration', CASE WHEN r_extra < 0.5 THEN '' ELSE '3_mois_1_an' END, "
+            """'causes', CASE WHEN r_extra < 0.5 THEN '[]'::jsonb ELSE '["reste_a_charge"]'"""
+            "::jsonb END) ELSE '{}'::jsonb END",
+            "status": "status",
+            "status_changed_at": "CASE status WHEN 'new' THEN created_at "
+            "WHEN 'in_progress' THEN taken_at WHEN 'resolved' THEN resolved_at "
+            "ELSE cancelled_at END",
+            "created_at": "created_at",
+            "assignee_id": "CASE WHEN status IN ('in_progress', 'resolved') THEN manager_id END",
+            "answer": f"CASE WHEN status = 'resolved' THEN {_sql_string(PARTNER_ANSWER)} "
+            "ELSE '' END",
+            "resolved_at": "CASE WHEN status = 'resolved' THEN resolved_at END",
+            "cancel_reason": "CASE WHEN status = 'cancelled' THEN "
+            f"{_pick(list(CANCEL_REASONS), 'g')} ELSE '' END",
+        },
+        f"FROM ({joined}) AS joined",
+    )
+    insert_select(
+        cursor,
+        Sequence,
+        {"name": "'partner-' || code || '-' || year", "value": "max(seq)"},
+        "FROM bench_preq GROUP BY code, year",
+    )
+    # The history's "N demandes", kept by the services: every request not cancelled.
+    insert_select(
+        cursor,
+        ConventionCounter,
+        {"convention_id": "c.id", "listed_requests": "coalesce(listed.n, 0)"},
+        f"FROM {Convention._meta.db_table} c LEFT JOIN ("
+        f"SELECT structure_id, organism_id, count(*) AS n FROM {PartnerRequest._meta.db_table} "
+        "WHERE status <> 'cancelled' GROUP BY structure_id, organism_id) AS listed "
+        "ON listed.structure_id = c.structure_id AND listed.organism_id = c.organism_id",
+    )
+
+
+def _load_partner_follow_up(cursor) -> None:
+    table = PartnerRequest._meta.db_table
+    taken = (
+        "CASE status WHEN 'in_progress' THEN status_changed_at "
+        "ELSE created_at + (resolved_at - created_at) * 0.2 END"
+    )
+    insert_select(
+        cursor,
+        PartnerRequestEvent,
+        {
+            "request_id": "id",
+            "kind": "'status'",
+            "from_status": "step_from",
+            "to_status": "step_to",
+            "previous_comment": "''",
+            "added_files": "0",
+            "by_id": "by_id",
+            "at": "at",
+            "notified_at": "notified_at",
+        },
+        # One pass over the requests, their steps in order.
+        f"FROM {table} p CROSS JOIN LATERAL (VALUES "
+        "(1, '', 'new', requester_id, created_at, NULL::timestamptz), "
+        f"(2, 'new', 'in_progress', assignee_id, {taken}, {taken}), "
+        "(3, 'in_progress', 'resolved', assignee_id, resolved_at, resolved_at), "
+        "(4, 'new', 'cancelled', requester_id, status_changed_at, NULL)"
+        ") AS e(step, step_from, step_to, by_id, at, notified_at) "
+        "WHERE e.step = 1 OR (e.step = 2 AND p.status IN ('in_progress', 'resolved')) "
+        "OR (e.step = 3 AND p.status = 'resolved') OR (e.step = 4 AND p.status = 'cancelled') "
+        "ORDER BY p.id, e.step",
+    )

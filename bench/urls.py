@@ -1,4 +1,4 @@
-"""The portal's URLs plus the bench-only reference page (never mounted by portal.urls)."""
+"""The portal's URLs plus the bench-only reference pages (never mounted by portal.urls)."""
 
 from django.urls import path
 
@@ -7,5 +7,6 @@ from portal.urls import urlpatterns as portal_urlpatterns
 
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench_bare"),
+    path("bench/partner-bare/", views.partner_bare, name="bench_partner_bare"),
     *portal_urlpatterns,
 ]

@@ -99,6 +99,27 @@ class MemberRequest(models.Model):
         return (self.beneficiary or self.member).full_name
 
 
+class MemberRequestCounter(models.Model):
+    """How many requests a member's history lists, so that the history's pagination costs no
+    COUNT over thousands of rows.
+
+    A row of its own, changed only by an `F()` update in `member_request_submit` (requests are
+    never deleted), so that saving a member loaded earlier can never write back a stale count.
+    """
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, primary_key=True, related_name="request_counter"
+    )
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de demandes")
+        verbose_name_plural = _("compteurs de demandes")
+
+    def __str__(self):
+        return f"{self.member_id}: {self.requests}"
+
+
 class RequestAnswer(models.Model):
     """Réponse d'un gestionnaire: text and files the member reads in "Historique des mails"."""
 

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Member
-from requests_app.models import MemberRequest, RequestAnswer
+from requests_app.models import MemberRequest, MemberRequestCounter, RequestAnswer
 
 
 def member_requests(
@@ -86,6 +86,16 @@ def get_member_request_detail_or_404(member: Member, reference: str) -> MemberRe
     if request is None:
         raise Http404
     return request
+
+
+def member_requests_count(member: Member) -> int:
+    """How many requests `member_requests(member)` lists without filters (a stored count)."""
+    return (
+        MemberRequestCounter.objects.filter(member=member)
+        .values_list("requests", flat=True)
+        .first()
+        or 0
+    )
 
 
 def member_answers(member: Member) -> QuerySet[RequestAnswer]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from documents.services import stored_files_attach
 from portal.sequences import sequence_next
 from requests_app.models import (
     MemberRequest,
+    MemberRequestCounter,
     RequestAnswer,
     RequestKind,
     RequestStatus,
@@ -128,6 +130,10 @@ def member_request_submit(
             updated_at=now,
         )
         request.save()
+        MemberRequestCounter.objects.bulk_create(
+            [MemberRequestCounter(member=member)], ignore_conflicts=True
+        )
+        MemberRequestCounter.objects.filter(member=member).update(requests=F("requests") + 1)
         _record_change(request, from_status="", to_status=RequestStatus.NEW, by=by, at=now)
         if files:
             request.attachments.add(*files)

@@ -12,15 +12,28 @@ from requests_app.selectors import (
     list_rows,
     member_answers,
     member_requests,
+    member_requests_count,
 )
 from requests_app.services import request_answer_mark_read
 
 ANSWERS_PAGE_SIZE = 10
 
 
-def _page(request, items, size, member=None):
-    """One page of `items` (Django's Paginator: a COUNT, then the rows of that page only)."""
-    page = Paginator(items, size).get_page(request.GET.get("page"))
+class _CountedPaginator(Paginator):
+    """A paginator told its total (a stored count) instead of running COUNT(*) over the rows."""
+
+    def __init__(self, items, size, *, count: int):
+        super().__init__(items, size)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def _page(request, items, size, member=None, count=None):
+    """One page of `items`: the total (a COUNT unless `count` is given), then that page's rows."""
+    if count is None:
+        paginator = Paginator(items, size)
+    else:
+        paginator = _CountedPaginator(items, size, count=count)
+    page = paginator.get_page(request.GET.get("page"))
     if member is not None:
         page.object_list = list_rows(page.object_list, member)
     return page
@@ -29,8 +42,12 @@ def _page(request, items, size, member=None):
 def _request_list(request, member, form_class, template):
     form = form_class(request.GET)
     form.is_valid()
-    page = _page(request, member_requests(member, **form.filters), form.page_size, member)
     filtered = any(form.filters.values())
+    # Unfiltered, the total is the member's stored count (no COUNT over thousands of rows).
+    count = None if filtered else member_requests_count(member)
+    page = _page(
+        request, member_requests(member, **form.filters), form.page_size, member, count=count
+    )
     return render(
         request, template, {"form": form, "page": page, "filtered": filtered, "member": member}
     )
