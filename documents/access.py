@@ -14,6 +14,7 @@ from documents.models import StoredFile
 
 DownloadRule = Callable[[object, StoredFile], bool]
 _rules: list[DownloadRule] = []
+_manager_restrictions: list[DownloadRule] = []
 
 
 def register_download_rule(rule: DownloadRule) -> DownloadRule:
@@ -23,13 +24,35 @@ def register_download_rule(rule: DownloadRule) -> DownloadRule:
     return rule
 
 
+def register_manager_restriction(rule: DownloadRule) -> DownloadRule:
+    """Add `rule(user, stored_file) -> bool`: True keeps that insurer manager from the file
+    (a partner request's files are for the managers of its organism only)."""
+    if rule not in _manager_restrictions:
+        _manager_restrictions.append(rule)
+    return rule
+
+
 def can_download(user, stored_file: StoredFile) -> bool:
-    """The uploader, an insurer manager with access to the admin, or a registered rule."""
+    """The uploader while the file is not sent yet (the "eye" before sending), an insurer
+    manager with access to the admin unless a restriction keeps them out, or a registered rule.
+
+    Once sent, a file is readable by whom its app's rule says: a partner's sent files, for
+    instance, are not readable by the partner any more ("le contenu des PJ déposées n'est pas
+    consultable").
+    """
     if not user.is_authenticated or not user.is_active:
         return False
-    if stored_file.uploaded_by_id is not None and stored_file.uploaded_by_id == user.pk:
+    if (
+        stored_file.uploaded_by_id is not None
+        and stored_file.uploaded_by_id == user.pk
+        and stored_file.attached_at is None
+    ):
         return True
-    if user.is_staff and user.is_insurer_manager:
+    if (
+        user.is_staff
+        and user.is_insurer_manager
+        and not any(restricted(user, stored_file) for restricted in _manager_restrictions)
+    ):
         return True
     return any(rule(user, stored_file) for rule in _rules)
 

@@ -128,6 +128,7 @@ class AttachmentsWidget(forms.Widget):
     # Set by AttachmentsField and AttachmentsFormMixin.
     user = None
     rules: UploadRules | None = None
+    texts: dict | None = None
 
     def value_from_datadict(self, data, files, name):
         return [value for value in _getlist(data, name) if value]
@@ -147,6 +148,9 @@ class AttachmentsWidget(forms.Widget):
         ids = list(dict.fromkeys(context["widget"]["value"]))
         found = pending_files_of(self.user, ids)
         rules = self.rules
+        texts = self.texts or {}
+        messages = browser_messages(rules)
+        messages.update({key: str(texts[key]) for key in ("drop", "browse") if key in texts})
         context["widget"].update(
             {
                 "files": [found[i] for i in ids if i in found],
@@ -154,7 +158,9 @@ class AttachmentsWidget(forms.Widget):
                 "upload_url": reverse("documents:upload", args=[rules.key]),
                 "file_input_name": f"{name}_files",
                 "remove_name": f"{name}_remove",
-                "messages_json": json.dumps(browser_messages(rules), ensure_ascii=False),
+                "messages_json": json.dumps(messages, ensure_ascii=False),
+                "hint": texts.get("hint", ""),
+                "title": texts.get("title", ""),
             }
         )
         return context
@@ -171,16 +177,22 @@ class AttachmentsField(forms.Field):
         ),
     }
 
-    def __init__(self, *, rules: UploadRules, **kwargs):
+    def __init__(self, *, rules: UploadRules, texts: dict | None = None, **kwargs):
+        """`texts` lets a form word the widget as its guide does: "hint" replaces the rules
+        line, "title" labels the drop zone, "drop" and "browse" the enhanced zone's text and
+        button. Missing keys keep the portal's wording."""
         self.rules = rules
+        self.texts = dict(texts or {})
         kwargs.setdefault("label", gettext_lazy("Pièces jointes"))
         super().__init__(**kwargs)
         self.widget.rules = rules
+        self.widget.texts = self.texts
         self.user = None
 
     def __deepcopy__(self, memo):
         result = super().__deepcopy__(memo)
         result.widget.rules = self.rules
+        result.widget.texts = self.texts
         return result
 
     def clean(self, value):
@@ -235,6 +247,7 @@ class AttachmentsFormMixin:
             field.user = user
             field.widget.user = user
             field.widget.rules = field.rules
+            field.widget.texts = field.texts
 
     def attachment_fields(self):
         return [(n, f) for n, f in self.fields.items() if isinstance(f, AttachmentsField)]

@@ -1,6 +1,83 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Civility
+from documents.models import StoredFile
+from partners.catalogue import Service
+
+
+class Organism(models.Model):
+    """Organisme d'assurance maladie (a fund such as "CPAM GIRONDE") that partners address."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^\d{3}$", _("Le code est composé de 3 chiffres."))],
+        help_text=_("3 chiffres : ils forment le milieu des numéros de demande."),
+    )
+    # The organism's managers see and process its partner requests in the admin, and only those.
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaires"),
+        blank=True,
+        related_name="managed_organisms",
+        limit_choices_to={"role": "insurer_manager"},
+    )
+
+    class Meta:
+        verbose_name = _("organisme")
+        verbose_name_plural = _("organismes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganismService(models.Model):
+    """An ODS the organism offers, with the motifs (or documents, for ODS 5) it keeps.
+
+    An empty `motifs` list means every motif of the guide.
+    """
+
+    organism = models.ForeignKey(
+        Organism, verbose_name=_("organisme"), on_delete=models.CASCADE, related_name="services"
+    )
+    service = models.PositiveSmallIntegerField(_("offre de services"), choices=Service.choices)
+    motifs = models.JSONField(_("motifs proposés"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("offre de services proposée")
+        verbose_name_plural = _("offres de services proposées")
+        ordering = ["organism", "service"]
+        constraints = [
+            models.UniqueConstraint(fields=["organism", "service"], name="organismservice_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organism} · {self.get_service_display()}"
+
+    def clean(self):
+        from partners.catalogue import SERVICES
+
+        known = SERVICES[Service(self.service)].motifs if self.service else {}
+        unknown = [code for code in self.motifs or [] if code not in known]
+        if unknown:
+            raise ValidationError({"motifs": _("Motifs inconnus : %s") % ", ".join(unknown)})
+
+    def offered_motifs(self) -> dict:
+        """Code -> label of the motifs offered, in the guide's order."""
+        from partners.catalogue import SERVICES
+
+        catalogue = SERVICES[Service(self.service)].motifs
+        if not self.motifs:
+            return dict(catalogue)
+        return {code: label for code, label in catalogue.items() if code in self.motifs}
 
 
 class Structure(models.Model):
@@ -18,6 +95,74 @@ class Structure(models.Model):
         return self.name
 
 
+class Convention(models.Model):
+    """The agreement between a structure and an organism, with its dates (Europe/Paris days).
+
+    `technician_cap` is the organism's maximum of active technicians for the structure.
+    """
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="conventions",
+    )
+    organism = models.ForeignKey(
+        Organism, verbose_name=_("organisme"), on_delete=models.PROTECT, related_name="conventions"
+    )
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    technician_cap = models.PositiveSmallIntegerField(_("techniciens actifs maximum"), default=5)
+    # The end date a reminder was sent for (a new end date gets its own reminder).
+    reminder_sent_for = models.DateField(_("rappel envoyé pour la fin du"), null=True, blank=True)
+    # Set by the daily job once the access closed (30 days after the last resolution).
+    closed_at = models.DateTimeField(_("accès fermé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["structure", "organism"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "organism"], name="convention_one_per_organism"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="convention_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure} · {self.organism}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("La date de fin doit suivre la date de début.")})
+
+
+class ConventionCounter(models.Model):
+    """How many of the structure's requests to the organism its history lists (those not
+    cancelled), so that "N demandes" costs nothing at 100,000 requests.
+
+    A row of its own, changed only by `F()` updates in the services that file and cancel, so that
+    saving a convention loaded earlier (in the admin, in a job) can never write back a stale
+    count.
+    """
+
+    convention = models.OneToOneField(
+        Convention, on_delete=models.CASCADE, primary_key=True, related_name="counter"
+    )
+    listed_requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de demandes")
+        verbose_name_plural = _("compteurs de demandes")
+
+    def __str__(self):
+        return f"{self.convention}: {self.listed_requests}"
+
+
 class StructureMembership(models.Model):
     """Ties a technician or a partner manager account to their structure."""
 
@@ -25,6 +170,15 @@ class StructureMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership"
     )
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="memberships")
+    # "L'organisme sélectionné par défaut est celui de la dernière connexion".
+    last_organism = models.ForeignKey(
+        Organism,
+        verbose_name=_("dernier organisme choisi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("rattachement à une structure")
@@ -32,3 +186,147 @@ class StructureMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.structure}"
+
+
+class PartnerRequestStatus(models.TextChoices):
+    NEW = "new", _("Nouveau")
+    IN_PROGRESS = "in_progress", _("Pris en charge")
+    RESOLVED = "resolved", _("Résolu")
+    # Only in the admin: a cancelled request leaves the technicians' history.
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class PartnerRequest(models.Model):
+    """Demande d'ODS: what a technician filed for an insured person to one organism.
+
+    `number` is the guide's 10 digits: year (2) + organism code (3) + sequence (5).
+    """
+
+    number = models.CharField(_("numéro de demande"), max_length=10, unique=True)
+    organism = models.ForeignKey(
+        Organism, verbose_name=_("organisme"), on_delete=models.PROTECT, related_name="requests"
+    )
+    structure = models.ForeignKey(
+        Structure, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandeur"),
+        on_delete=models.PROTECT,
+        related_name="partner_requests",
+    )
+    # Copied from the requester at submission: sorted and filtered on in the history.
+    requester_name = models.CharField(_("demandeur"), max_length=120)
+    service = models.PositiveSmallIntegerField(_("offre de service"), choices=Service.choices)
+    # The motif code (ODS 1-4); for ODS 5 the first document asked for (see `documents`).
+    motif = models.CharField(_("motif"), max_length=40, blank=True)
+    documents = models.JSONField(_("documents demandés"), default=list, blank=True)
+    appointment_modes = models.JSONField(_("modalités de rendez-vous"), default=list, blank=True)
+    # Personne concernée (ODS 2 to 5).
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
+    last_name = models.CharField(_("nom"), max_length=30, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=20, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("lieu de naissance"), max_length=30, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=10, blank=True)
+    comment = models.TextField(_("commentaire"), max_length=5000)
+    # ODS 2 with motif "Saisine mission accompagnement santé": the national form's answers
+    # ({"consent": true, "reasons": [...], "care": [...], "duration": "...", "causes": [...]}).
+    saisine = models.JSONField(_("saisine mission accompagnement santé"), default=dict, blank=True)
+    attachments = models.ManyToManyField(
+        StoredFile, verbose_name=_("PJ envoyée(s)"), blank=True, related_name="partner_requests"
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=PartnerRequestStatus.choices,
+        default=PartnerRequestStatus.NEW,
+    )
+    status_changed_at = models.DateTimeField(_("date statut"))
+    created_at = models.DateTimeField(_("date de dépôt"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_partner_requests",
+    )
+    answer = models.TextField(_("réponse"), blank=True)
+    answer_files = models.ManyToManyField(
+        StoredFile, verbose_name=_("PJ reçue(s)"), blank=True, related_name="partner_answers"
+    )
+    resolved_at = models.DateTimeField(_("résolue le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("demande partenaire")
+        verbose_name_plural = _("demandes partenaires")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The history: one structure's requests at one organism, newest first.
+            models.Index(
+                fields=["structure", "organism", "-created_at", "-id"],
+                name="partnerrequest_history",
+            ),
+            models.Index(fields=["organism", "status", "created_at"], name="partnerrequest_queue"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def person_name(self) -> str:
+        """ "Madame TUTU Joséphine", as the history shows the person concerned."""
+        if not self.last_name:
+            return ""
+        return f"{self.get_civility_display()} {self.last_name} {self.first_name}".strip()
+
+    @property
+    def phone_display(self) -> str:
+        """ "06.00.00.00.00"."""
+        digits = self.phone
+        return ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+class PartnerRequestEvent(models.Model):
+    """Audit entry: a status change, a completion or a cancellation (who, when, what).
+
+    Status changes are emailed to the requester once; `notified_at` is the send-once guard.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Changement de statut")
+        COMPLETED = "completed", _("Demande complétée")
+
+    request = models.ForeignKey(
+        PartnerRequest, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(
+        _("ancien statut"), max_length=20, choices=PartnerRequestStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("nouveau statut"), max_length=20, choices=PartnerRequestStatus.choices, blank=True
+    )
+    # For a completion: the comment as it was before, so nothing typed is ever lost.
+    previous_comment = models.TextField(_("commentaire précédent"), blank=True)
+    added_files = models.PositiveSmallIntegerField(_("pièces jointes ajoutées"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("le"))
+    notified_at = models.DateTimeField(_("demandeur prévenu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("historique de la demande")
+        verbose_name_plural = _("historique des demandes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        at = timezone.localtime(self.at)
+        return f"{self.request.number} · {self.get_kind_display()} · {at:%d/%m/%Y %H:%M}"

@@ -8,6 +8,7 @@ a variable (see README, "Configuration"); nothing depends on a hidden "productio
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import (
@@ -136,6 +137,20 @@ CELERY_BEAT_SCHEDULE = {
     "notify-pending-status-changes": {
         "task": "requests_app.tasks.notify_pending_changes",
         "schedule": 600.0,
+    },
+    "partners-notify-pending-status-events": {
+        "task": "partners.tasks.notify_pending_changes",
+        "schedule": 600.0,
+    },
+    # Daily, in CELERY_TIMEZONE (Europe/Paris): access closes as the day starts, reminders go
+    # out before the working day.
+    "partners-close-ended-accesses": {
+        "task": "partners.tasks.close_ended_accesses",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "partners-convention-reminders": {
+        "task": "partners.tasks.send_convention_reminders",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("portail/", include(portal_patterns)),
     path("compte/", include("accounts.urls")),
     path("documents/", include("documents.urls")),
+    path("partenaires/", include("partners.urls")),
     path("", include("requests_app.urls")),
     path("gestion/", admin.site.urls),
 ]

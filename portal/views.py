@@ -4,17 +4,22 @@ import os
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from portal.models import Branding, WorkerHeartbeat
 
+PARTNER_ROLES = ("technician", "partner_manager")
+
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "public_home.html")
+    if request.user.role in PARTNER_ROLES:
+        # Technicians and partner managers work in the Espace Partenaires, organism first.
+        return redirect("partners:choose")
     member = getattr(request.user, "member", None) if request.user.is_member else None
     return render(request, "home.html", {"member": member})
 

@@ -173,3 +173,49 @@ def insurer_manager(db):
     )
     CodeDevice.objects.create(user=user, name="email", channel="email", target=user.email)
     return user
+
+
+# -- Partner space ----------------------------------------------------------------------------
+@pytest.fixture
+def organism(db):
+    """CPAM GIRONDE (code 331), offering the five ODS with every motif."""
+    from tests.factories import OrganismFactory
+
+    return OrganismFactory(name="CPAM GIRONDE", code="331")
+
+
+@pytest.fixture
+def convention(db, structure, organism):
+    """The technicians' structure has an active convention with CPAM GIRONDE."""
+    from tests.factories import ConventionFactory
+
+    return ConventionFactory(structure=structure, organism=organism)
+
+
+@pytest.fixture
+def organism_manager(db, organism):
+    """An insurer manager of CPAM GIRONDE only (not a superuser)."""
+    from accounts.models import CodeDevice
+
+    user = UserFactory(
+        username="gestionnaire.cpam",
+        email="cpam@example.org",
+        role=User.Role.INSURER_MANAGER,
+        is_staff=True,
+    )
+    CodeDevice.objects.create(user=user, name="email", channel="email", target=user.email)
+    organism.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def partner_client(client, technician, convention):
+    """A browser of the technician, signed in with the second factor, CPAM GIRONDE chosen."""
+    from partners.selectors import SESSION_ORGANISM
+    from tests.test_access_matrix import _sign_in
+
+    _sign_in(client, technician)
+    session = client.session
+    session[SESSION_ORGANISM] = convention.organism_id
+    session.save()
+    return client

@@ -2,10 +2,12 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import Beneficiary, Member
 from accounts.services.channels import member_channels_sync
-from partners.models import Structure, StructureMembership
+from partners.catalogue import SERVICES, Service
+from partners.models import Convention, Organism, OrganismService, Structure, StructureMembership
 
 User = get_user_model()
 
@@ -92,3 +94,69 @@ def make_partner_user(role, structure=None, **kwargs):
     StructureMembership.objects.create(user=user, structure=structure or StructureFactory())
     user.refresh_from_db()
     return user
+
+
+# -- Partner space -----------------------------------------------------------------------------
+class OrganismFactory(factory.django.DjangoModelFactory):
+    """An organism offering the five ODS with every motif (ask `services=[...]` for fewer)."""
+
+    class Meta:
+        model = Organism
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"CPAM NUMÉRO {n}")
+    code = factory.Sequence(lambda n: f"{(n % 900) + 100:03d}")
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for service in extracted if extracted is not None else Service.values:
+            OrganismService.objects.create(organism=obj, service=service)
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    """Active today, for a year, unless told otherwise."""
+
+    class Meta:
+        model = Convention
+
+    structure = factory.SubFactory(StructureFactory)
+    organism = factory.SubFactory(OrganismFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    technician_cap = 5
+
+
+PERSON = {
+    "civility": "MME",
+    "last_name": "TUTU",
+    "first_name": "Joséphine",
+    "birth_date": datetime.date(1971, 10, 10),
+    "birth_place": "44",
+    "phone": "0700000000",
+}
+
+
+def make_partner_request(*, technician, organism, service=Service.CASE_STUDY, **kwargs):
+    """A request filed through the service, as a technician would (numbered, audited)."""
+    from partners.services import partner_request_submit
+
+    motif = kwargs.pop("motif", None)
+    if motif is None and service != Service.DOCUMENT:
+        motif = next(iter(SERVICES[Service(service)].motifs))
+    kwargs.setdefault("comment", "Hospitalisation en cours")
+    if SERVICES[Service(service)].has_person:
+        kwargs.setdefault("person", dict(PERSON))
+    if service == Service.DOCUMENT:
+        kwargs.setdefault("documents", ["attestation_droits"])
+    if service == Service.CONTACT:
+        kwargs.setdefault("appointment_modes", ["distance"])
+    return partner_request_submit(
+        by=technician,
+        structure=technician.partner_membership.structure,
+        organism=organism,
+        service=service,
+        motif=motif or "",
+        **kwargs,
+    )

@@ -10,6 +10,7 @@ from requests_app.services import member_request_submit
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/compte/connexion/"
+PARTNERS = "/partenaires/"
 
 # url -> expected answer per persona: 200, "login" (redirect to sign-in) or 404.
 MEMBER_PAGES = [
@@ -50,6 +51,24 @@ MATRIX = [
                    "insurer_manager": 200}),
     ("/gestion/accounts/member/", {"anonymous": "login", "member": 404,
                                    "technician": 404, "insurer_manager": 200}),
+    # Espace Partenaires: "partner_client" is the technician with CPAM GIRONDE chosen;
+    # "choose" is a redirect to the organism chooser (no organism chosen in the session).
+    *[
+        (url, {"anonymous": "login", "member": 404, "insurer_manager": 404, "technician": 200,
+               "partner_manager": 200, "partner_client": 200})
+        for url in (PARTNERS, f"{PARTNERS}identification/", f"{PARTNERS}manuel/")
+    ],
+    *[
+        (url, {"anonymous": "login", "member": 404, "insurer_manager": 404,
+               "technician": "choose", "partner_manager": "choose", "partner_client": 200})
+        for url in (f"{PARTNERS}accueil/", f"{PARTNERS}historique/",
+                    f"{PARTNERS}demande/etude-de-dossier/")
+    ],
+    *[
+        (url, {"anonymous": "login", "member": 404, "insurer_manager": 404, "technician": 404,
+               "partner_client": 404, "partner_manager": 200})
+        for url in (f"{PARTNERS}techniciens/", f"{PARTNERS}techniciens/nouveau/")
+    ],
 ]  # fmt: skip
 
 CASES = [
@@ -71,7 +90,9 @@ def _sign_in(client, user):
 
 @pytest.mark.parametrize(("url", "persona", "expected"), CASES)
 def test_access(client, request, url, persona, expected):
-    if persona != "anonymous":
+    if persona == "partner_client":
+        client = request.getfixturevalue("partner_client")
+    elif persona != "anonymous":
         persona_object = request.getfixturevalue(persona)
         user = getattr(persona_object, "user", persona_object)
         _sign_in(client, user)
@@ -79,6 +100,10 @@ def test_access(client, request, url, persona, expected):
     if expected == "login":
         assert response.redirect_chain, "expected a redirect to the sign-in page"
         assert response.redirect_chain[-1][0].startswith(LOGIN)
+        assert response.status_code == 200
+    elif expected == "choose":
+        assert response.redirect_chain, "expected a redirect to the organism chooser"
+        assert response.redirect_chain[-1][0] == PARTNERS
         assert response.status_code == 200
     else:
         assert response.status_code == expected

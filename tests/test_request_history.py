@@ -338,7 +338,7 @@ def test_the_header_leads_members_around_their_space(client, member):
 def test_the_header_of_other_personas_has_no_member_links(client, technician):
     _sign_in(client, technician)
 
-    page = page_text(client.get("/"))
+    page = page_text(client.get("/", follow=True))
 
     assert 'href="/mes-documents/"' not in page
     assert "Se déconnecter" in page

@@ -358,7 +358,7 @@ def test_a_technician_signs_in_with_a_username_and_gets_an_email_channel(
     assert response.url == TWO_FACTOR
     assert CodeDevice.objects.get(user=technician).target == technician.email
     response = sign_in(client, technician, password, outbox, channel="email")
-    assert response.url == reverse("home")
+    assert response.url == reverse("partners:choose")
 
 
 def test_an_account_without_any_channel_is_told_whom_to_contact(client, db, password):

@@ -231,3 +231,44 @@ def test_the_worker_sends_a_status_email_once_and_purges_expired_files(
         lambda: StoredFile.objects.get(pk=upload.pk).deleted_at is not None, "the purge"
     )
     assert not path.exists()
+
+
+def test_the_worker_emails_a_technician_once_when_a_partner_request_is_taken(
+    worker, outbox, celery_conf
+):
+    import re
+
+    from partners.models import PartnerRequestEvent
+    from partners.services import partner_request_take
+    from partners.tasks import notify_status_change
+    from tests.factories import (
+        ConventionFactory,
+        OrganismFactory,
+        make_partner_request,
+        make_partner_user,
+    )
+
+    technician = make_partner_user("technician", email="sophie.worker@example.org")
+    organism = OrganismFactory(name="CPAM GIRONDE", code="331")
+    ConventionFactory(structure=technician.partner_membership.structure, organism=organism)
+    manager = UserFactory(role="insurer_manager", is_staff=True)
+    request = make_partner_request(technician=technician, organism=organism)
+    # Taken in charge with the job run in this process; the change is then set back to "not
+    # emailed yet" so that the worker's delivery is the one that sends.
+    celery_conf(task_always_eager=True)
+    partner_request_take(request=request, by=manager)
+    celery_conf(task_always_eager=False)
+    event = PartnerRequestEvent.objects.get(request=request, to_status="in_progress")
+    PartnerRequestEvent.objects.filter(pk=event.pk).update(notified_at=None)
+    for message in outbox.all():
+        message.path.unlink()
+
+    worker.enqueue(notify_status_change, event.pk)
+    worker.wait_for(lambda: outbox.count("email") == 1, "the email in the outbox")
+    email = outbox.last("email", to="sophie.worker@example.org")
+    assert request.number in email.subject
+    # Delivered a second time, the same job sends nothing.
+    worker.enqueue(notify_status_change, event.pk)
+    done = re.compile(r"notify_status_change\[[^\]]+\] succeeded")
+    worker.wait_for(lambda: len(done.findall(worker.log.read_text())) == 2, "the second delivery")
+    assert outbox.count("email") == 1

@@ -74,6 +74,9 @@ def _landing_url(request, user: User, next_url: str) -> str:
         return safe
     if user.is_insurer_manager:
         return reverse("admin:index")
+    if user.role in (User.Role.TECHNICIAN, User.Role.PARTNER_MANAGER):
+        # Guide 001 starts with choosing the organism.
+        return reverse("partners:choose")
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 

@@ -2,15 +2,32 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
-from partners.models import Structure, StructureMembership
+from documents.rules import ANSWER, PARTNER_REQUEST
+from documents.services import stored_file_create
+from partners.catalogue import Service
+from partners.models import (
+    Convention,
+    Organism,
+    OrganismService,
+    PartnerRequest,
+    PartnerRequestEvent,
+    Structure,
+    StructureMembership,
+)
+from partners.services import (
+    partner_request_resolve,
+    partner_request_submit,
+    partner_request_take,
+)
 from portal.models import Branding
-from requests_app.demo import demo_requests_load
+from requests_app.demo import _pdf, demo_requests_load
 
 DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - published in the README on purpose
 
@@ -86,6 +103,30 @@ STAFF = [
     ("gestionnaire.partenaire", "responsable@ccas-bordeaux.example.org", "Hélène", "ROUX",
      User.Role.PARTNER_MANAGER, "CCAS de Bordeaux"),
     ("admin", "admin@guichet.example.org", "Alain", "GESTION", User.Role.INSURER_MANAGER, None),
+]  # fmt: skip
+
+
+PARTNER_STRUCTURE = "CCAS de Bordeaux"
+ALL_ODS = list(Service)
+# name, code, ODS offered, convention start and end in days from today (None: no end).
+# One organism per situation of guide 001, chapter II.
+ORGANISMS = [
+    ("CPAM GIRONDE", "331", ALL_ODS, -400, 330),  # active
+    ("CPAM COTE D'OPALE", "622", [Service.CONTACT, Service.CASE_STUDY, Service.DOCUMENT],
+     -200, None),  # active, 3 ODS
+    ("CPAM LOT ET GARONNE", "471", ALL_ODS, -700, 20),  # ends in 20 days: a warning
+    ("CPAM DORDOGNE", "241", ALL_ODS, 61, 61 + 3 * 365),  # starts in 2 months: logout only
+    ("CPAM LANDES", "401", ALL_ODS, -800, -10),  # ended 10 days ago, a request still open
+]  # fmt: skip
+# The insurer manager of CPAM GIRONDE (not a superuser: sees that organism's requests only).
+ORGANISM_MANAGER = ("gestionnaire.cpam", "gestion@cpam-gironde.example.org", "Paul", "FERRAND")
+PERSONS = [
+    {"civility": "MME", "last_name": "TUTU", "first_name": "Joséphine",
+     "birth_date": datetime.date(1971, 10, 10), "birth_place": "44", "phone": "0700000000"},
+    {"civility": "M", "last_name": "PAIN", "first_name": "François",
+     "birth_date": datetime.date(1970, 10, 5), "birth_place": "24", "phone": "0600000000"},
+    {"civility": "MME", "last_name": "CHEMIN", "first_name": "Marie",
+     "birth_date": datetime.date(1975, 6, 1), "birth_place": "47", "phone": "0611223344"},
 ]  # fmt: skip
 
 
@@ -168,11 +209,131 @@ class Command(BaseCommand):
             member=Member.objects.get(member_number="100001"),
             manager=User.objects.get(username="admin"),
         )
+        _partners_load(
+            structure=Structure.objects.get(name=PARTNER_STRUCTURE),
+            technician=User.objects.get(username="technicien"),
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Password of every demo account: {DEMO_PASSWORD} "
-                "(members: 100001, 100002, 100004; technicien; gestionnaire.partenaire; admin). "
+                "(members: 100001, 100002, 100004; technicien; gestionnaire.partenaire; admin; "
+                "gestionnaire.cpam). "
                 "Codes arrive in var/outbox/."
             )
+        )
+
+
+def _partners_load(*, structure: Structure, technician: User) -> None:
+    """Five organisms in the five situations of the chooser, and a history at CPAM GIRONDE.
+
+    Convention dates are set relative to today on every run, so the chooser always shows the
+    situations listed in ORGANISMS; the requests are filed once, through the services (real
+    numbers and audit entries), and nobody is emailed about them.
+    """
+    today = timezone.localdate()
+    organisms = {}
+    for name, code, services, start, end in ORGANISMS:
+        organism, _ = Organism.objects.get_or_create(code=code, defaults={"name": name})
+        for service in services:
+            OrganismService.objects.get_or_create(organism=organism, service=service)
+        Convention.objects.update_or_create(
+            structure=structure,
+            organism=organism,
+            defaults={
+                "start_date": today + datetime.timedelta(days=start),
+                "end_date": today + datetime.timedelta(days=end) if end is not None else None,
+                "technician_cap": 5,
+            },
+        )
+        organisms[code] = organism
+
+    username, email, first, last = ORGANISM_MANAGER
+    manager = _ensure_user(
+        username=username, email=email, first_name=first, last_name=last,
+        role=User.Role.INSURER_MANAGER, is_staff=True, is_superuser=False,
+    )  # fmt: skip
+    organisms["331"].managers.add(manager)
+
+    gironde, landes = organisms["331"], organisms["401"]
+    if not PartnerRequest.objects.filter(structure=structure, organism=gironde).exists():
+        _gironde_history(structure, gironde, technician, manager)
+    if not PartnerRequest.objects.filter(structure=structure, organism=landes).exists():
+        # Filed while the convention still ran, taken in charge, never resolved.
+        convention = Convention.objects.get(structure=structure, organism=landes)
+        filed_on = convention.end_date - datetime.timedelta(days=25)
+        request = partner_request_submit(
+            by=technician, structure=structure, organism=landes, service=Service.CASE_STUDY,
+            motif="etude_c2s", person=PERSONS[2], on=filed_on,
+            comment="Renouvellement de la C2S : ressources du foyer à étudier.",
+        )  # fmt: skip
+        partner_request_take(request=request, by=manager)
+        _backdate(request, days=(today - filed_on).days, handled_after=3)
+    # Demo data: nobody is emailed about it.
+    PartnerRequestEvent.objects.filter(
+        request__structure=structure, notified_at__isnull=True
+    ).update(notified_at=timezone.now())
+
+
+def _gironde_history(structure, gironde, technician, manager) -> None:
+    """Seven requests in the three statuses, spread over the last weeks."""
+    sent = stored_file_create(
+        uploaded=SimpleUploadedFile("avis-imposition.pdf", _pdf("Avis d'imposition 2025")),
+        rules=PARTNER_REQUEST,
+        by=technician,
+    )
+    filed = [
+        # (days ago, service, motif, person, comment, attachments, then, days to handle)
+        (40, Service.CASE_STUDY, "aide_financiere", PERSONS[0],
+         "Demande de rééquilibre budgétaire.", [sent], "resolve", 3),
+        (33, Service.APPOINTMENT, "capital_deces", PERSONS[1],
+         "Demande de capital décès pour son épouse décédée.", [], "resolve", 30),
+        (21, Service.CONTACT, "convention", None,
+         "Je souhaite un rendez-vous pour fixer les modalités de renouvellement de la "
+         "convention.", [], "take", 1),
+        (12, Service.DIFFICULTY, "urgence", PERSONS[1],
+         "L'assuré a besoin de soins urgents.", [], "take", 1),
+        (6, Service.DOCUMENT, "", PERSONS[2], "L'assurée a perdu son portefeuille.", [], "", 0),
+        (2, Service.CASE_STUDY, "etude_c2s", PERSONS[0], "Hospitalisation en cours.", [], "",
+         0),
+        (0, Service.DIFFICULTY, "droits", PERSONS[2],
+         "Rupture de droits depuis le déménagement de l'assurée.", [], "", 0),
+    ]  # fmt: skip
+    for days, service, motif, person, comment, attachments, then, handled_after in filed:
+        request = partner_request_submit(
+            by=technician, structure=structure, organism=gironde, service=service,
+            motif=motif, person=person, comment=comment, attachments=attachments,
+            documents=["attestation_droits", "ceam"] if service == Service.DOCUMENT else (),
+            appointment_modes=["distance"] if service == Service.CONTACT else (),
+        )  # fmt: skip
+        if then:
+            partner_request_take(request=request, by=manager)
+        if then == "resolve":
+            answer = stored_file_create(
+                uploaded=SimpleUploadedFile("reponse-cpam.pdf", _pdf("Reponse de la CPAM")),
+                rules=ANSWER,
+                by=manager,
+            )
+            partner_request_resolve(
+                request=request, by=manager, attachments=[answer],
+                text="Bonjour, le dossier a été étudié : vous trouverez notre réponse jointe.",
+            )  # fmt: skip
+        _backdate(request, days=days, handled_after=handled_after)
+
+
+def _backdate(request: PartnerRequest, *, days: int, handled_after: int) -> None:
+    """Move a request `days` back, its status changes `handled_after` days after filing (at
+    most today), so the history reads like weeks of use."""
+    now = timezone.now()
+    filed_at = now - datetime.timedelta(days=days)
+    handled_at = min(filed_at + datetime.timedelta(days=handled_after), now)
+    request.refresh_from_db()
+    PartnerRequest.objects.filter(pk=request.pk).update(
+        created_at=filed_at,
+        status_changed_at=handled_at if request.status != "new" else filed_at,
+        resolved_at=handled_at if request.resolved_at else None,
+    )
+    for event in PartnerRequestEvent.objects.filter(request=request):
+        PartnerRequestEvent.objects.filter(pk=event.pk).update(
+            at=filed_at if event.to_status == "new" else handled_at
         )

@@ -1,0 +1,179 @@
+"""Template tags of the partner space: its dates, and the history's cards and filter bar.
+
+The history is the most visited page of the space and shows up to 100 cards: its cards and
+fields are built here (every value escaped once) rather than by a template per card.
+"""
+
+from html import escape as _esc
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from partners.catalogue import Service
+from partners.models import PartnerRequestStatus
+
+register = template.Library()
+
+
+@register.filter
+def partner_datetime(value) -> str:
+    """ "02/02/2022 16h26min", in Europe/Paris, as the guide writes dates and times."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(day)s %(hours)sh%(minutes)smin") % {
+        "day": local.strftime("%d/%m/%Y"),
+        "hours": local.strftime("%H"),
+        "minutes": local.strftime("%M"),
+    }
+
+
+# The guide's ★, ⌚ and 👤, drawn by partner_history.css.
+_STAR = '<span class="ph-icon ph-icon-star" aria-hidden="true"></span>'
+_CLOCK = '<span class="ph-icon ph-icon-clock" aria-hidden="true"></span>'
+_PERSON_ICON = '<span class="ph-icon ph-icon-person" aria-hidden="true"></span>'
+# The status as a shape as well as a colour: readable in black and white.
+_MARKS = {"resolved": "✓", "in_progress": "◐", "new": "●"}
+
+
+@register.simple_tag
+def history_cards(rows) -> str:
+    """The cards of a page of `selectors.partner_history` (dicts of HISTORY_FIELDS), as the
+    guide draws them (VI.2.1): ODS and status, ★ number and ⌚ date, requester and person
+    concerned, "Consulter le détail".
+
+    Labels, badges, the time zone and the URL are looked up once per page; each value is
+    escaped once (html.escape: the rows are plain strings)."""
+    l_number = _esc(_("Numéro de demande"))
+    l_date = _esc(_("Date de dépôt"))
+    l_requester = _esc(_("Demandeur"))
+    l_person = _esc(_("Personne concernée"))
+    l_detail = _esc(_("Consulter le détail"))
+    l_of_request = _esc(_("de la demande"))
+    badges = {
+        value: f'<span class="badge badge-{value}"><span class="badge-mark" aria-hidden="true">'
+        f"{_MARKS.get(value, '●')}</span> {_esc(str(label))}</span>"
+        for value, label in PartnerRequestStatus.choices
+    }
+    services = {value: _esc(str(label)) for value, label in Service.choices}
+    civilities = {"MME": _esc(_("Madame")) + " ", "M": _esc(_("Monsieur")) + " "}
+    # The detail's address with a placeholder number: one reverse() per page.
+    base = _esc(reverse("partners:detail", args=["0"]))[:-2]
+    zone = timezone.get_current_timezone()
+    when_format = _("%(day)s %(hours)sh%(minutes)smin")
+    cards = []
+    for row in rows:
+        created = row["created_at"].astimezone(zone)
+        number = _esc(row["number"])
+        person = ""
+        if row["last_name"]:
+            name = _esc(f"{row['last_name']} {row['first_name']}")
+            person = (
+                f' <span class="ph-person">{_PERSON_ICON} {l_person} : '
+                f"{civilities.get(row['civility'], '')}{name}</span>"
+            )
+        cards.append(
+            f'<li class="ph-card"><div class="ph-card-head"><h2 class="ph-card-title">'
+            f"{services.get(row['service'], '')}</h2>{badges.get(row['status'], '')}</div>"
+            f'<p class="ph-card-line"><span class="ph-number">{_STAR} '
+            f'<span class="visually-hidden">{l_number} </span>{number}</span> '
+            f'<span class="ph-date">{_CLOCK} '
+            f'<span class="visually-hidden">{l_date} </span><time datetime="'
+            f'{created.isoformat()}">'
+            + when_format
+            % {
+                "day": f"{created.day:02d}/{created.month:02d}/{created.year}",
+                "hours": f"{created.hour:02d}",
+                "minutes": f"{created.minute:02d}",
+            }
+            + "</time></span></p>"
+            f'<p class="ph-card-line"><span class="ph-person">{_PERSON_ICON} '
+            f"{l_requester} : {_esc(row['requester_name'])}</span>{person}</p>"
+            f'<a class="ph-detail" href="{base}{number}/">{l_detail}'
+            f'<span class="visually-hidden"> {l_of_request} {number}</span></a></li>'
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+def _option_parts(choices) -> list[tuple[str | None, str, str]]:
+    """(value, before, after) of each option, "selected" going between the two; `value` is
+    None for optgroup tags."""
+    parts = []
+    for option, text in choices:
+        if isinstance(text, list | tuple):  # an optgroup
+            parts.append((None, f'<optgroup label="{_esc(str(option))}">', ""))
+            parts.extend(_option_parts(text))
+            parts.append((None, "</optgroup>", ""))
+            continue
+        parts.append(
+            (str(option), f'<option value="{_esc(str(option))}"', f">{_esc(str(text))}</option>")
+        )
+    return parts
+
+
+# Options of the choices that do not change from one page to the next (the catalogue, the
+# statuses, the sorts), per form, field and language: built once per process.
+_STATIC_OPTIONS: dict[tuple, list] = {}
+
+
+def _options(field, value: str) -> str:
+    static = field.name in getattr(field.form, "static_choices", ())
+    key = (type(field.form), field.name, get_language()) if static else None
+    parts = _STATIC_OPTIONS.get(key) if key else None
+    if parts is None:
+        parts = _option_parts(field.field.choices)
+        if key:
+            _STATIC_OPTIONS[key] = parts
+    return "".join(
+        f"{before} selected{after}" if option == value else f"{before}{after}"
+        for option, before, after in parts
+    )
+
+
+@register.simple_tag
+def history_field(field) -> str:
+    """One field of the history's filter bar: label, select or text box, help, and its error
+    next to it (described by, so a screen reader reads it with the field)."""
+    widget_id = _esc(field.id_for_label)
+    name = _esc(field.html_name)
+    value = field.value()
+    value = "" if value is None else str(value)
+    described = []
+    after = ""
+    if field.help_text:
+        described.append(f"{widget_id}_helptext")
+        after += f'<p class="help" id="{widget_id}_helptext">{_esc(str(field.help_text))}</p>'
+    invalid = ""
+    errors = field.errors
+    if errors:
+        described.append(f"{widget_id}_error")
+        invalid = ' aria-invalid="true"'
+        items = "".join(f"<li>{_esc(str(error))}</li>" for error in errors)
+        after += f'<ul class="errors" id="{widget_id}_error">{items}</ul>'
+    describedby = f' aria-describedby="{" ".join(described)}"' if described else ""
+    if hasattr(field.field, "choices"):
+        control = (
+            f'<select name="{name}" id="{widget_id}"{describedby}{invalid}>'
+            f"{_options(field, value)}</select>"
+        )
+    else:
+        attrs = field.field.widget.attrs
+        extra = "".join(
+            f' {key}="{_esc(str(attrs[key]))}"'
+            for key in ("placeholder", "inputmode")
+            if key in attrs
+        )
+        maxlength = getattr(field.field, "max_length", None)
+        if maxlength:
+            extra += f' maxlength="{int(maxlength)}"'
+        control = (
+            f'<input type="text" name="{name}" value="{_esc(value)}" id="{widget_id}"'
+            f"{extra}{describedby}{invalid}>"
+        )
+    css = f"filter-field ph-filter-{_esc(field.name)}{' field-invalid' if errors else ''}"
+    label = f'<label for="{widget_id}">{_esc(str(field.label))}</label>'
+    return mark_safe(f'<div class="{css}">{label}{control}{after}</div>')  # noqa: S308

@@ -1,0 +1,234 @@
+"""The technician is emailed when the organism takes their request in charge and when it
+resolves it: after commit, once, with the number and the organism only, and in the end even when
+the mail server fails for a while (guide 001, chapter V)."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import PartnerRequestEvent, PartnerRequestStatus
+from partners.services import partner_request_resolve, partner_request_take
+from partners.tasks import notify_pending_changes, notify_status_change
+from portal.messaging import OutboxEmailBackend
+from tests.factories import make_partner_request
+from tests.test_access_matrix import _sign_in
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/gestion/partners/partnerrequest/"
+HISTORY_LINK = f"{django_settings.SITE_URL}/partenaires/historique/"
+# What the technician entered and what the organism answered: none of it travels by email.
+PRIVATE_WORDS = [
+    "tutu",
+    "joséphine",
+    "10/10/1971",
+    "1971-10-10",
+    "07.00",
+    "0700000000",
+    "hospitalisation",
+    "attestation envoyée",
+]
+
+
+class FlakyBackend(BaseEmailBackend):
+    """A mail server that drops the connection `failures` times, then delivers to the outbox."""
+
+    failures = 0
+
+    def send_messages(self, email_messages):
+        if FlakyBackend.failures:
+            FlakyBackend.failures -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return OutboxEmailBackend().send_messages(email_messages)
+
+
+@pytest.fixture
+def flaky_mail_server(settings):
+    settings.EMAIL_BACKEND = "tests.test_partner_emails.FlakyBackend"
+    FlakyBackend.failures = 2
+    yield FlakyBackend
+    FlakyBackend.failures = 0
+
+
+@pytest.fixture
+def manager_client(client, organism_manager):
+    _sign_in(client, organism_manager)
+    return client
+
+
+@pytest.fixture
+def filed(technician, convention, organism):
+    """A request for Madame TUTU Joséphine (its own filing sends nothing)."""
+    return make_partner_request(technician=technician, organism=organism)
+
+
+def _assert_says_nothing_private(email):
+    everything = f"{email.subject}\n{email.text}\n{email.html}".lower()
+    for word in PRIVATE_WORDS:
+        assert word not in everything, word
+
+
+def test_taking_a_request_in_charge_emails_the_technician_the_number_and_nothing_private(
+    manager_client, technician, filed, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(f"{QUEUE}{filed.pk}/prendre-en-charge/")
+
+    assert outbox.count("email") == 1
+    email = outbox.last("email")
+    assert email.to == technician.email
+    assert email.subject.strip() == f"Votre demande {filed.number} a été prise en charge"
+    for body in (email.text, email.html):
+        assert filed.number in body
+        assert "CPAM GIRONDE" in body
+        assert "prise en charge" in body
+        assert "« Historique des demandes »" in body
+        assert HISTORY_LINK in body
+    assert email.link() == HISTORY_LINK
+    _assert_says_nothing_private(email)
+
+
+def test_resolving_invites_the_technician_to_read_the_answer_in_the_history(
+    manager_client, technician, filed, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            f"{QUEUE}{filed.pk}/resoudre/", {"text": "Attestation envoyée à Madame TUTU."}
+        )
+    assert response.status_code == 302
+
+    assert outbox.count("email") == 1
+    email = outbox.last("email", to=technician.email)
+    assert email.subject.strip() == f"Une réponse a été apportée à votre demande {filed.number}"
+    for body in (email.text, email.html):
+        assert filed.number in body
+        assert "CPAM GIRONDE" in body
+        assert "consulter cette réponse" in body
+        assert "« Historique des demandes » d'Espace Partenaires" in body
+        assert HISTORY_LINK in body
+    _assert_says_nothing_private(email)
+
+
+def test_take_then_resolve_sends_one_email_each(
+    manager_client, filed, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(f"{QUEUE}{filed.pk}/prendre-en-charge/")
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(f"{QUEUE}{filed.pk}/resoudre/", {"text": "Fait."})
+
+    subjects = [message.subject.strip() for message in outbox.all()]
+    assert subjects == [
+        f"Votre demande {filed.number} a été prise en charge",
+        f"Une réponse a été apportée à votre demande {filed.number}",
+    ]
+
+
+def test_no_email_is_sent_when_the_change_is_rolled_back(
+    filed, organism_manager, outbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as queued,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        partner_request_take(request=filed, by=organism_manager)
+        raise RuntimeError("something after the change failed")
+
+    assert queued == []
+    assert outbox.count("email") == 0
+    filed.refresh_from_db()
+    assert filed.status == PartnerRequestStatus.NEW
+
+
+def test_the_same_change_is_never_emailed_twice(filed, organism_manager, outbox):
+    # Outside a committed transaction: nothing queued yet, the task is delivered by hand.
+    partner_request_take(request=filed, by=organism_manager)
+    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+
+    assert notify_status_change.delay(event.pk).get() is True
+    assert notify_status_change.delay(event.pk).get() is False
+
+    assert outbox.count("email") == 1
+    event.refresh_from_db()
+    assert event.notified_at is not None
+
+
+def test_a_mail_server_that_fails_then_recovers_sends_one_email_in_the_end(
+    manager_client, technician, filed, outbox, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    # Celery is eager in tests: each retry runs at once (a worker would wait, with backoff).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(f"{QUEUE}{filed.pk}/prendre-en-charge/")
+    assert response.status_code == 302
+
+    assert flaky_mail_server.failures == 0
+    assert outbox.count("email") == 1
+    assert outbox.last("email").to == technician.email
+    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+    assert event.notified_at is not None
+
+
+def test_a_mail_server_down_for_good_leaves_the_email_to_the_catch_up_job(
+    manager_client, filed, outbox, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    flaky_mail_server.failures = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(f"{QUEUE}{filed.pk}/prendre-en-charge/")
+
+    # The change stands whatever happens to its email.
+    assert response.status_code == 302
+    filed.refresh_from_db()
+    assert filed.status == PartnerRequestStatus.IN_PROGRESS
+    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+    assert event.notified_at is None
+    assert outbox.count("email") == 0
+
+    flaky_mail_server.failures = 0
+    PartnerRequestEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(minutes=11))
+    assert notify_pending_changes.delay().get() == 1
+    assert outbox.count("email") == 1
+
+
+def test_the_catch_up_job_sends_what_could_not_be_sent_and_nothing_twice(
+    filed, organism_manager, outbox
+):
+    partner_request_take(request=filed, by=organism_manager)  # on_commit never runs here
+    partner_request_resolve(request=filed, by=organism_manager, text="Fait.")
+    assert outbox.count("email") == 0
+    PartnerRequestEvent.objects.update(at=timezone.now() - timedelta(minutes=11))
+
+    notify_pending_changes.delay()
+
+    # The filing itself is not emailed: only "Pris en charge" and "Résolu".
+    assert outbox.count("email") == 2
+    assert all(
+        e.notified_at
+        for e in PartnerRequestEvent.objects.exclude(to_status=PartnerRequestStatus.NEW)
+    )
+    notify_pending_changes.delay()
+    assert outbox.count("email") == 2
+
+
+def test_the_catch_up_job_leaves_recent_changes_to_their_own_task(filed, organism_manager, outbox):
+    partner_request_take(request=filed, by=organism_manager)
+    notify_pending_changes.delay()
+    assert outbox.count("email") == 0
+
+
+def test_a_deactivated_technician_is_not_emailed(technician, filed, organism_manager, outbox):
+    partner_request_take(request=filed, by=organism_manager)
+    technician.is_active = False
+    technician.save()
+    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+
+    notify_status_change.delay(event.pk)
+
+    assert outbox.count("email") == 0
+    event.refresh_from_db()
+    assert event.notified_at is not None  # nothing left for the catch-up job to retry
