@@ -77,9 +77,24 @@ def new_page(browser, viewport, live_server, settings):
 
 def assert_fits_width(page):
     """Nothing forces horizontal scrolling: the page is usable at the viewport's width."""
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    from playwright.sync_api import Error as PlaywrightError
+
+    # After a click the next page may still be arriving (no document yet, or the old one going
+    # away): measure once the page that is there has loaded.
+    overflow = None
+    for _attempt in range(5):
+        page.wait_for_load_state()
+        try:
+            overflow = page.evaluate(
+                "(() => { const root = document.documentElement;"
+                " return root ? root.scrollWidth - root.clientWidth : null; })()"
+            )
+        except PlaywrightError:
+            overflow = None
+        if overflow is not None:
+            break
+        page.wait_for_timeout(100)
+    assert overflow is not None, "the page never finished loading"
     assert overflow <= 0, f"the page is {overflow}px wider than the screen"
 
 
