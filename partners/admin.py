@@ -12,14 +12,12 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, Value, When
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -55,6 +53,7 @@ from partners.services import (
     partner_request_resolve,
     partner_request_take,
 )
+from portal.admin_queue import ProcessingQueueMixin
 
 TEMPLATES = "admin/partners/partnerrequest"
 ANSWER_MAX_LENGTH = 10000
@@ -410,7 +409,7 @@ class PartnerAnswerForm(AttachmentsFormMixin, forms.Form):
 
 
 @admin.register(PartnerRequest)
-class PartnerRequestAdmin(admin.ModelAdmin):
+class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
     """The queue of partner requests, scoped to the organisms the manager manages.
 
     Read-only: statuses change through the services only. Taking and resolving need the
@@ -452,6 +451,9 @@ class PartnerRequestAdmin(admin.ModelAdmin):
         "id",
     ]
     actions = ["take_in_charge", "resolve_selected"]
+    answer_form_class = PartnerAnswerForm
+    queue_templates = TEMPLATES
+    refusals = (PartnerRequestError,)
     inlines = [StatusEventInline, CompletionEventInline]
 
     # -- Scope and permissions: a read-only record, worked only through the buttons ---------
@@ -625,143 +627,51 @@ class PartnerRequestAdmin(admin.ModelAdmin):
             return _("Non attribuée")
         return _person(obj.assignee)
 
-    # -- Pages -------------------------------------------------------------------------------
-    def get_urls(self):
-        info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/prendre-en-charge/",
-                wrap(self.take_view),
-                name=f"{info}_take",
-            ),
-            path("<path:object_id>/resoudre/", wrap(self.resolve_view), name=f"{info}_resolve"),
-            *super().get_urls(),
-        ]
-
-    def _url(self, name: str, obj) -> str:
-        return reverse(
-            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{name}",
-            args=[obj.pk],
-        )
-
-    def _get_manageable_or_404(self, request, object_id) -> PartnerRequest:
-        if not self.has_manage_permission(request):
-            raise Http404
-        return self._get_or_404(request, object_id)
-
+    # -- "Prendre en charge" and "Résoudre" (portal.admin_queue) --------------------------------
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self._get_or_404(request, object_id)
-        extra_context = extra_context or {}
-        if self.has_manage_permission(request):
-            extra_context.update(
-                {
-                    "can_take": partner_request_can_move(obj, PartnerRequestStatus.IN_PROGRESS),
-                    "can_resolve": partner_request_can_move(obj, PartnerRequestStatus.RESOLVED),
-                    "take_url": self._url("take", obj),
-                    "resolve_url": self._url("resolve", obj),
-                }
-            )
+        self._get_or_404(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         self._get_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def _take(self, request, obj: PartnerRequest) -> bool:
-        try:
-            partner_request_take(request=obj, by=request.user)
-        except PartnerRequestError as refused:
-            self.message_user(request, refused.message, messages.ERROR)
-            return False
-        return True
+    def request_take(self, *, obj, by):
+        partner_request_take(request=obj, by=by)
 
-    def take_view(self, request, object_id):
-        """The "Prendre en charge" button of the change page (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._get_manageable_or_404(request, object_id)
-        if self._take(request, obj):
-            self.message_user(
-                request,
-                _("La demande %(number)s est prise en charge par vous.") % {"number": obj.number},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(self._url("change", obj))
+    def request_resolve(self, *, obj, by, text, attachments):
+        partner_request_resolve(request=obj, by=by, text=text, attachments=attachments)
 
-    def resolve_view(self, request, object_id):
-        """ "Résoudre": write the answer (text and files) and mark the request "Résolu"."""
-        obj = self._get_manageable_or_404(request, object_id)
-        change_url = self._url("change", obj)
-        if request.method == "POST":
-            form = PartnerAnswerForm(request.POST, request.FILES, user=request.user)
-            if form.is_valid():
-                try:
-                    partner_request_resolve(
-                        request=obj,
-                        by=request.user,
-                        text=form.cleaned_data["text"],
-                        attachments=form.cleaned_data["attachments"],
-                    )
-                except PartnerRequestError as refused:
-                    # The form is shown again as typed, with its files, so nothing is lost.
-                    self.message_user(request, refused.message, messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        _(
-                            "La demande %(number)s est résolue : le technicien est prévenu "
-                            "par email qu'une réponse l'attend."
-                        )
-                        % {"number": obj.number},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(change_url)
-        else:
-            if not partner_request_can_move(obj, PartnerRequestStatus.RESOLVED):
-                self.message_user(
-                    request,
-                    _("La demande %(number)s est « %(status)s » : elle ne peut plus être résolue.")
-                    % {"number": obj.number, "status": obj.get_status_display()},
-                    messages.WARNING,
-                )
-                return HttpResponseRedirect(change_url)
-            form = PartnerAnswerForm(user=request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "form": form,
-            "change_url": change_url,
-            "motif": self.motif_column(obj),
-            "title": _("Résoudre la demande %(number)s") % {"number": obj.number},
-            "media": self.media + form.media,
+    def may_take(self, obj) -> bool:
+        return partner_request_can_move(obj, PartnerRequestStatus.IN_PROGRESS)
+
+    def may_resolve(self, obj) -> bool:
+        return partner_request_can_move(obj, PartnerRequestStatus.RESOLVED)
+
+    def taken_message(self, obj) -> str:
+        return _("La demande %(number)s est prise en charge par vous.") % {"number": obj.number}
+
+    def taken_many_message(self, taken: list) -> str:
+        return ngettext(
+            "%(count)s demande prise en charge : %(numbers)s.",
+            "%(count)s demandes prises en charge : %(numbers)s.",
+            len(taken),
+        ) % {"count": len(taken), "numbers": ", ".join(o.number for o in taken)}
+
+    def resolved_message(self, obj) -> str:
+        return _(
+            "La demande %(number)s est résolue : le technicien est prévenu "
+            "par email qu'une réponse l'attend."
+        ) % {"number": obj.number}
+
+    def not_resolvable_message(self, obj) -> str:
+        return _("La demande %(number)s est « %(status)s » : elle ne peut plus être résolue.") % {
+            "number": obj.number,
+            "status": obj.get_status_display(),
         }
-        return TemplateResponse(request, f"{TEMPLATES}/resolve.html", context)
 
-    # -- Actions on the selected rows --------------------------------------------------------
-    @admin.action(description=gettext_lazy("Prendre en charge"), permissions=["manage"])
-    def take_in_charge(self, request, queryset):
-        taken = [obj for obj in queryset.order_by("created_at", "id") if self._take(request, obj)]
-        if taken:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s demande prise en charge : %(numbers)s.",
-                    "%(count)s demandes prises en charge : %(numbers)s.",
-                    len(taken),
-                )
-                % {"count": len(taken), "numbers": ", ".join(o.number for o in taken)},
-                messages.SUCCESS,
-            )
+    def resolve_title(self, obj) -> str:
+        return _("Résoudre la demande %(number)s") % {"number": obj.number}
 
-    @admin.action(description=gettext_lazy("Résoudre"), permissions=["manage"])
-    def resolve_selected(self, request, queryset):
-        # An answer is written for one request at a time.
-        selected = list(queryset[:2])
-        if len(selected) != 1:
-            self.message_user(
-                request, _("Sélectionnez une seule demande à résoudre."), messages.WARNING
-            )
-            return None
-        return HttpResponseRedirect(self._url("resolve", selected[0]))
+    def resolve_context(self, obj) -> dict:
+        return {"motif": self.motif_column(obj)}

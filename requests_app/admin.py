@@ -7,19 +7,17 @@ rules, the audit trail and the member's emails are the same whoever changes a st
 
 from datetime import timedelta
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, Value, When
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal.admin_queue import ProcessingQueueMixin
 from requests_app.forms.answer import AnswerForm
 from requests_app.models import MemberRequest, RequestAnswer, RequestStatus, RequestStatusChange
 from requests_app.services import (
@@ -129,7 +127,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(MemberRequest)
-class MemberRequestAdmin(admin.ModelAdmin):
+class MemberRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
     """The queue of member requests. Read-only: statuses change through the services only.
 
     Working on the queue (taking a request, answering it) needs the model's "change" permission
@@ -161,6 +159,9 @@ class MemberRequestAdmin(admin.ModelAdmin):
         "id",
     ]
     actions = ["take_in_charge", "resolve_selected"]
+    answer_form_class = AnswerForm
+    queue_templates = TEMPLATES
+    refusals = (RequestError,)
     inlines = [StatusChangeInline]
     fieldsets = [
         (
@@ -264,142 +265,42 @@ class MemberRequestAdmin(admin.ModelAdmin):
             {"answers": [(answer, _person(answer.author)) for answer in answers]},
         )
 
-    # -- Pages -------------------------------------------------------------------------------
-    def get_urls(self):
-        info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/prendre-en-charge/",
-                wrap(self.take_view),
-                name=f"{info}_take",
-            ),
-            path("<path:object_id>/resoudre/", wrap(self.resolve_view), name=f"{info}_resolve"),
-            *super().get_urls(),
-        ]
+    # -- "Prendre en charge" and "Résoudre" (portal.admin_queue) --------------------------------
+    def request_take(self, *, obj, by):
+        member_request_take(request=obj, by=by)
 
-    def _url(self, name: str, obj) -> str:
-        return reverse(
-            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{name}",
-            args=[obj.pk],
-        )
+    def request_resolve(self, *, obj, by, text, attachments):
+        member_request_resolve(request=obj, by=by, text=text, attachments=attachments)
 
-    def _get_manageable_or_404(self, request, object_id) -> MemberRequest:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_manage_permission(request):
-            raise Http404
-        return obj
+    def may_take(self, obj) -> bool:
+        return request_can_move(obj, RequestStatus.IN_PROGRESS)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        extra_context = extra_context or {}
-        if obj is not None and self.has_manage_permission(request):
-            extra_context.update(
-                {
-                    "can_take": request_can_move(obj, RequestStatus.IN_PROGRESS),
-                    "can_resolve": request_can_move(obj, RequestStatus.RESOLVED),
-                    "take_url": self._url("take", obj),
-                    "resolve_url": self._url("resolve", obj),
-                }
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def may_resolve(self, obj) -> bool:
+        return request_can_move(obj, RequestStatus.RESOLVED)
 
-    def _take(self, request, obj: MemberRequest) -> bool:
-        try:
-            member_request_take(request=obj, by=request.user)
-        except RequestError as refused:
-            self.message_user(request, refused.message, messages.ERROR)
-            return False
-        return True
-
-    def take_view(self, request, object_id):
-        """The "Prendre en charge" button of the change page (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self._get_manageable_or_404(request, object_id)
-        if self._take(request, obj):
-            self.message_user(
-                request,
-                _("La demande %(reference)s est prise en charge par vous.")
-                % {"reference": obj.reference},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(self._url("change", obj))
-
-    def resolve_view(self, request, object_id):
-        """ "Résoudre": write the answer (text and files) and mark the request "Résolu"."""
-        obj = self._get_manageable_or_404(request, object_id)
-        change_url = self._url("change", obj)
-        if request.method == "POST":
-            form = AnswerForm(request.POST, request.FILES, user=request.user)
-            if form.is_valid():
-                try:
-                    member_request_resolve(
-                        request=obj,
-                        by=request.user,
-                        text=form.cleaned_data["text"],
-                        attachments=form.cleaned_data["attachments"],
-                    )
-                except RequestError as refused:
-                    # The form is shown again as typed, with its files, so nothing is lost.
-                    self.message_user(request, refused.message, messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        _(
-                            "La demande %(reference)s est résolue : l'adhérent est prévenu "
-                            "par email qu'une réponse l'attend."
-                        )
-                        % {"reference": obj.reference},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(change_url)
-        else:
-            if not request_can_move(obj, RequestStatus.RESOLVED):
-                self.message_user(
-                    request,
-                    _("La demande %(reference)s est déjà résolue.") % {"reference": obj.reference},
-                    messages.WARNING,
-                )
-                return HttpResponseRedirect(change_url)
-            form = AnswerForm(user=request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "form": form,
-            "change_url": change_url,
-            "title": _("Résoudre la demande %(reference)s") % {"reference": obj.reference},
-            "media": self.media + form.media,
+    def taken_message(self, obj) -> str:
+        return _("La demande %(reference)s est prise en charge par vous.") % {
+            "reference": obj.reference
         }
-        return TemplateResponse(request, f"{TEMPLATES}/resolve.html", context)
 
-    # -- Actions on the selected rows --------------------------------------------------------
-    @admin.action(description=gettext_lazy("Prendre en charge"), permissions=["manage"])
-    def take_in_charge(self, request, queryset):
-        taken = [obj for obj in queryset.order_by("created_at", "id") if self._take(request, obj)]
-        if taken:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)s demande prise en charge : %(references)s.",
-                    "%(count)s demandes prises en charge : %(references)s.",
-                    len(taken),
-                )
-                % {"count": len(taken), "references": ", ".join(o.reference for o in taken)},
-                messages.SUCCESS,
-            )
+    def taken_many_message(self, taken: list) -> str:
+        return ngettext(
+            "%(count)s demande prise en charge : %(references)s.",
+            "%(count)s demandes prises en charge : %(references)s.",
+            len(taken),
+        ) % {"count": len(taken), "references": ", ".join(o.reference for o in taken)}
 
-    @admin.action(description=gettext_lazy("Résoudre"), permissions=["manage"])
-    def resolve_selected(self, request, queryset):
-        # An answer is written for one request at a time.
-        selected = list(queryset[:2])
-        if len(selected) != 1:
-            self.message_user(
-                request, _("Sélectionnez une seule demande à résoudre."), messages.WARNING
-            )
-            return None
-        return HttpResponseRedirect(self._url("resolve", selected[0]))
+    def resolved_message(self, obj) -> str:
+        return _(
+            "La demande %(reference)s est résolue : l'adhérent est prévenu "
+            "par email qu'une réponse l'attend."
+        ) % {"reference": obj.reference}
+
+    def not_resolvable_message(self, obj) -> str:
+        return _("La demande %(reference)s est déjà résolue.") % {"reference": obj.reference}
+
+    def resolve_title(self, obj) -> str:
+        return _("Résoudre la demande %(reference)s") % {"reference": obj.reference}
 
 
 @admin.register(RequestAnswer)
