@@ -32,6 +32,7 @@ from partners.catalogue import (
     ServiceInfo,
 )
 from partners.models import OrganismService
+from portal.forms import LongTextField
 
 COMMENT_MAX_LENGTH = 5000
 LAST_NAME_MAX_LENGTH = 30
@@ -195,12 +196,23 @@ class BirthDateField(forms.DateField):
                 raise forms.ValidationError(self.error_messages["too_old"], code="too_old")
 
 
-class CommentField(forms.CharField):
-    """Commentaires: required, 5000 characters at most, a line break counted as one."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+def comment_field(*, counter: bool = False) -> LongTextField:
+    """ "Commentaires * (5000 caractères maximum)", on the ODS forms and "Compléter la demande"."""
+    attrs = {"rows": 8}
+    if counter:
+        attrs["data-counter"] = ""
+    return LongTextField(
+        label=_("Commentaires"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs=attrs),
+        error_messages={
+            "required": _("Saisissez un commentaire."),
+            "max_length": _(
+                "Le commentaire ne doit pas dépasser 5000 caractères "
+                "(vous en avez saisi %(show_value)d)."
+            ),
+        },
+    )
 
 
 class _FirstChoiceLabelled:
@@ -364,18 +376,7 @@ class PartnerRequestForm(AttachmentsFormMixin, forms.Form):
             "drop": _("Glisser/déposer ou cliquer ici pour ajouter vos fichiers."),
         },
     )
-    comment = CommentField(
-        label=_("Commentaires"),
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}),
-        error_messages={
-            "required": _("Saisissez un commentaire."),
-            "max_length": _(
-                "Le commentaire ne doit pas dépasser 5000 caractères "
-                "(vous en avez saisi %(show_value)d)."
-            ),
-        },
-    )
+    comment = comment_field(counter=True)
 
     SAISINE_FIELDS = ("consent", "reasons", "care", "duration", "causes")
     PERSON_FIELDS = ("civility", "last_name", "first_name", "birth_date", "birth_place", "phone")

@@ -17,18 +17,16 @@ from django.utils.translation import ngettext
 from documents.forms import AttachmentsField, AttachmentsFormMixin
 from documents.rules import PARTNER_REQUEST
 from partners.catalogue import CANCEL_REASONS, SERVICES, Service
-from partners.forms import CommentField
+from partners.forms import comment_field
 from partners.models import PartnerRequestStatus
 from partners.selectors import HistoryFilters
-from partners.services import COMMENT_MAX_LENGTH
+from portal.forms import DATE_ERRORS, DATE_FORMATS, date_widget
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
 PERSON_MAX_LENGTH = 60
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 # Earlier or later days cannot be requests' and would overflow once made aware.
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-DATE_INVALID = _("Saisissez une date valide au format jj/mm/aaaa.")
 DATE_OUT_OF_RANGE = _("Saisissez une date entre le 01/01/2000 et le 31/12/2999.")
 
 SORTS = {
@@ -76,12 +74,10 @@ def motif_choices() -> list:
 class DayField(forms.DateField):
     """A day typed jj/mm/aaaa (ISO accepted too, as autofill may send it)."""
 
-    widget = forms.DateInput(
-        format="%d/%m/%Y", attrs={"placeholder": _("jj/mm/aaaa"), "inputmode": "numeric"}
-    )
-    default_error_messages = {"invalid": DATE_INVALID, "out_of_range": DATE_OUT_OF_RANGE}
+    default_error_messages = {**DATE_ERRORS, "out_of_range": DATE_OUT_OF_RANGE}
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("widget", date_widget())
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
@@ -226,19 +222,7 @@ class CompleteForm(AttachmentsFormMixin, forms.Form):
     """ "Compléter la demande": the comment (prefilled, to complete) and more files, within the
     8 of the request in all. Built with `user=`, `service=` and `files_sent=`."""
 
-    # A line break counts as one character, as in the browser's box (see CommentField).
-    comment = CommentField(
-        label=_("Commentaires"),
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={
-            "required": _("Saisissez le commentaire."),
-            "max_length": _(
-                "Le commentaire ne doit pas dépasser %(limit_value)d caractères "
-                "(il en compte %(show_value)d)."
-            ),
-        },
-    )
+    comment = comment_field()
     files = AttachmentsField(rules=PARTNER_REQUEST, required=False)
 
     def __init__(self, *args, service: int, files_sent: int, **kwargs):

@@ -420,9 +420,12 @@ def test_a_request_with_its_8_files_takes_no_more(partner_client, technician, or
 @pytest.mark.parametrize(
     ("comment", "message"),
     [
-        ("", "Saisissez le commentaire."),
-        ("   ", "Saisissez le commentaire."),
-        ("x" * 5001, "Le commentaire ne doit pas dépasser 5000 caractères (il en compte 5001)."),
+        ("", "Saisissez un commentaire."),
+        ("   ", "Saisissez un commentaire."),
+        (
+            "x" * 5001,
+            "Le commentaire ne doit pas dépasser 5000 caractères (vous en avez saisi 5001).",
+        ),
     ],
 )
 def test_a_bad_comment_is_refused_next_to_the_field_and_the_files_stay(

@@ -73,3 +73,15 @@ def test_two_requests_get_two_references(client, member):
     references = list(MemberRequest.objects.values_list("reference", flat=True))
     assert len(set(references)) == 2
     assert all(ref.startswith("DEM-") for ref in references)
+
+
+def test_a_text_filling_the_box_with_line_breaks_is_not_refused_as_too_long(client, member):
+    """The browser counts a line break as one character; the form posts it as two."""
+    _sign_in(client, member.user)
+    lines = ["x" * 99] * 50  # 50 lines of 99 + 49 breaks: 4999 characters in the box
+    message = "\r\n".join(lines)
+
+    _post(client, "confirm", topic="contract", message=message)
+
+    request = MemberRequest.objects.get()
+    assert request.message == "\n".join(lines)

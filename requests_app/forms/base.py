@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, override
 
 from accounts.models import Member
 from documents.forms import AttachmentsField, AttachmentsFormMixin
+from portal.forms import DATE_ERRORS, DATE_FORMATS, LongTextField, date_widget  # noqa: F401 - shared by the request forms
 
 SELF = "self"
 
@@ -126,18 +127,6 @@ class RequestForm(AttachmentsFormMixin, forms.Form):
 
 # -- Fields the request forms share -----------------------------------------------------------
 MESSAGE_MAX_LENGTH = 5000
-# Dates are typed jj/mm/aaaa (ISO is accepted too, as a browser's autofill may send it).
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
-
-
-def date_widget() -> forms.DateInput:
-    return forms.DateInput(
-        format="%d/%m/%Y",
-        attrs={"placeholder": gettext_lazy("jj/mm/aaaa"), "inputmode": "numeric"},
-    )
-
-
 # Spaces people (and spreadsheets) put in amounts: "1 234,50 €".
 _AMOUNT_NOISE = str.maketrans("", "", " \u00a0\u202f\u2009€")
 
@@ -197,7 +186,7 @@ class PastDateField(forms.DateField):
 
 def message_field(*, label, help_text=None, required=False, rows=6) -> forms.CharField:
     """Free text for the managers: 5000 characters at most, on every form."""
-    return forms.CharField(
+    return LongTextField(
         label=label,
         required=required,
         max_length=MESSAGE_MAX_LENGTH,

@@ -1,0 +1,24 @@
+"""Form pieces every app's forms share: typed dates and long free text."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+# Dates are typed jj/mm/aaaa (ISO is accepted too, as a browser's autofill may send it).
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
+
+
+def date_widget() -> forms.DateInput:
+    return forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": gettext_lazy("jj/mm/aaaa"), "inputmode": "numeric"},
+    )
+
+
+class LongTextField(forms.CharField):
+    """Free text in a textarea, a line break counted as one character as the browser counts it
+    (a form posts "\\r\\n"): what the box let a person type is never refused as too long."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
