@@ -54,6 +54,14 @@ class PartnerRequestError(Exception):
         self.message = message
 
 
+def membership_organism_remember(*, membership, organism: Organism) -> None:
+    """ "L'organisme sélectionné par défaut est celui de la dernière connexion": remember the
+    organism chosen, for the chooser's next visit."""
+    if membership.last_organism_id != organism.pk:
+        type(membership).objects.filter(pk=membership.pk).update(last_organism=organism)
+        membership.last_organism = organism
+
+
 def partner_request_can_move(request: PartnerRequest, to_status: str) -> bool:
     return to_status in TRANSITIONS[PartnerRequestStatus(request.status)]
 

@@ -12,6 +12,7 @@ from partners.decorators import partner_required
 from partners.forms_space import OrganismChoiceForm
 from partners.models import StructureMembership
 from partners.selectors import SESSION_ORGANISM, membership_of, space_for
+from partners.services import membership_organism_remember
 
 
 def _membership_or_404(request) -> StructureMembership:
@@ -31,9 +32,7 @@ def _organism_remember(request, membership: StructureMembership, situation) -> N
         request.session.pop(SESSION_ORGANISM, None)
     else:
         request.session[SESSION_ORGANISM] = organism.pk
-    if membership.last_organism_id != organism.pk:
-        StructureMembership.objects.filter(pk=membership.pk).update(last_organism=organism)
-        membership.last_organism = organism
+    membership_organism_remember(membership=membership, organism=organism)
 
 
 @login_required
