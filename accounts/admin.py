@@ -20,9 +20,20 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("password_changed_at", "last_login", "date_joined")
 
 
-class BeneficiaryInline(admin.TabularInline):
+class BeneficiaryInline(admin.StackedInline):
     model = Beneficiary
     extra = 0
+    fieldsets = (
+        (
+            None,
+            {"fields": (("civility", "last_name", "first_name"), ("birth_date", "relationship"))},
+        ),
+        (
+            _("Sécurité sociale"),
+            {"fields": (("nir", "organism_code"), "teletransmission", "external_ref", "cover_end")},
+        ),
+        (_("Coordonnées"), {"fields": (("email", "phone"), "address_line1", ("postcode", "city"))}),
+    )
 
 
 @admin.register(Member)
@@ -55,6 +66,7 @@ class MemberAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Sécurité sociale"), {"fields": ("nir", "organism_code", "teletransmission")}),
         (_("Contrat"), {"fields": ("collective_contract",)}),
         (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
     )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from phonenumber_field.modelfields import PhoneNumberField
 
+from accounts.validators import validate_nir
+
 
 class Civility(models.TextChoices):
     MADAME = "MME", _("Madame")
@@ -66,6 +68,21 @@ class Member(models.Model):
         related_name="member",
     )
     activated_at = models.DateTimeField(_("espace activé le"), null=True, blank=True)
+    # Guide 003 "Mes bénéficiaires": the social-security identity and NOEMIE teletransmission.
+    nir = models.CharField(
+        _("numéro de sécurité sociale"), max_length=15, blank=True, validators=[validate_nir]
+    )
+    organism_code = models.CharField(
+        _("numéro d'organisme"),
+        max_length=9,
+        blank=True,
+        help_text=_("Les 9 chiffres de la caisse d'assurance maladie."),
+    )
+    teletransmission = models.BooleanField(
+        _("télétransmission NOEMIE"),
+        default=False,
+        help_text=_("Les décomptes de l'assurance maladie nous parviennent directement."),
+    )
     # Guide 002: changes of a collective contract go through the employer, not this space.
     collective_contract = models.BooleanField(
         _("contrat collectif"),
@@ -109,11 +126,37 @@ class Beneficiary(models.Model):
     relationship = models.CharField(
         _("lien"), max_length=10, choices=Relationship.choices, default=Relationship.CHILD
     )
+    # The person's identifier in the insurer's files (imports of beneficiaries and reimbursements).
+    external_ref = models.CharField(_("identifiant bénéficiaire"), max_length=30, blank=True)
+    nir = models.CharField(
+        _("numéro de sécurité sociale"), max_length=15, blank=True, validators=[validate_nir]
+    )
+    organism_code = models.CharField(
+        _("numéro d'organisme"),
+        max_length=9,
+        blank=True,
+        help_text=_("Les 9 chiffres de la caisse d'assurance maladie."),
+    )
+    teletransmission = models.BooleanField(_("télétransmission NOEMIE"), default=False)
+    email = models.EmailField(_("email"), blank=True)
+    phone = PhoneNumberField(_("téléphone"), region="FR", blank=True)
+    address_line1 = models.CharField(_("adresse"), max_length=120, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=80, blank=True)
+    # The last day this person is covered (removed from the contract); empty while covered.
+    cover_end = models.DateField(_("fin de couverture"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ayant droit")
         verbose_name_plural = _("ayants droit")
         ordering = ["birth_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="beneficiary_unique_external_ref",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"

@@ -25,3 +25,20 @@ class MaximumLengthValidator:
         return _("Votre mot de passe peut contenir jusqu'à %(max_length)d caractères.") % {
             "max_length": self.max_length
         }
+
+
+def validate_nir(value):
+    """A numéro de sécurité sociale (NIR): 13 characters and the 2-digit key that checks them."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.fr import nir
+
+    try:
+        nir.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _(
+                "Ce numéro de sécurité sociale n'est pas valide : vérifiez les 13 chiffres "
+                "et les 2 chiffres de la clé."
+            ),
+            code="invalid_nir",
+        ) from None

@@ -157,3 +157,23 @@ def _stop(process) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def alternate_timings(
+    cookies: dict[str, str], paths: list[str], *, warm_up: int = 20, requests: int = 200
+) -> dict[str, list[float]]:
+    """Seconds per GET of each path through gunicorn, after `warm_up` rounds: the paths are
+    requested in turn, round after round, so that all of them see the same machine load."""
+    samples = {path: [] for path in paths}
+    with gunicorn_server() as server:
+        browser = server.browser(cookies)
+        try:
+            for _ in range(warm_up):
+                for path in samples:
+                    browser.timed_get(path)
+            for _ in range(requests):
+                for path, times in samples.items():
+                    times.append(browser.timed_get(path))
+        finally:
+            browser.close()
+    return samples

@@ -21,6 +21,16 @@ class Branding(models.Model):
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
     opening_hours = models.CharField(_("horaires d'ouverture"), max_length=200, blank=True)
     public_site_url = models.URLField(_("site public"), blank=True)
+    # Printed on the documents the member downloads (card, certificates, statements).
+    postal_address = models.TextField(_("adresse postale"), blank=True)
+    amc_number = models.CharField(
+        _("numéro AMC"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Identifiant de l'organisme complémentaire, imprimé sur la carte de tiers payant."
+        ),
+    )
 
     class Meta:
         verbose_name = _("identité de l'organisme")

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "requests_app",
     "partners",
     "documents",
+    "cover",
+    "directory",
+    "support",
 ]
 
 MIDDLEWARE = [

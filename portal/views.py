@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from cover.summary import last_payments, year_summary
 from portal.models import Branding, WorkerHeartbeat
 
 PARTNER_ROLES = ("technician", "partner_manager")
@@ -21,7 +22,12 @@ def home(request):
         # Technicians and partner managers work in the Espace Partenaires, organism first.
         return redirect("partners:choose")
     member = getattr(request.user, "member", None) if request.user.is_member else None
-    return render(request, "home.html", {"member": member})
+    context = {"member": member}
+    if member is not None:
+        # "Focus remboursements" (guide 003) and the last three payments (guide 002).
+        context["cover_summary"] = year_summary(member)
+        context["last_payments"] = last_payments(member)
+    return render(request, "home.html", context)
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -160,3 +161,112 @@ def make_partner_request(*, technician, organism, service=Service.CASE_STUDY, **
         motif=motif or "",
         **kwargs,
     )
+
+
+# -- Cover (contracts, guarantees, reimbursements) ---------------------------------------------
+GUARANTEES = [
+    # care_type, label, coverage, card_code, card_value
+    ("consultation", "Consultation d'un médecin généraliste", "150 % BR", "MED", "150"),
+    ("pharmacy", "Médicaments remboursés par la Sécurité sociale", "100 % BR", "PHAR", "100/100"),
+    ("lab", "Analyses et examens de laboratoire", "100 % BR", "LABO", "100"),
+    ("dental", "Prothèses dentaires", "300 % BR", "DENT", "300"),
+    ("optics", "Lunettes (verres et monture)", "250 € par an", "OPTI", "OUI"),
+    ("hospital", "Frais de séjour en hospitalisation", "100 % FR", "HOSP", "100"),
+]
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A formule with the six guarantee lines of GUARANTEES (ask `guarantees=[]` for none)."""
+
+    class Meta:
+        model = "cover.Product"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"SANTE-{n}")
+    name = "Santé Essentielle"
+    level = "Niveau 3"
+
+    @factory.post_generation
+    def guarantees(obj, create, extracted, **kwargs):
+        from cover.models import Guarantee
+
+        if not create:
+            return
+        lines = GUARANTEES if extracted is None else extracted
+        for position, (care_type, label, coverage, code, value) in enumerate(lines):
+            Guarantee.objects.create(
+                product=obj,
+                care_type=care_type,
+                label=label,
+                coverage=coverage,
+                terms=f"{label} : remboursé à {coverage}, en tiers payant chez le professionnel.",
+                card_code=code,
+                card_value=value,
+                position=position,
+            )
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """An individual contract that started two years ago and still covers the member."""
+
+    class Meta:
+        model = "cover.Contract"
+
+    number = factory.Sequence(lambda n: f"CT-{2024000 + n}")
+    member = factory.SubFactory(MemberFactory)
+    product = factory.SubFactory(ProductFactory)
+    kind = "individual"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=730))
+    end_date = None
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cover.Payment"
+
+    number = factory.Sequence(lambda n: f"PAI-{900000 + n}")
+    member = factory.SubFactory(MemberFactory)
+    payment_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    payee_kind = "member"
+    payee_name = factory.LazyAttribute(lambda o: o.member.full_name)
+
+
+class ReimbursementFactory(factory.django.DjangoModelFactory):
+    """A consultation at 30 €: 18 € from the Sécurité sociale, 10 € from the insurer, 2 € left
+    to pay."""
+
+    class Meta:
+        model = "cover.Reimbursement"
+
+    external_id = factory.Sequence(lambda n: f"L{n:08d}")
+    payment = factory.SubFactory(PaymentFactory)
+    member = factory.SelfAttribute("payment.member")
+    beneficiary = None
+    care_date = factory.LazyAttribute(lambda o: o.payment.payment_date - datetime.timedelta(days=5))
+    care_type = "consultation"
+    act = "Consultation médecin généraliste"
+    practitioner = "Dr Jeanne LEROY"
+    real_cost = Decimal("30.00")
+    ss_base = Decimal("30.00")
+    ss_share = Decimal("18.00")
+    insurer_share = Decimal("10.00")
+
+
+def make_payment(member, *, lines=1, third_party=False, **kwargs):
+    """A payment to the member (or, `third_party`, to a professional) with `lines` acts whose
+    amount is the sum of their insurer shares, as the import leaves it."""
+    from cover.models import Payment
+
+    payment = PaymentFactory(
+        member=member,
+        payee_kind="professional" if third_party else "member",
+        payee_name="Pharmacie du Centre" if third_party else member.full_name,
+        **kwargs,
+    )
+    for _ in range(lines):
+        ReimbursementFactory(payment=payment)
+    Payment.objects.filter(pk=payment.pk).update(
+        amount=sum(line.insurer_share for line in payment.lines.all())
+    )
+    payment.refresh_from_db()
+    return payment

@@ -17,7 +17,7 @@ import statistics
 from accounts.models import User
 from bench.data import requests_dataset
 from bench.measure import count_queries, format_line, ms, percentile
-from bench.server import gunicorn_server, member_cookies
+from bench.server import alternate_timings, member_cookies
 
 NAME = "member_history"
 HISTORY = "/demandes/"
@@ -32,19 +32,9 @@ def run() -> str:
     cookies = member_cookies(user)
     queries_10 = count_queries(cookies, f"{HISTORY}?taille=10")
     queries_100 = count_queries(cookies, f"{HISTORY}?taille=100")
-    samples = {HISTORY: [], BARE: []}
-    with gunicorn_server() as server:
-        browser = server.browser(member_cookies(user))
-        try:
-            for _ in range(WARM_UP):
-                for path in samples:
-                    browser.timed_get(path)
-            # Alternate the two pages so both see the same machine load.
-            for _ in range(REQUESTS):
-                for path, times in samples.items():
-                    times.append(browser.timed_get(path))
-        finally:
-            browser.close()
+    samples = alternate_timings(
+        member_cookies(user), [HISTORY, BARE], warm_up=WARM_UP, requests=REQUESTS
+    )
     p50 = ms(statistics.median(samples[HISTORY]))
     bare_p50 = ms(statistics.median(samples[BARE]))
     return format_line(

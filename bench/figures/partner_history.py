@@ -24,7 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from bench.data import partners_dataset
 from bench.measure import count_queries, format_line, ms, percentile
-from bench.server import gunicorn_server, member_cookies
+from bench.server import alternate_timings, member_cookies
 from partners.selectors import SESSION_ORGANISM
 
 NAME = "partner_history"
@@ -51,19 +51,9 @@ def run() -> str:
     cookies = partner_cookies(user, data.organism_id)
     queries_10 = count_queries(cookies, f"{history}?taille=10")
     queries_100 = count_queries(cookies, f"{history}?taille=100")
-    samples = {history: [], BARE: []}
-    with gunicorn_server() as server:
-        browser = server.browser(partner_cookies(user, data.organism_id))
-        try:
-            for _ in range(WARM_UP):
-                for path in samples:
-                    browser.timed_get(path)
-            # Alternate the two pages so both see the same machine load.
-            for _ in range(REQUESTS):
-                for path, times in samples.items():
-                    times.append(browser.timed_get(path))
-        finally:
-            browser.close()
+    samples = alternate_timings(
+        partner_cookies(user, data.organism_id), [history, BARE], warm_up=WARM_UP, requests=REQUESTS
+    )
     p50 = ms(statistics.median(samples[history]))
     bare_p50 = ms(statistics.median(samples[BARE]))
     return format_line(

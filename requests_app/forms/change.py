@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from stdnum import bic as stdnum_bic
@@ -19,6 +20,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
 from accounts.models import Beneficiary, Civility
+from cover.models import OptionalCover
+from cover.pdf import euros
+from cover.selectors import current_contract
 from documents.forms import AttachmentsField
 from documents.rules import SEND_DOCUMENT
 from requests_app.forms.base import (
@@ -563,6 +567,167 @@ class HealthFundChangeForm(ChangeForm):
         return value
 
 
+# -- Ajout d'une option facultative (guide 003 "Mes contrats") --------------------------------
+class OptionalCoverChoiceField(forms.ModelChoiceField):
+    """An option the insurer offers (active in the admin), with its description and price."""
+
+    def label_from_instance(self, obj):
+        price = _("%(price)s par mois") % {"price": euros(obj.monthly_price)}
+        if obj.description:
+            return format_html(
+                '<strong>{}</strong> : {}<br><span class="muted">{}</span>',
+                obj.name,
+                price,
+                obj.description,
+            )
+        return format_html("<strong>{}</strong> : {}", obj.name, price)
+
+
+class OptionalCoverForm(ChangeForm):
+    slug = "option-facultative"
+    label = gettext_lazy("Ajout d'une option facultative")
+    documents_help = gettext_lazy(
+        "Choisissez l'option à ajouter à votre contrat : son prix mensuel s'ajoute à votre "
+        "cotisation à partir de la date d'effet. Nos services de gestion vous confirmeront "
+        "l'ajout."
+    )
+
+    option = OptionalCoverChoiceField(
+        label=gettext_lazy("Option facultative"),
+        queryset=OptionalCover.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": gettext_lazy("Choisissez l'option à ajouter à votre contrat."),
+            "invalid_choice": gettext_lazy(
+                "Cette option n'est pas proposée : choisissez une option dans la liste."
+            ),
+        },
+    )
+    effective_date = EffectiveDateField(label=gettext_lazy("Date d'effet souhaitée"))
+    message = _message_field()
+
+    @staticmethod
+    def _offered(contract):
+        """The active options the current contract does not have yet."""
+        return OptionalCover.objects.filter(active=True).exclude(contracts=contract)
+
+    @classmethod
+    def unavailable_reason(cls, member) -> str:
+        contract = current_contract(member)
+        if contract is None:
+            return _(
+                "Aucun contrat ne vous couvre aujourd'hui : aucune option ne peut y être "
+                "ajoutée. Pour toute question, contactez-nous."
+            )
+        if contract.is_collective:
+            return _(
+                "Attention pour nos adhérents ayant souscrit à un contrat collectif ! Merci de "
+                "bien vouloir solliciter votre employeur pour toutes modifications de "
+                "coordonnées et de contrat."
+            )
+        if not cls._offered(contract).exists():
+            return _(
+                "Aucune option facultative ne peut être ajoutée à votre contrat pour le moment."
+            )
+        return ""
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, member=member, **kwargs)
+        self.fields["option"].queryset = self._offered(current_contract(member))
+
+    def summary_value(self, name, value):
+        if name == "option":
+            return _("%(name)s (%(price)s par mois)") % {
+                "name": value.name,
+                "price": euros(value.monthly_price),
+            }
+        return None
+
+
+# -- Télétransmission NOEMIE (guide 003 "Mes bénéficiaires") ---------------------------------
+TELETRANSMISSION_ACTIVATE = "activate"
+TELETRANSMISSION_DISCONNECT = "disconnect"
+TELETRANSMISSION_ACTIONS = [
+    (TELETRANSMISSION_ACTIVATE, gettext_lazy("Activer la télétransmission")),
+    (TELETRANSMISSION_DISCONNECT, gettext_lazy("Déconnecter la télétransmission")),
+]
+
+
+class TeletransmissionChangeForm(ChangeForm):
+    slug = "teletransmission"
+    label = gettext_lazy("Télétransmission NOEMIE")
+    documents_help = gettext_lazy(
+        "Avec la télétransmission (NOEMIE), l'assurance maladie nous transmet directement ses "
+        "remboursements : vous n'avez plus à nous envoyer vos décomptes. Pour l'activer, "
+        "joignez l'attestation de droits de l'assurance maladie de la personne concernée."
+    )
+
+    beneficiary = BeneficiaryField(
+        label=gettext_lazy("Personne concernée"),
+        placeholder=gettext_lazy("Sélectionnez la personne concernée"),
+        error_messages={
+            "required": gettext_lazy("Sélectionnez la personne concernée."),
+            "invalid_choice": gettext_lazy(
+                "Cette personne ne figure pas parmi les bénéficiaires de votre contrat."
+            ),
+        },
+    )
+    action = forms.ChoiceField(
+        label=gettext_lazy("Votre demande"),
+        choices=TELETRANSMISSION_ACTIONS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy(
+                "Indiquez s'il faut activer ou déconnecter la télétransmission."
+            ),
+        },
+    )
+    documents = _documents_field(
+        gettext_lazy("Attestation de droits de l'assurance maladie"),
+        gettext_lazy(
+            "Obligatoire pour activer la télétransmission : l'attestation de droits à jour, "
+            "téléchargeable depuis le compte ameli de la personne concernée."
+        ),
+        required=False,
+    )
+    message = _message_field()
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        documents_missing = not data.get("documents") and "documents" not in self.errors
+        if action == TELETRANSMISSION_ACTIVATE and documents_missing:
+            self.add_error(
+                "documents",
+                forms.ValidationError(
+                    _(
+                        "Joignez l'attestation de droits de l'assurance maladie : elle est "
+                        "nécessaire pour activer la télétransmission."
+                    ),
+                    code="required",
+                ),
+            )
+        if action and "beneficiary" in data:
+            person = data["beneficiary"] or self.member
+            if action == TELETRANSMISSION_ACTIVATE and person.teletransmission:
+                self.add_error(
+                    "action",
+                    _("La télétransmission est déjà activée pour %(name)s.")
+                    % {"name": person.full_name},
+                )
+            elif action == TELETRANSMISSION_DISCONNECT and not person.teletransmission:
+                self.add_error(
+                    "action",
+                    _(
+                        "La télétransmission n'est pas activée pour %(name)s : il n'y a rien à "
+                        "déconnecter."
+                    )
+                    % {"name": person.full_name},
+                )
+        return data
+
+
 CHANGE_FORMS: list[type[ChangeForm]] = [
     AddressChangeForm,
     BankDetailsChangeForm,
@@ -571,6 +736,8 @@ CHANGE_FORMS: list[type[ChangeForm]] = [
     FamilySituationChangeForm,
     NameChangeForm,
     HealthFundChangeForm,
+    OptionalCoverForm,
+    TeletransmissionChangeForm,
 ]
 CHANGES: dict[str, type[ChangeForm]] = {form.slug: form for form in CHANGE_FORMS}
 

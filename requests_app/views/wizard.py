@@ -54,6 +54,11 @@ class RequestWizardView(View):
     def get(self, request, member, **kwargs):
         self.member = member
         form = self.get_form(member)
+        # A link may preselect fields ("Supprimer ce bénéficiaire" names the beneficiary):
+        # only as initial values, which the member sees and can change before sending.
+        form.initial.update(
+            {name: request.GET[name] for name in form.fields if name in request.GET}
+        )
         return render(request, self.template_name, self.get_context(member, form=form))
 
     def post(self, request, member, **kwargs):

@@ -1,0 +1,12 @@
+"""`manage.py import_members FILE [--strict]`: the format is in cover/imports/members.py."""
+
+from cover.imports.command import ImportCommand
+from cover.imports.members import MemberImporter
+
+
+class Command(ImportCommand):
+    help = (
+        "Charge les adhérents d'un fichier CSV (clé : member_number), en les créant ou "
+        "en les mettant à jour."
+    )
+    importer_class = MemberImporter

@@ -1,0 +1,96 @@
+"""What a member may read of their cover. Every lookup is scoped to the member: another
+member's contract, payment, beneficiary or card is a 404, whatever the URL."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Beneficiary, Member
+from cover.models import Contract, PayeeKind, Payment
+
+# The member themself in URLs and forms that choose a person ("la vôtre ou celle d'un de vos
+# bénéficiaires"); a beneficiary is their primary key.
+MEMBER_KEY = "adherent"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone covered through the member's contract: the member or one of their beneficiaries."""
+
+    key: str
+    member: Member
+    beneficiary: Beneficiary | None = None
+
+    @property
+    def record(self):
+        return self.beneficiary or self.member
+
+    @property
+    def full_name(self) -> str:
+        return self.record.full_name
+
+    @property
+    def is_member(self) -> bool:
+        return self.beneficiary is None
+
+    def covered_on(self, day) -> bool:
+        """Not removed from the contract on `day` (the contract's own dates are checked apart)."""
+        end = self.beneficiary.cover_end if self.beneficiary else None
+        return end is None or day <= end
+
+
+def member_people(member: Member) -> list[Person]:
+    """The member first, then their beneficiaries (oldest first)."""
+    people = [Person(MEMBER_KEY, member)]
+    people += [Person(str(b.pk), member, b) for b in member.beneficiaries.all()]
+    return people
+
+
+def person_or_404(member: Member, key: str) -> Person:
+    """The member (`adherent`) or one of *their* beneficiaries; anything else is a 404."""
+    if key == MEMBER_KEY:
+        return Person(MEMBER_KEY, member)
+    if not str(key).isdigit():
+        raise Http404
+    beneficiary = get_object_or_404(Beneficiary, pk=int(key), member=member)
+    return Person(str(beneficiary.pk), member, beneficiary)
+
+
+def member_contracts(member: Member):
+    """The member's contracts, the current one first, with their formule and options."""
+    return (
+        Contract.objects.filter(member=member)
+        .select_related("product")
+        .prefetch_related("product__guarantees", "options")
+        .order_by("end_date", "-start_date")
+    )
+
+
+def current_contract(member: Member, day=None) -> Contract | None:
+    """The contract covering the member on `day` (today by default), if any."""
+    day = day or timezone.localdate()
+    for contract in member_contracts(member):
+        if contract.covers_on(day):
+            return contract
+    return None
+
+
+def contract_or_404(member: Member, number: str) -> Contract:
+    return get_object_or_404(member_contracts(member), number=number)
+
+
+def member_payments(member: Member, *, third_party: bool = False):
+    """Payments to the member ("Consultation"), or to professionals ("Remboursements aux
+    tiers"), newest first."""
+    kind = PayeeKind.PROFESSIONAL if third_party else PayeeKind.MEMBER
+    return Payment.objects.filter(member=member, payee_kind=kind).order_by("-payment_date", "-pk")
+
+
+def payment_or_404(member: Member, number: str) -> Payment:
+    """One of the member's payments (either payee), with its lines and their beneficiaries."""
+    return get_object_or_404(
+        Payment.objects.filter(member=member).prefetch_related("lines__beneficiary"),
+        number=number,
+    )

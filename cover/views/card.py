@@ -1,0 +1,53 @@
+""" "Ma carte de tiers payant" (guide 003): the card of the member or of one of their
+beneficiaries ("la vôtre ou celle d'un de vos bénéficiaires"), shown on the page and downloaded
+as a PDF. A card is offered only while the cover is valid: without a current contract, or for
+a beneficiary removed from it, the page says why and the PDF is a 404.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.decorators import member_required
+from cover import documents
+from cover.pdf import pdf_response
+from cover.selectors import MEMBER_KEY, member_people, person_or_404
+
+
+@member_required
+def card(request, member):
+    """Choose whose card ("Afficher", a plain GET form), then see it and download it."""
+    today = timezone.localdate()
+    person = person_or_404(member, request.GET.get("personne") or MEMBER_KEY)
+    shown = documents.tiers_payant_card(member, person, today=today)
+    return render(
+        request,
+        "cover/card/card.html",
+        {
+            "tab": "card",
+            "member": member,
+            # Everyone, with those no longer covered marked: choosing them says why.
+            "choices": [(p, p.covered_on(today)) for p in member_people(member)],
+            "person": person,
+            "card": shown,
+            "refusal": "" if shown else documents.card_refusal(member, person, today=today),
+        },
+    )
+
+
+@member_required
+def card_pdf(request, member, key):
+    person = person_or_404(member, key)
+    shown = documents.tiers_payant_card(member, person)
+    if shown is None:
+        raise Http404
+    filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
+    return pdf_response(documents.card_pdf(shown), filename)
+
+
+urlpatterns = [
+    path("carte/", card, name="card"),
+    path("carte/<str:key>/carte-tiers-payant.pdf", card_pdf, name="card_pdf"),
+]

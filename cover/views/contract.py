@@ -1,0 +1,130 @@
+""" "Mes contrats" (guide 003) and "Mon contrat" (guide 002): the member's contracts, their
+guarantees and options, the "Modalités de remboursement", and their documents as PDFs (table of
+guarantees, certificates of affiliation and of radiation).
+
+Adding an option is a request to the insurer (`requests_app`, change "option-facultative"),
+never an edit of the contract; members of a collective contract go through their employer.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from accounts.decorators import member_required
+from cover import documents
+from cover.models import CareType, OptionalCover
+from cover.pdf import euros, pdf_response
+from cover.selectors import contract_or_404, current_contract, member_contracts
+
+
+def is_collective(member, contracts) -> bool:
+    """Guide 002's warning applies to members enrolled through an employer."""
+    return member.collective_contract or any(c.is_collective for c in contracts if c.is_active)
+
+
+STATE_ORDER = {"current": 0, "upcoming": 1, "ended": 2}
+
+
+def _state(item, today) -> str:
+    """The contract's state as a badge says it: "current", "ended" or "upcoming"."""
+    if item.start_date > today:
+        return "upcoming"
+    if item.end_date is not None and item.end_date < today:
+        return "ended"
+    return "current"
+
+
+@member_required
+def contract(request, member):
+    """ "Mes contrats": each contract, its formule, dates, options and table of guarantees."""
+    contracts = list(member_contracts(member))
+    collective = is_collective(member, contracts)
+    current = next((c for c in contracts if c.is_active), None)
+    can_add_option = (
+        current is not None
+        and not collective
+        and OptionalCover.objects.filter(active=True).exclude(contracts=current).exists()
+    )
+    care_labels = dict(CareType.choices)
+    today = timezone.localdate()
+    items = [
+        {
+            "contract": item,
+            "is_current": item is current,
+            "guarantees": [
+                (care_labels.get(g.care_type, g.care_type), g)
+                for g in item.product.guarantees.all()
+            ],
+            "options": [(o, euros(o.monthly_price)) for o in item.options.all()],
+            "state": _state(item, today),
+        }
+        for item in contracts
+    ]
+    # The contract covering the member first, then one to come, then the past ones.
+    items.sort(key=lambda entry: STATE_ORDER[entry["state"]])
+    return render(
+        request,
+        "cover/contract/contracts.html",
+        {
+            "tab": "contract",
+            "member": member,
+            "items": items,
+            "collective": collective,
+            "can_add_option": can_add_option,
+        },
+    )
+
+
+@member_required
+def contract_terms(request, member):
+    """ "Modalités de remboursement": by type of care, how the current contract reimburses."""
+    current = current_contract(member)
+    groups = []
+    if current is not None:
+        by_type: dict[str, list] = {}
+        for guarantee in current.product.guarantees.all():
+            by_type.setdefault(guarantee.care_type, []).append(guarantee)
+        # In the order of the types of care, as everywhere else in the space.
+        groups = [(label, by_type[value]) for value, label in CareType.choices if value in by_type]
+    return render(
+        request,
+        "cover/contract/terms.html",
+        {"tab": "contract", "member": member, "contract": current, "groups": groups},
+    )
+
+
+@member_required
+def guarantees_pdf(request, member, number):
+    item = contract_or_404(member, number)
+    return pdf_response(documents.guarantees_pdf(item), f"tableau-des-garanties-{item.number}.pdf")
+
+
+@member_required
+def affiliation_pdf(request, member, number):
+    item = contract_or_404(member, number)
+    return pdf_response(
+        documents.affiliation_pdf(item), f"certificat-affiliation-{item.number}.pdf"
+    )
+
+
+@member_required
+def radiation_pdf(request, member, number):
+    """Only a contract with a radiation date has a certificate of radiation."""
+    item = contract_or_404(member, number)
+    if item.end_date is None:
+        raise Http404
+    return pdf_response(documents.radiation_pdf(item), f"certificat-radiation-{item.number}.pdf")
+
+
+urlpatterns = [
+    path("contrat/", contract, name="contract"),
+    path("contrat/modalites-de-remboursement/", contract_terms, name="contract_terms"),
+    path("contrat/<str:number>/tableau-des-garanties.pdf", guarantees_pdf, name="guarantees_pdf"),
+    path(
+        "contrat/<str:number>/certificat-affiliation.pdf",
+        affiliation_pdf,
+        name="affiliation_pdf",
+    ),
+    path("contrat/<str:number>/certificat-radiation.pdf", radiation_pdf, name="radiation_pdf"),
+]

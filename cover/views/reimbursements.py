@@ -1,0 +1,272 @@
+"""Mes remboursements santé (guide 002): "Consultation" (payments to the member), the detail of
+a payment and its statement ("Imprimer ce paiement"), every statement of the searched period in
+one PDF, "Remboursements aux tiers" (payments to health professionals) and "RIB".
+
+Every lookup goes through the member's own payments: another member's payment is a 404, and a
+person the member does not cover is refused by the search form.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.decorators import member_required
+from cover.forms import FIELDS, PaymentSearchForm
+from cover.models import BankDetails, Reimbursement
+from cover.pdf import day, euros, pdf_response
+from cover.selectors import member_payments, payment_or_404
+from cover.statements import (
+    AMOUNT_FIELDS,
+    Totals,
+    care_label,
+    payment_statement,
+    period_statements,
+    person_name,
+    with_lines,
+)
+
+PAGE_SIZE = 20
+# One PDF of statements at most: beyond, the member is asked to narrow the period.
+MAX_STATEMENTS = 500
+# The list a statements download came from (`?liste=tiers`), to go back to it.
+THIRD_PARTY_LIST = "tiers"
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One line of the list of payments, its values ready to show."""
+
+    number: str
+    payment_date: str
+    payee: str
+    people: str
+    care_types: str
+    amount: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One reimbursed act of a payment's detail."""
+
+    care_date: str
+    care_type: str
+    act: str
+    practitioner: str
+    person: str
+    real_cost: str
+    ss_base: str
+    ss_share: str
+    insurer_share: str
+    remaining: str
+
+
+def _search(member, form: PaymentSearchForm, *, third_party: bool):
+    """The member's payments of the searched period; a person or a type of care keeps the
+    payments with at least one such line (each payment once)."""
+    payments = member_payments(member, third_party=third_party).filter(
+        payment_date__range=(form.start, form.end)
+    )
+    conditions = {}
+    person = form.person
+    if person is not None:
+        if person.is_member:
+            conditions["beneficiary__isnull"] = True
+        else:
+            conditions["beneficiary"] = person.beneficiary
+    if form.care_type:
+        conditions["care_type"] = form.care_type
+    if conditions:
+        lines = Reimbursement.objects.filter(payment=OuterRef("pk"), **conditions)
+        payments = payments.filter(Exists(lines))
+    return payments
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _payment_rows(member, payments, query: str) -> list[PaymentRow]:
+    """The rows of one page, with the people and the care of every payment read in one query."""
+    lines = Reimbursement.objects.select_related("beneficiary").only(
+        "payment_id", "care_type", "care_date", "beneficiary__first_name", "beneficiary__last_name"
+    )
+    payments = payments.prefetch_related(Prefetch("lines", queryset=lines))
+    suffix = f"?{query}" if query else ""
+    rows = []
+    for payment in payments:
+        payment_lines = list(payment.lines.all())
+        rows.append(
+            PaymentRow(
+                number=payment.number,
+                payment_date=day(payment.payment_date),
+                payee=payment.payee_name,
+                people=", ".join(_unique(person_name(member, line) for line in payment_lines)),
+                care_types=", ".join(_unique(care_label(line) for line in payment_lines)),
+                amount=euros(payment.amount),
+                url=reverse("cover:payment", args=[payment.number]) + suffix,
+            )
+        )
+    return rows
+
+
+def _payment_list(request, member, *, third_party: bool):
+    form = PaymentSearchForm(member, request.GET)
+    context = {
+        "form": form,
+        "third_party": third_party,
+        "page": None,
+        "current": "third_party" if third_party else "consultation",
+    }
+    if form.is_valid():
+        payments = _search(member, form, third_party=third_party)
+        page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The detail's "Retourner à l'écran de recherche" comes back to this very page.
+        row_query = form.query
+        if page.number > 1:
+            row_query += "&" + urlencode({"page": page.number})
+        page.object_list = _payment_rows(member, page.object_list, row_query)
+        total = payments.aggregate(total=Sum("amount"))["total"] if page.paginator.count else None
+        statements_query = form.query
+        if third_party:
+            statements_query += "&" + urlencode({"liste": THIRD_PARTY_LIST})
+        context.update(
+            page=page,
+            total=euros(total),
+            start=day(form.start),
+            end=day(form.end),
+            statements_query=statements_query,
+        )
+    return render(request, "cover/reimbursements/list.html", context)
+
+
+@member_required
+def reimbursements(request, member):
+    """ "Consultation": the payments made to the member, searched by period, person and care."""
+    return _payment_list(request, member, third_party=False)
+
+
+@member_required
+def third_party(request, member):
+    """ "Remboursements aux tiers": the payments made directly to health professionals."""
+    return _payment_list(request, member, third_party=True)
+
+
+def _search_query(request) -> str:
+    """The search the member came from, to go back to it."""
+    return urlencode(
+        {name: value for name in (*FIELDS, "page") if (value := request.GET.get(name, "").strip())}
+    )
+
+
+@member_required
+def payment_detail(request, member, number):
+    """The detail of one payment, to the member or to a professional."""
+    shown = payment_or_404(member, number)
+    lines = list(shown.lines.all())
+    rows = [
+        LineRow(
+            care_date=day(line.care_date),
+            care_type=care_label(line),
+            act=line.act,
+            practitioner=line.practitioner,
+            person=person_name(member, line),
+            real_cost=euros(line.real_cost),
+            ss_base=euros(line.ss_base),
+            ss_share=euros(line.ss_share),
+            insurer_share=euros(line.insurer_share),
+            remaining=euros(line.remaining),
+        )
+        for line in lines
+    ]
+    totals = Totals.of(lines)
+    back = reverse("cover:third_party" if shown.is_third_party else "cover:reimbursements")
+    query = _search_query(request)
+    return render(
+        request,
+        "cover/reimbursements/detail.html",
+        {
+            "payment": shown,
+            "third_party": shown.is_third_party,
+            "current": "third_party" if shown.is_third_party else "consultation",
+            "payment_date": day(shown.payment_date),
+            "amount": euros(shown.amount),
+            "rows": rows,
+            "totals": {name: euros(getattr(totals, name)) for name in AMOUNT_FIELDS},
+            "back_url": f"{back}?{query}" if query else back,
+        },
+    )
+
+
+@member_required
+def payment_pdf(request, member, number):
+    """ "Imprimer ce paiement": the relevé de prestations of one payment."""
+    shown = payment_or_404(member, number)
+    # The number comes from the insurer's files: only safe characters reach the header.
+    safe_number = re.sub(r"[^A-Za-z0-9_-]", "-", shown.number)
+    return pdf_response(payment_statement(member, shown), f"releve-{safe_number}.pdf")
+
+
+@member_required
+def statements_pdf(request, member):
+    """Every statement of the searched period in one PDF. A search that cannot be downloaded
+    (wrong dates, nothing found, too many payments) goes back to the search with why."""
+    third_party = request.GET.get("liste") == THIRD_PARTY_LIST
+    form = PaymentSearchForm(member, request.GET)
+    back = reverse("cover:third_party" if third_party else "cover:reimbursements")
+    back = f"{back}?{form.query}" if form.query else back
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Les relevés n'ont pas pu être téléchargés : corrigez votre recherche ci-dessous."),
+        )
+        return redirect(back)
+    payments = _search(member, form, third_party=third_party)
+    count = payments.count()
+    if count == 0:
+        messages.info(
+            request,
+            _("Aucun paiement sur cette période : il n'y a pas de relevé à télécharger."),
+        )
+        return redirect(back)
+    if count > MAX_STATEMENTS:
+        messages.error(
+            request,
+            _(
+                "Cette période compte %(count)d paiements : les relevés se téléchargent par "
+                "%(max)d au plus. Choisissez une période plus courte."
+            )
+            % {"count": count, "max": MAX_STATEMENTS},
+        )
+        return redirect(back)
+    content = period_statements(member, with_lines(payments), start=form.start, end=form.end)
+    prefix = "releves-tiers" if third_party else "releves"
+    return pdf_response(content, f"{prefix}-{form.start:%Y-%m-%d}-{form.end:%Y-%m-%d}.pdf")
+
+
+@member_required
+def bank_details(request, member):
+    """ "RIB": the account where reimbursements are paid (IBAN masked), and how to change it."""
+    details = BankDetails.objects.filter(member=member).first()
+    return render(
+        request,
+        "cover/reimbursements/bank_details.html",
+        {"member": member, "details": details, "current": "bank_details"},
+    )
+
+
+urlpatterns = [
+    path("remboursements/", reimbursements, name="reimbursements"),
+    path("remboursements/tiers/", third_party, name="third_party"),
+    path("remboursements/rib/", bank_details, name="bank_details"),
+    path("remboursements/releves.pdf", statements_pdf, name="statements_pdf"),
+    path("remboursements/paiements/<str:number>/", payment_detail, name="payment"),
+    path("remboursements/paiements/<str:number>/releve.pdf", payment_pdf, name="payment_pdf"),
+]
