@@ -24,6 +24,9 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("documents/", include("documents.urls")),
     path("partenaires/", include("partners.urls")),
+    path("", include("cover.urls")),
+    path("", include("directory.urls")),
+    path("", include("support.urls")),
     path("", include("requests_app.urls")),
     path("gestion/", admin.site.urls),
 ]

@@ -31,6 +31,23 @@ MEMBER_PAGES = [
     "/messagerie/ecrire/",
     "/demandes/declarer-un-changement/",
     "/demandes/declarer-un-changement/adresse/",
+    "/demandes/declarer-un-changement/teletransmission/",
+    # My cover (issue 5): the member fixture has no contract nor payment, and these pages say
+    # so; the PDFs and details of a given contract or payment are scoped in their own tests.
+    "/contrat/",
+    "/contrat/modalites-de-remboursement/",
+    "/carte/",
+    "/beneficiaires/",
+    "/remboursements/",
+    "/remboursements/tiers/",
+    "/remboursements/rib/",
+    # Help and tools (issue 6).
+    "/suivi/",
+    "/aide/faq/",
+    "/aide/conseiller/",
+    "/contact/",
+    "/services/",
+    "/professionnels-de-sante/",
 ]
 MATRIX = [
     ("/", {"anonymous": 200, "member": 200, "technician": 200, "insurer_manager": 200}),

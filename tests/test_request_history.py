@@ -321,18 +321,33 @@ def test_the_header_leads_members_around_their_space(client, member):
     _sign_in(client, member.user)
 
     page = page_text(client.get(URL))
-    nav = re.search(r'<nav class="header-nav".*?</nav>', page, re.S).group(0)
+    header = re.search(r'<nav class="header-nav".*?</nav>', page, re.S).group(0)
+    sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
 
+    for label in ("Mes informations personnelles", "Se déconnecter"):
+        assert label in header, label
     for label in (
         "Accueil",
+        "Mon contrat",
+        "Mes remboursements",
         "Échanger avec nous",
         "Mes documents",
         "Messagerie",
-        "Mes informations personnelles",
-        "Se déconnecter",
     ):
-        assert label in nav, label
-    assert re.search(r'href="/demandes/" aria-current="page"', nav)
+        assert label in sections, label
+    assert re.search(r'href="/demandes/" aria-current="page"', sections)
+    assert sections.count('aria-current="page"') == 1
+
+
+def test_no_section_is_marked_current_on_a_page_that_does_not_exist(client, member):
+    _sign_in(client, member.user)
+
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
+
+    assert 'aria-current="page"' not in sections
 
 
 def test_the_header_of_other_personas_has_no_member_links(client, technician):

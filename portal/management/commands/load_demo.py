@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
+from cover.demo import demo_cover_load
+from directory.demo import demo_professionals_load
 from documents.rules import ANSWER, PARTNER_REQUEST
 from documents.services import stored_file_create
 from partners.catalogue import Service
@@ -28,6 +30,7 @@ from partners.services import (
 )
 from portal.models import Branding
 from requests_app.demo import _pdf, demo_requests_load
+from support.demo import demo_support_load
 
 DEMO_PASSWORD = "demo-guichet-2026"  # noqa: S105 - published in the README on purpose
 
@@ -205,10 +208,14 @@ class Command(BaseCommand):
                     user=user, defaults={"structure": structure}
                 )
 
+        # Formules, contracts, identities, bank details and a year of reimbursements.
+        demo_cover_load()
         demo_requests_load(
             member=Member.objects.get(member_number="100001"),
             manager=User.objects.get(username="admin"),
         )
+        demo_support_load()
+        demo_professionals_load()
         _partners_load(
             structure=Structure.objects.get(name=PARTNER_STRUCTURE),
             technician=User.objects.get(username="technicien"),

@@ -1,0 +1,112 @@
+"""Reads the support pages share: the published FAQ, searched and ranked, and the service pages.
+
+Searching happens in Python over the published entries (see `support.matching` for why).
+"""
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
+
+from support import matching
+from support.models import FaqEntry, FaqLink, FaqTheme, ServicePage
+
+# The virtual advisor answers only when the FAQ entry holds at least this share of the
+# question's weight (see `matching.rank`): "changer de voiture" must not get the RIB entry.
+ADVISOR_MIN_COVERAGE = 0.5
+SUGGESTIONS_MAX = 5
+EXCERPT_WORDS = 20
+
+
+def published_entries() -> list[FaqEntry]:
+    """Every published entry, by theme then position (one query)."""
+    return list(FaqEntry.objects.filter(published=True).select_related("theme"))
+
+
+def _indexed(entries: list[FaqEntry]) -> list[matching.Indexed]:
+    return matching.index(entries, title=lambda e: e.question, body=lambda e: e.answer)
+
+
+@dataclass
+class ThemeGroup:
+    theme: FaqTheme
+    entries: list[FaqEntry]
+
+
+def faq_groups(entries: list[FaqEntry]) -> list[ThemeGroup]:
+    """`entries` (in theme order) grouped under their theme."""
+    return [
+        ThemeGroup(theme, list(items)) for theme, items in groupby(entries, key=lambda e: e.theme)
+    ]
+
+
+def faq_search(query: str, entries: list[FaqEntry] | None = None) -> list[FaqEntry]:
+    """Published entries (or `entries`) holding every meaningful word of `query`, in the
+    question or the answer, whatever the accents and the case ("teletransmission" finds
+    "Télétransmission"); those with the words in their question first."""
+    if entries is None:
+        entries = published_entries()
+    return [doc.item for doc in matching.filter_all(query, _indexed(entries))]
+
+
+def faq_suggestions(text: str, *, limit: int = SUGGESTIONS_MAX) -> list[FaqEntry]:
+    """The published entries that best match `text`, best first (at most `limit`)."""
+    return [m.item for m in matching.rank(text, _indexed(published_entries()))[:limit]]
+
+
+def advisor_answer(question: str) -> FaqEntry | None:
+    """The entry the virtual advisor answers `question` with, or None when none fits."""
+    ranked = matching.rank(question, _indexed(published_entries()))
+    if ranked and ranked[0].coverage >= ADVISOR_MIN_COVERAGE:
+        return ranked[0].item
+    return None
+
+
+def has_meaning(text: str) -> bool:
+    """Whether `text` holds a word worth searching for (not only "bonjour", "de", "la"...)."""
+    return bool(matching.query_terms(text))
+
+
+def excerpt(entry: FaqEntry, words: int = EXCERPT_WORDS) -> str:
+    return Truncator(" ".join(entry.answer.split())).words(words)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+
+
+def entry_link(entry: FaqEntry) -> Link | None:
+    """The "do it" link of `entry`, or None when it has none or its page does not exist."""
+    if not entry.link_url_name:
+        return None
+    try:
+        url = reverse(entry.link_url_name)
+    except NoReverseMatch:
+        return None
+    label = entry.link_label
+    if not label:
+        try:
+            label = FaqLink(entry.link_url_name).label
+        except ValueError:
+            return None
+    return Link(url=url, label=str(label))
+
+
+def faq_entry_url(entry: FaqEntry) -> str:
+    """The FAQ page with `entry` open and scrolled to."""
+    return f"{reverse('support:faq')}?entree={entry.pk}#faq-{entry.pk}"
+
+
+def published_service_pages():
+    return ServicePage.objects.filter(published=True)
+
+
+def service_page_or_404(slug: str) -> ServicePage:
+    page = published_service_pages().filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    return page

@@ -1,0 +1,1 @@
+"""The support pages. Each module exposes its own `urlpatterns`."""
