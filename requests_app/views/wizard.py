@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.decorators import member_required
+from documents.forms import AttachmentsField
 from requests_app.forms.base import RequestForm
 from requests_app.selectors import get_member_request_or_404
 from requests_app.services import RequestError, member_request_submit
@@ -56,8 +57,13 @@ class RequestWizardView(View):
         form = self.get_form(member)
         # A link may preselect fields ("Supprimer ce bénéficiaire" names the beneficiary):
         # only as initial values, which the member sees and can change before sending.
+        # Never files: those are chosen by the member, not by a link.
         form.initial.update(
-            {name: request.GET[name] for name in form.fields if name in request.GET}
+            {
+                name: request.GET[name]
+                for name, field in form.fields.items()
+                if name in request.GET and not isinstance(field, AttachmentsField)
+            }
         )
         return render(request, self.template_name, self.get_context(member, form=form))
 
