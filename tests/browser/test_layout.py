@@ -72,14 +72,26 @@ def test_every_page_of_the_member_requests_fits_a_320_px_screen(
         "/demandes/devis/",
         "/demandes/declarer-un-changement/",
         "/demandes/declarer-un-changement/coordonnees-bancaires/",
+        "/contrat/",
+        "/carte/",
+        "/beneficiaires/",
+        "/remboursements/",
+        "/remboursements/rib/",
+        "/suivi/",
+        "/aide/faq/",
+        "/contact/",
+        "/services/",
+        "/professionnels-de-sante/",
     ]:
         page.goto(path)
         assert page.locator("h1").first.is_visible(), path
         assert_fits_width(page)
     # The summary page, from a question typed at 320 px.
     page.goto("/demandes/poser-une-question/")
-    page.get_by_label("Objet de la question").select_option(label="Mes remboursements")
-    page.get_by_label("Votre question").fill("Quand serai-je remboursée ? " * 30)
+    # In the page's form, not the virtual advisor's panel (its field has the same label).
+    form = page.locator("main")
+    form.get_by_label("Objet de la question").select_option(label="Mes remboursements")
+    form.get_by_label("Votre question").fill("Quand serai-je remboursée ? " * 30)
     page.get_by_role("button", name="Vérifier le résumé").click()
     page.get_by_role("heading", name="Vérifier le résumé").wait_for()
     assert_fits_width(page)
