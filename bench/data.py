@@ -352,10 +352,11 @@ def _skip_foreign_key_checks(cursor) -> None:
         log("  not a superuser: foreign keys are checked row by row (slower)")
 
 
-def _drop_secondary_indexes(cursor) -> list[str]:
-    """Drop the indexes of the bulk-loaded tables that back no constraint (primary keys and
-    unique constraints stay); returns their definitions, to build them again once filled."""
-    tables = [model._meta.db_table for model in BULK_MODELS]
+def _drop_secondary_indexes(cursor, models=None) -> list[str]:
+    """Drop the indexes of the bulk-loaded tables (`models`, BULK_MODELS by default) that back
+    no constraint (primary keys and unique constraints stay); returns their definitions, to
+    build them again once filled."""
+    tables = [model._meta.db_table for model in (models or BULK_MODELS)]
     cursor.execute(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "WHERE i.indrelid = ANY(%s::regclass[]) "

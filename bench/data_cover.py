@@ -35,6 +35,8 @@ from django.utils import timezone
 from accounts.models import Beneficiary, Member
 from bench.data import (
     MARKER_TABLE,
+    _create_indexes,
+    _drop_secondary_indexes,
     _log_slow_statement,
     _skip_foreign_key_checks,
     _sql_string,
@@ -167,26 +169,6 @@ def _load_once(bench_member_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, NAME])
     log(f"loaded in {loaded:.1f} s, VACUUM ANALYZE {seconds - loaded:.1f} s")
-
-
-def _drop_secondary_indexes(cursor, models) -> list[str]:
-    """As bench.data does for its tables: drop the indexes backing no constraint, return their
-    definitions to build them again once the tables are filled."""
-    cursor.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = ANY(%s::regclass[]) "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-        [[model._meta.db_table for model in models]],
-    )
-    indexes = cursor.fetchall()
-    for name, _definition in indexes:
-        cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in indexes]
-
-
-def _create_indexes(cursor, definitions: list[str]) -> None:
-    for definition in definitions:
-        cursor.execute(definition)
 
 
 def _load_contract(cursor, bench_member_id: int) -> None:

@@ -1,7 +1,6 @@
 """The directory in the managers' admin: search, filters, and a form that places a
 professional from the postcode and city (offline lookup) when the coordinates are left blank."""
 
-import phonenumbers
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from directory import communes
 from directory.models import Professional
+from portal.forms import phone_e164
 
 
 class ProfessionalAdminForm(forms.ModelForm):
@@ -41,13 +41,10 @@ class ProfessionalAdminForm(forms.ModelForm):
         value = self.cleaned_data["phone"].strip()
         if not value:
             return ""
-        try:
-            number = phonenumbers.parse(value, "FR")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = phone_e164(value)
+        if number is None:
             raise forms.ValidationError(_("Ce numéro de téléphone n'est pas valide."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
 
     def clean(self):
         data = super().clean()

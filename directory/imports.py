@@ -26,6 +26,7 @@ A rejected line is reported with its line number and every reason; the others ar
 
 import functools
 import re
+from functools import partial
 
 from django.db import transaction
 from django.utils import translation
@@ -37,8 +38,8 @@ from cover.imports.base import (
     Importer,
     Report,
     Row,
-    apply_changes,
     chunks,
+    create_or_update,
     first_seen,
 )
 from directory import communes
@@ -269,20 +270,10 @@ class ProfessionalImporter(Importer):
                         professional.postcode,
                     )
                 ] = professional
-        created, updated, changed_fields = [], [], set()
-        for key, fields in items:
-            professional = existing.get(key)
-            if professional is None:
-                created.append(Professional(**fields))
-                continue
-            changed = apply_changes(professional, fields)
-            if changed:
-                updated.append(professional)
-                changed_fields.update(changed)
-            else:
-                report.unchanged += 1
-        Professional.objects.bulk_create(created, batch_size=BATCH)
-        if updated:
-            Professional.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
-        report.created += len(created)
-        report.updated += len(updated)
+        create_or_update(
+            Professional,
+            [(key, fields, partial(Professional, **fields)) for key, fields in items],
+            existing,
+            report,
+            batch=BATCH,
+        )

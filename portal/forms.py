@@ -1,5 +1,6 @@
 """Form pieces every app's forms share: typed dates and long free text."""
 
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -22,3 +23,16 @@ class LongTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def phone_e164(value: str) -> str | None:
+    """A phone number as typed or found in a file ("05 56 12 34 56", "+33 5 56 ..."), French
+    when it has no country code, in its stored form "+33556123456"; None when it is no valid
+    number."""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -30,6 +29,7 @@ from stdnum.fr import nir as stdnum_nir
 
 from accounts.models import Civility
 from cover.pdf import day
+from portal.forms import phone_e164
 
 SEPARATOR = ";"
 AMOUNT = re.compile(r"-?\d+(?:[.,]\d+)?")
@@ -334,14 +334,11 @@ class Row:
         value = self.raw(name)
         if not value:
             return ""
-        try:
-            number = phonenumbers.parse(value, "FR")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = phone_e164(value)
+        if number is None:
             self.error(_("téléphone invalide (« %(value)s »)") % {"value": value})
             return ""
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
 
 
 # -- Files ---------------------------------------------------------------------------------------
@@ -479,3 +476,28 @@ def apply_changes(obj, values: dict) -> list[str]:
             setattr(obj, name, value)
             changed.append(name)
     return changed
+
+
+def create_or_update(model, items, existing: dict, report: Report, *, batch: int = 2000) -> None:
+    """Save the lines of an import whose records are keyed: `items` are `(key, fields, new)`.
+
+    The record of `key` found in `existing` gets `fields` (counted "mises à jour" when a value
+    differs, "déjà chargées" otherwise); a key not there is created by `new()`. One
+    `bulk_create` and one `bulk_update` of the fields that changed, whatever the volume."""
+    created, updated, changed_fields = [], [], set()
+    for key, fields, new in items:
+        record = existing.get(key)
+        if record is None:
+            created.append(new())
+            continue
+        changed = apply_changes(record, fields)
+        if changed:
+            updated.append(record)
+            changed_fields.update(changed)
+        else:
+            report.unchanged += 1
+    model.objects.bulk_create(created, batch_size=batch)
+    if updated:
+        model.objects.bulk_update(updated, sorted(changed_fields), batch_size=batch)
+    report.created += len(created)
+    report.updated += len(updated)

@@ -6,6 +6,8 @@ those fields as they are. cover_end, the last day of cover, is how a beneficiary
 contract: nobody is deleted by an import.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +18,9 @@ from cover.imports.base import (
     Importer,
     Report,
     Row,
-    apply_changes,
     choices_by_text,
     chunks,
+    create_or_update,
     first_seen,
 )
 from cover.imports.members import person_fields
@@ -107,20 +109,17 @@ class BeneficiaryImporter(Importer):
                 external_ref=""
             ):
                 existing[beneficiary.member_id, beneficiary.external_ref] = beneficiary
-        created, updated, changed_fields = [], [], set()
-        for _line, member_id, ref, fields in items:
-            beneficiary = existing.get((member_id, ref))
-            if beneficiary is None:
-                created.append(Beneficiary(member_id=member_id, external_ref=ref, **fields))
-                continue
-            changed = apply_changes(beneficiary, fields)
-            if changed:
-                updated.append(beneficiary)
-                changed_fields.update(changed)
-            else:
-                report.unchanged += 1
-        Beneficiary.objects.bulk_create(created, batch_size=BATCH)
-        if updated:
-            Beneficiary.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
-        report.created += len(created)
-        report.updated += len(updated)
+        create_or_update(
+            Beneficiary,
+            [
+                (
+                    (member_id, ref),
+                    fields,
+                    partial(Beneficiary, member_id=member_id, external_ref=ref, **fields),
+                )
+                for _line, member_id, ref, fields in items
+            ],
+            existing,
+            report,
+            batch=BATCH,
+        )

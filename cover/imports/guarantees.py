@@ -7,6 +7,8 @@ new line). `position` orders the table; left empty, a line takes its rank among 
 lines in the file.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,7 @@ from cover.imports.base import (
     Row,
     apply_changes,
     choices_by_text,
+    create_or_update,
     first_seen,
 )
 from cover.models import CareType, Guarantee, Product
@@ -112,24 +115,19 @@ class GuaranteeImporter(Importer):
             (guarantee.product_id, guarantee.label): guarantee
             for guarantee in Guarantee.objects.filter(product__code__in=list(self.products))
         }
-        created, updated, changed_fields = [], [], set()
-        for _line, code, label, fields in items:
-            product = products[code]
-            guarantee = existing.get((product.pk, label))
-            if guarantee is None:
-                created.append(Guarantee(product=product, label=label, **fields))
-                continue
-            changes = apply_changes(guarantee, fields)
-            if changes:
-                updated.append(guarantee)
-                changed_fields.update(changes)
-            else:
-                report.unchanged += 1
-        Guarantee.objects.bulk_create(created)
-        if updated:
-            Guarantee.objects.bulk_update(updated, sorted(changed_fields))
-        report.created += len(created)
-        report.updated += len(updated)
+        create_or_update(
+            Guarantee,
+            [
+                (
+                    (products[code].pk, label),
+                    fields,
+                    partial(Guarantee, product=products[code], label=label, **fields),
+                )
+                for _line, code, label, fields in items
+            ],
+            existing,
+            report,
+        )
         report.notes.append(
             _("Formules — créées : %(created)s, mises à jour : %(updated)s.")
             % {"created": made, "updated": changed}

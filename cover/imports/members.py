@@ -4,12 +4,22 @@ An optional column left out of the file leaves that field as it is; present but 
 empties it. A member's space (account, activation) is never touched here.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
-from cover.imports.base import Column, Importer, Report, Row, apply_changes, chunks, first_seen
+from cover.imports.base import (
+    Column,
+    Importer,
+    Report,
+    Row,
+    chunks,
+    create_or_update,
+    first_seen,
+)
 
 BATCH = 2000
 
@@ -85,20 +95,13 @@ class MemberImporter(Importer):
         existing = {}
         for numbers in chunks([number for _line, number, _fields in items], BATCH):
             existing.update(Member.objects.in_bulk(numbers, field_name="member_number"))
-        created, updated, changed_fields = [], [], set()
-        for _line, number, fields in items:
-            member = existing.get(number)
-            if member is None:
-                created.append(Member(member_number=number, **fields))
-                continue
-            changed = apply_changes(member, fields)
-            if changed:
-                updated.append(member)
-                changed_fields.update(changed)
-            else:
-                report.unchanged += 1
-        Member.objects.bulk_create(created, batch_size=BATCH)
-        if updated:
-            Member.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
-        report.created += len(created)
-        report.updated += len(updated)
+        create_or_update(
+            Member,
+            [
+                (number, fields, partial(Member, member_number=number, **fields))
+                for _line, number, fields in items
+            ],
+            existing,
+            report,
+            batch=BATCH,
+        )
