@@ -78,7 +78,7 @@ class PaymentSearchForm(forms.Form):
         label=_("Type de soins"),
         required=False,
         choices=[("", _("Tous les soins")), *CareType.choices],
-        error_messages={"invalid_choice": _("Choisissez un type de soins de la liste.")},
+        error_messages={"invalid_choice": _("Choisissez un type de soins dans la liste.")},
     )
 
     def __init__(self, member, data=None, *, today: datetime.date | None = None, **kwargs):

@@ -90,7 +90,7 @@ class ProfessionalAdmin(admin.ModelAdmin):
             {
                 "fields": ("address", "postcode", "city", "phone"),
                 "description": gettext_lazy(
-                    "L'annuaire se charge d'un fichier CSV par la commande "
+                    "L'annuaire se charge à partir d'un fichier CSV avec la commande "
                     "« manage.py import_professionals » (une ligne par professionnel, "
                     "rapport ligne à ligne)."
                 ),
