@@ -39,6 +39,7 @@ from cover.models import (
     Reimbursement,
 )
 from cover.pdf import euros
+from cover.services import member_collective_flags_sync
 
 
 def _member(member: Member) -> str:
@@ -188,6 +189,22 @@ class ContractAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description=gettext_lazy("adhérent"), ordering="member__last_name")
+    def save_model(self, request, obj, form, change):
+        members = {obj.member_id}
+        if change and "member" in form.changed_data:
+            members.add(form.initial.get("member"))
+        super().save_model(request, obj, form, change)
+        member_collective_flags_sync(member_ids=members)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        member_collective_flags_sync(member_ids={obj.member_id})
+
+    def delete_queryset(self, request, queryset):
+        members = set(queryset.values_list("member_id", flat=True))
+        super().delete_queryset(request, queryset)
+        member_collective_flags_sync(member_ids=members)
+
     def member_column(self, obj):
         return _member(obj.member)
 

@@ -274,3 +274,22 @@ def test_a_collective_contract_needs_its_company(manager_client):
     assert "La date de radiation ne peut pas précéder la date d'entrée." in page
     assert "Ce SIRET n'est pas valide" in page
     assert not Contract.objects.filter(number="CT-9").exists()
+
+
+def test_a_contract_made_collective_in_the_admin_sends_its_member_to_the_employer(
+    manager_client, member
+):
+    contract = ContractFactory(member=member)
+    url = f"{ADMIN}/contract/{contract.pk}/change/"
+    data = _form_data(manager_client.get(url))
+    data.update(kind="collective", company_name="ACME Restauration")
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.collective_contract
+    # And the member space says so instead of offering contract changes.
+    _sign_in(manager_client, member.user)
+    page = _page(manager_client.get("/demandes/declarer-un-changement/"))
+    assert "solliciter votre employeur" in page

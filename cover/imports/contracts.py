@@ -9,14 +9,11 @@ never changes member through an import.
 import re
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 
-from accounts.models import Member
 from cover.imports.base import (
     Column,
     Importer,
@@ -29,6 +26,7 @@ from cover.imports.base import (
 )
 from cover.imports.beneficiaries import member_ids
 from cover.models import Contract, ContractKind, OptionalCover, Product
+from cover.services import member_collective_flags_sync
 
 BATCH = 2000
 OPTION_SEPARATORS = re.compile(r"[,|]")
@@ -181,22 +179,6 @@ class ContractImporter(Importer):
             Contract.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
         report.created += len(created)
         report.updated += len(updated)
-        _collective_flags_sync({contract.member_id for contract in [*created, *updated]})
-
-
-def _collective_flags_sync(member_ids: set[int]) -> None:
-    """Keep `Member.collective_contract` (what the member space reads to send collective
-    members to their employer, guide 002) in step with the contracts just loaded: true when a
-    collective contract covers the member today."""
-    if not member_ids:
-        return
-    today = timezone.localdate()
-    collective = set(
-        Contract.objects.filter(
-            member_id__in=member_ids, kind=ContractKind.COLLECTIVE, start_date__lte=today
+        member_collective_flags_sync(
+            member_ids={contract.member_id for contract in [*created, *updated]}
         )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("member_id", flat=True)
-    )
-    Member.objects.filter(pk__in=collective).update(collective_contract=True)
-    Member.objects.filter(pk__in=member_ids - collective).update(collective_contract=False)
