@@ -249,3 +249,24 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… ({self.failures})"
+
+
+class AccountNotice(models.Model):
+    """A change the account's holder is told about (their former email or phone, or their
+    email for a new password), sent once: `sent_at` records it (the send-once guard)."""
+
+    class Kind(models.TextChoices):
+        EMAIL_CHANGED = "email_changed"
+        PHONE_CHANGED = "phone_changed"
+        PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of notice, not a secret
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.kind} ({self.user})"

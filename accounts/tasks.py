@@ -1,12 +1,15 @@
-"""Background jobs of accounts: thin wrappers that load by primary key and call a service.
+"""Background jobs of accounts: thin wrappers that load by primary key and deliver.
 
-Notifications take a `key` made once by the caller: a task delivered twice (late ack, retry
-after a partial failure) sends its message at most once per key.
+They are queued by accounts.services and call accounts.notifications and accounts.purge, which
+never import this module back. A change notice is an AccountNotice row: a task delivered twice
+(late ack, retry after a partial failure) sends it once, because the row says it was sent.
 """
 
 from celery import Task, shared_task
-from django.core.cache import cache
 
+from accounts.models import AccountNotice, User
+from accounts.notifications import account_notice_deliver, signup_link_send
+from accounts.purge import account_data_purge
 from portal.messaging import SMSDeliveryError
 
 # SMTP errors are OSErrors; an SMS gateway failure is SMSDeliveryError.
@@ -39,58 +42,35 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
-SENT_MEMORY = 7 * 24 * 3600
-
-
-def _once(key: str, send) -> None:
-    cache_key = f"accounts:notified:{key}"
-    if cache.get(cache_key):
-        return
-    send()
-    cache.set(cache_key, True, SENT_MEMORY)
 
 
 @shared_task(**RETRY)
 def send_signup_link(user_id: int) -> None:
     """Email a fresh sign-up link to a pending account (nothing once it is activated)."""
-    from accounts.models import User
-    from accounts.services.signup import signup_link_send
-
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         signup_link_send(user=user)
 
 
 @shared_task(**RETRY)
-def notify_email_changed(old_email: str, key: str) -> None:
-    """Tell the previous address that the account's email changed."""
-    from accounts.services.profile import email_changed_notify
-
-    _once(key, lambda: email_changed_notify(old_email=old_email))
+def notify_email_changed(notice_id: int) -> bool:
+    """Tell the previous address that the account's email changed (once per notice)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.EMAIL_CHANGED)
 
 
 @shared_task(**RETRY)
-def notify_phone_changed(old_phone: str, key: str) -> None:
-    """Tell the previous mobile phone that the account's phone number changed."""
-    from accounts.services.profile import phone_changed_notify
-
-    _once(key, lambda: phone_changed_notify(old_phone=old_phone))
+def notify_phone_changed(notice_id: int) -> bool:
+    """Tell the previous mobile phone that the account's phone number changed (once)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PHONE_CHANGED)
 
 
 @shared_task(**RETRY)
-def notify_password_changed(user_id: int, key: str) -> None:
-    """Tell the account's email that its password changed."""
-    from accounts.models import User
-    from accounts.services.profile import password_changed_notify
-
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None and user.email:
-        _once(key, lambda: password_changed_notify(user=user))
+def notify_password_changed(notice_id: int) -> bool:
+    """Tell the account's email that its password changed (once per notice)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PASSWORD_CHANGED)
 
 
 @shared_task
 def purge_expired() -> dict[str, int]:
     """Hourly: drop expired links, abandoned pending accounts and old remembered browsers."""
-    from accounts.services.signup import account_data_purge
-
     return account_data_purge()

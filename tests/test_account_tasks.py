@@ -7,8 +7,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import AccountToken, Member, TrustedBrowser, User
-from accounts.tasks import notify_email_changed, notify_phone_changed, purge_expired
+from accounts.models import AccountNotice, AccountToken, Member, TrustedBrowser, User
+from accounts.tasks import (
+    notify_email_changed,
+    notify_password_changed,
+    notify_phone_changed,
+    purge_expired,
+)
 from accounts.tokens import token_issue
 from tests.factories import MemberFactory, UserFactory
 
@@ -99,26 +104,79 @@ def test_the_purge_can_run_twice(db):
     assert not AccountToken.objects.exists()
 
 
-def test_a_notification_delivered_twice_is_sent_once(db, outbox):
-    notify_email_changed.delay("ancienne@example.org", "key-1")
-    notify_email_changed.delay("ancienne@example.org", "key-1")
-    notify_phone_changed.delay("+33612345678", "key-2")
-    notify_phone_changed.delay("+33612345678", "key-2")
+def _notice(kind, recipient, user=None):
+    return AccountNotice.objects.create(kind=kind, recipient=recipient, user=user)
+
+
+def test_a_notification_delivered_twice_is_sent_once(member, outbox):
+    email = _notice(AccountNotice.Kind.EMAIL_CHANGED, "ancienne@example.org", member.user)
+    phone = _notice(AccountNotice.Kind.PHONE_CHANGED, "+33612345678", member.user)
+
+    assert notify_email_changed.delay(email.pk).get() is True
+    assert notify_email_changed.delay(email.pk).get() is False
+    notify_phone_changed.delay(phone.pk)
+    notify_phone_changed.delay(phone.pk)
+
     assert outbox.count("email") == 1
     assert outbox.count("sms") == 1
-    email = outbox.last("email")
-    assert email.to == "ancienne@example.org"
-    assert "Votre adresse email a été modifiée" in email.text
-    assert "Votre adresse email a été modifiée" in email.html
+    message = outbox.last("email")
+    assert message.to == "ancienne@example.org"
+    assert "Votre adresse email a été modifiée" in message.text
+    assert "Votre adresse email a été modifiée" in message.html
+    assert outbox.last("sms").to == "+33612345678"
+    assert not AccountNotice.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_password_notice_goes_to_the_address_it_was_recorded_for(member, outbox):
+    notice = _notice(AccountNotice.Kind.PASSWORD_CHANGED, member.user.email, member.user)
+    notify_password_changed.delay(notice.pk)
+    notify_password_changed.delay(notice.pk)
+    assert outbox.count("email") == 1
+    message = outbox.last("email", to=member.user.email)
+    assert message.subject == "Votre mot de passe a été modifié"
+    assert "a été modifié" in message.text and "a été modifié" in message.html
+
+
+def test_a_notice_is_sent_only_by_the_task_of_its_kind(member, outbox):
+    notice = _notice(AccountNotice.Kind.PASSWORD_CHANGED, member.user.email, member.user)
+    assert notify_email_changed.delay(notice.pk).get() is False
+    assert outbox.count() == 0
+    notice.refresh_from_db()
+    assert notice.sent_at is None
+
+
+def test_a_notice_whose_account_is_gone_is_still_sent_once(member, outbox):
+    notice = _notice(AccountNotice.Kind.EMAIL_CHANGED, "ancienne@example.org", member.user)
+    member.user.delete()
+    notify_email_changed.delay(notice.pk)
+    notify_email_changed.delay(notice.pk)
+    assert outbox.count("email") == 1
+    notice.refresh_from_db()
+    assert notice.user is None and notice.sent_at is not None
 
 
 def test_a_notification_retries_when_the_mail_server_is_down(db, outbox, settings):
     settings.EMAIL_BACKEND = "tests.test_account_tasks.FlakyBackend"
     FlakyBackend.failures = 1
+    notice = _notice(AccountNotice.Kind.EMAIL_CHANGED, "ancienne@example.org")
     # Eager mode runs the retry at once (a worker would wait, with a growing backoff).
-    notify_email_changed.apply(args=("ancienne@example.org", "key-3"), throw=False)
+    notify_email_changed.apply(args=(notice.pk,), throw=False)
     assert FlakyBackend.failures == 0
     assert outbox.count("email") == 1
+    notice.refresh_from_db()
+    assert notice.sent_at is not None
+
+
+def test_a_failed_send_leaves_the_notice_to_send(db, outbox, settings):
+    settings.EMAIL_BACKEND = "tests.test_account_tasks.FlakyBackend"
+    FlakyBackend.failures = 100
+    notice = _notice(AccountNotice.Kind.EMAIL_CHANGED, "ancienne@example.org")
+    with pytest.raises(ConnectionRefusedError):
+        notify_email_changed.delay(notice.pk)
+    FlakyBackend.failures = 0
+    assert outbox.count() == 0
+    notice.refresh_from_db()
+    assert notice.sent_at is None
 
 
 class FlakyBackend:

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CodeDevice, TrustedBrowser
+from accounts.models import AccountNotice, CodeDevice, TrustedBrowser
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,26 @@ def test_an_email_used_by_another_space_is_refused(member_client, member, other_
     assert member.email != other_member.email
 
 
+def test_the_old_email_is_told_once_even_when_its_task_runs_twice(
+    member_client, member, outbox, django_capture_on_commit_callbacks
+):
+    old = member.email
+    member_client.post(EMAIL, {"email": "marie.nouvelle@example.net"})
+    code = outbox.last("email").code()
+    with django_capture_on_commit_callbacks() as callbacks:
+        member_client.post(EMAIL_CODE, {"code": code})
+    notice = AccountNotice.objects.get()
+    assert notice.kind == "email_changed" and notice.recipient == old
+    assert notice.user == member.user and notice.sent_at is None
+
+    for callback in callbacks + callbacks:  # the broker delivers the task twice
+        callback()
+
+    assert len([m for m in outbox.all() if m.to == old]) == 1
+    notice.refresh_from_db()
+    assert notice.sent_at is not None
+
+
 @pytest.mark.parametrize("value", ["marie@", "", "  "])
 def test_it_refuses_a_bad_email(member_client, member, outbox, value):
     page = member_client.post(EMAIL, {"email": value}).content.decode()
@@ -188,6 +208,22 @@ def test_a_new_phone_replaces_the_old_one_only_after_its_code_and_the_old_one_is
     notice = outbox.last("sms", to="+33612345678")
     assert "numéro de téléphone mobile a été modifié" in notice.text
     assert "07" not in notice.text and "MARTIN" not in notice.text
+
+
+def test_the_old_phone_is_told_once_even_when_its_task_runs_twice(
+    member_client, member, outbox, django_capture_on_commit_callbacks
+):
+    member_client.post(PHONE, {"mobile_phone": "07 81 22 33 44"})
+    code = outbox.last("sms").code()
+    with django_capture_on_commit_callbacks() as callbacks:
+        member_client.post(PHONE_CODE, {"code": code})
+
+    for callback in callbacks + callbacks:
+        callback()
+
+    assert len([m for m in outbox.all() if m.to == "+33612345678"]) == 1
+    notice = AccountNotice.objects.get(kind="phone_changed")
+    assert notice.recipient == "+33612345678" and notice.sent_at is not None
 
 
 @pytest.mark.parametrize(
@@ -258,3 +294,27 @@ def test_a_password_change_ends_other_sessions_and_tells_the_member(
     assert notice.subject == "Votre mot de passe a été modifié"
     assert "a été modifié" in notice.text and "a été modifié" in notice.html
     assert NEW_PASSWORD not in notice.text
+
+
+def test_the_password_notice_is_sent_once_even_when_its_task_runs_twice(
+    member_client, member, password, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        member_client.post(
+            PASSWORD,
+            {"current_password": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+
+    for callback in callbacks + callbacks:
+        callback()
+
+    assert outbox.count("email") == 1
+    assert outbox.last("email", to=member.email).subject == "Votre mot de passe a été modifié"
+    notice = AccountNotice.objects.get(kind="password_changed")
+    assert notice.recipient == member.email and notice.sent_at is not None
+
+
+def test_no_notice_is_recorded_when_the_change_does_not_stand(member_client, member, outbox):
+    member_client.post(EMAIL, {"email": "marie.nouvelle@example.net"})
+    member_client.post(EMAIL_CODE, {"code": _wrong(outbox.last("email").code())})
+    assert not AccountNotice.objects.exists()

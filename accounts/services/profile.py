@@ -4,17 +4,28 @@ A new email or phone replaces the old one only after a code sent to the NEW dest
 accepted; the OLD destination is then told, without any other personal data.
 """
 
-import uuid
-
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.codes import CodeError, code_send, code_verify
-from accounts.models import CodeDevice, Member, User
+from accounts.models import AccountNotice, CodeDevice, Member, User
 from accounts.services.passwords import user_set_password
-from accounts.services.signup import absolute_url, account_email_send
-from portal.messaging import send_sms
+from accounts.tasks import notify_email_changed, notify_password_changed, notify_phone_changed
+
+NOTICE_TASKS = {
+    AccountNotice.Kind.EMAIL_CHANGED: notify_email_changed,
+    AccountNotice.Kind.PHONE_CHANGED: notify_phone_changed,
+    AccountNotice.Kind.PASSWORD_CHANGED: notify_password_changed,
+}
+
+
+def account_notice_queue(*, kind: str, user: User, recipient: str) -> AccountNotice:
+    """Record a notice in the caller's transaction and queue its sending once that commits:
+    it goes out only if the change stands, and once however often its task is delivered."""
+    notice = AccountNotice.objects.create(kind=kind, user=user, recipient=recipient)
+    task = NOTICE_TASKS[kind]
+    transaction.on_commit(lambda: task.delay(notice.pk), robust=True)
+    return notice
 
 
 def member_address_update(
@@ -69,8 +80,6 @@ def member_contact_change_confirm(*, member: Member, channel: str, code: str) ->
     email, the account's) and point the confirmed channel at it. The old destination, if any,
     is told once the transaction commits. Returns the new destination. Raises CodeError for a
     wrong code, in which case nothing changes."""
-    from accounts.tasks import notify_email_changed, notify_phone_changed
-
     user = member.user
     device = pending_contact_device(user=user, channel=channel)
     if device is None:
@@ -109,59 +118,21 @@ def member_contact_change_confirm(*, member: Member, channel: str, code: str) ->
             confirmed.save()
         device.delete()
         if old and old.lower() != new.lower():
-            key = uuid.uuid4().hex
-            if channel == CodeDevice.Channel.EMAIL:
-                transaction.on_commit(lambda: notify_email_changed.delay(old, key))
-            else:
-                transaction.on_commit(lambda: notify_phone_changed.delay(old, key))
+            kind = (
+                AccountNotice.Kind.EMAIL_CHANGED
+                if channel == CodeDevice.Channel.EMAIL
+                else AccountNotice.Kind.PHONE_CHANGED
+            )
+            account_notice_queue(kind=kind, user=user, recipient=old)
     return new
 
 
 def member_password_change(*, user: User, password: str) -> None:
     """Set a new (validated) password: other sessions end and remembered browsers are
     forgotten (see user_set_password); the account's email is told once committed."""
-    from accounts.tasks import notify_password_changed
-
     with transaction.atomic():
         user_set_password(user=user, password=password)
-        key = uuid.uuid4().hex
-        transaction.on_commit(lambda: notify_password_changed.delay(user.pk, key))
-
-
-# -- Notifications (called by accounts.tasks) ------------------------------------------------
-def email_changed_notify(*, old_email: str) -> None:
-    """Tell the previous address that the account's email changed: no other personal data."""
-    account_email_send(
-        to=old_email,
-        subject=_("Votre adresse email a été modifiée"),
-        template="email_changed",
-        context={"login_url": absolute_url(reverse("accounts:login"))},
-    )
-
-
-def phone_changed_notify(*, old_phone: str) -> None:
-    """Tell the previous mobile phone that the account's phone number changed."""
-    from portal.models import Branding
-
-    branding = Branding.current()
-    if branding.contact_phone:
-        text = _(
-            "%(insurer)s : votre numéro de téléphone mobile a été modifié. Si vous n'êtes "
-            "pas à l'origine de ce changement, appelez-nous au %(phone)s."
-        ) % {"insurer": branding.insurer_name, "phone": branding.contact_phone}
-    else:
-        text = _(
-            "%(insurer)s : votre numéro de téléphone mobile a été modifié. Si vous n'êtes "
-            "pas à l'origine de ce changement, contactez-nous."
-        ) % {"insurer": branding.insurer_name}
-    send_sms(to=old_phone, body=text)
-
-
-def password_changed_notify(*, user: User) -> None:
-    """Tell the account's email that its password changed."""
-    account_email_send(
-        to=user.email,
-        subject=_("Votre mot de passe a été modifié"),
-        template="password_changed",
-        context={"login_url": absolute_url(reverse("accounts:login"))},
-    )
+        if user.email:
+            account_notice_queue(
+                kind=AccountNotice.Kind.PASSWORD_CHANGED, user=user, recipient=user.email
+            )

@@ -13,42 +13,26 @@ match.
 import hashlib
 import logging
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.codes import CodeError, code_send, code_verify
-from accounts.models import AccountToken, CodeDevice, Member, TrustedBrowser, User
+from accounts.models import AccountToken, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
-from accounts.tokens import TokenInvalid, token_consume, token_issue
-from portal.messaging import branded_email_send
+from accounts.tasks import send_signup_link
+from accounts.tokens import TokenInvalid, token_consume
 
 logger = logging.getLogger(__name__)
 
 # Card data can be guessed (a birth date has ~36,500 values): past this many mismatches for
 # one member number in a day, further attempts for that number are silently ignored.
 SIGNUP_MISMATCHES_PER_DAY = 10
-PURGE_GRACE = timedelta(days=7)
-
-
-# -- Emails ----------------------------------------------------------------------------------
-def account_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Send `accounts/emails/<template>.txt` and `.html` to `to` (see `branded_email_send`)."""
-    branded_email_send(
-        to=to, subject=subject, template=f"accounts/emails/{template}", context=context
-    )
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 # -- Matching --------------------------------------------------------------------------------
@@ -134,8 +118,6 @@ def member_signup_request(
     """Queue a confirmation link to `email` when the card data match a record not yet
     activated; otherwise do nothing. Never raises for a mismatch, so the caller's answer is
     the same either way. The typed email is kept on the pending account until activation."""
-    from accounts.tasks import send_signup_link
-
     member = member_match_card(
         member_number=member_number,
         last_name=last_name,
@@ -156,35 +138,12 @@ def member_signup_request(
             user.save(update_fields=["email"])
     except IntegrityError:  # the same email claimed at the same instant by another account
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk))
-
-
-def signup_link_send(*, user: User) -> None:
-    """Email a new 48-hour single-use link to the pending account's email (earlier links of
-    that account stop working). Does nothing once the space is activated."""
-    member = Member.objects.filter(user=user).first()
-    if member is None or member.is_activated or user.is_active or not user.email:
-        return
-    secret = token_issue(
-        user=user,
-        purpose=AccountToken.Purpose.SIGNUP,
-        validity=settings.SIGNUP_LINK_VALIDITY,
-    )
-    link = absolute_url(reverse("accounts:signup_confirm", args=[secret]))
-    hours = int(settings.SIGNUP_LINK_VALIDITY.total_seconds() // 3600)
-    account_email_send(
-        to=user.email,
-        subject=_("Confirmez la création de votre espace"),
-        template="signup_link",
-        context={"link": link, "hours": hours},
-    )
+    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
 
 
 def member_signup_resend(*, email: str) -> None:
     """Queue a new link when `email` belongs to a sign-up still waiting for confirmation;
     otherwise do nothing (same answer for the caller)."""
-    from accounts.tasks import send_signup_link
-
     user = (
         User.objects.filter(
             email__iexact=email.strip(),
@@ -198,7 +157,7 @@ def member_signup_resend(*, email: str) -> None:
     )
     if user is None:
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk))
+    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
 
 
 def member_signup_complete(*, secret: str, password: str) -> User:
@@ -386,31 +345,3 @@ def member_activation_complete(*, member: Member, password: str) -> None:
         member_space_activate(
             member=member, user=member.user, email=member.email, password=password
         )
-
-
-# -- Housekeeping ----------------------------------------------------------------------------
-def account_data_purge(*, now=None) -> dict[str, int]:
-    """Delete links expired for more than 7 days, pending (never activated) member accounts
-    with no link younger than that and created more than 7 days ago, and remembered browsers
-    older than REMEMBER_BROWSER_DAYS. Safe to run any number of times."""
-    now = now or timezone.now()
-    limit = now - PURGE_GRACE
-    recent_tokens = AccountToken.objects.filter(expires_at__gt=limit)
-    pending = (
-        User.objects.filter(
-            role=User.Role.MEMBER,
-            is_active=False,
-            password__startswith=UNUSABLE_PASSWORD_PREFIX,
-            date_joined__lt=limit,
-        )
-        .filter(Q(member__isnull=True) | Q(member__activated_at__isnull=True))
-        .exclude(pk__in=recent_tokens.values("user_id"))
-    )
-    with transaction.atomic():
-        user_ids = list(pending.values_list("pk", flat=True))
-        User.objects.filter(pk__in=user_ids).delete()
-        tokens, _details = AccountToken.objects.filter(expires_at__lte=limit).delete()
-        browsers, _details = TrustedBrowser.objects.filter(
-            verified_at__lt=now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
-        ).delete()
-    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers}

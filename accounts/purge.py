@@ -1,0 +1,40 @@
+"""Housekeeping of accounts: what the hourly purge deletes (called by accounts.tasks)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import AccountToken, TrustedBrowser, User
+
+PURGE_GRACE = timedelta(days=7)
+
+
+def account_data_purge(*, now=None) -> dict[str, int]:
+    """Delete links expired for more than 7 days, pending (never activated) member accounts
+    with no link younger than that and created more than 7 days ago, and remembered browsers
+    older than REMEMBER_BROWSER_DAYS. Safe to run any number of times."""
+    now = now or timezone.now()
+    limit = now - PURGE_GRACE
+    recent_tokens = AccountToken.objects.filter(expires_at__gt=limit)
+    pending = (
+        User.objects.filter(
+            role=User.Role.MEMBER,
+            is_active=False,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            date_joined__lt=limit,
+        )
+        .filter(Q(member__isnull=True) | Q(member__activated_at__isnull=True))
+        .exclude(pk__in=recent_tokens.values("user_id"))
+    )
+    with transaction.atomic():
+        user_ids = list(pending.values_list("pk", flat=True))
+        User.objects.filter(pk__in=user_ids).delete()
+        tokens, _details = AccountToken.objects.filter(expires_at__lte=limit).delete()
+        browsers, _details = TrustedBrowser.objects.filter(
+            verified_at__lt=now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
+        ).delete()
+    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers}
