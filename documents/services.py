@@ -4,6 +4,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import File
@@ -23,9 +24,7 @@ logger = logging.getLogger(__name__)
 PURGE_BATCH = 500
 
 
-def stored_file_create(
-    *, uploaded: UploadedFile, rules: UploadRules, by=None, pending: bool = True
-) -> StoredFile:
+def stored_file_create(*, uploaded: UploadedFile, rules: UploadRules, by=None) -> StoredFile:
     """Validate an upload (type from content, size, antivirus) and store it under a random name.
 
     Guarantees: nothing is written unless every check passed (`UploadRejected` otherwise); the
@@ -49,11 +48,7 @@ def stored_file_create(
         sha256=digest.hexdigest(),
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
-    if pending:
-        stored.expires_at = stored.created_at + settings.UPLOAD_ORPHAN_DELAY
-    else:
-        stored.attached_at = stored.created_at
-        stored.expires_at = stored.created_at + settings.ATTACHMENT_RETENTION
+    stored.expires_at = stored.created_at + settings.UPLOAD_ORPHAN_DELAY
     random_name = f"{stored.created_at:%Y/%m}/{secrets.token_hex(16)}.{detected.extension}"
     stored.file.save(random_name, File(uploaded), save=False)
     try:
@@ -65,15 +60,16 @@ def stored_file_create(
     return stored
 
 
-def stored_files_attach(*, files: Iterable[StoredFile]) -> None:
-    """Mark pending uploads as sent: they now live for ATTACHMENT_RETENTION from this moment.
+def stored_files_attach(*, files: Iterable[StoredFile], keep_for: timedelta | None) -> None:
+    """Mark pending uploads as sent: they now live `keep_for` from this moment (None: until
+    what they were sent with is deleted).
 
-    Call inside the transaction that links them to what was sent (a request, an answer).
+    Call inside the transaction that links them to what was sent (a request, a message).
     """
     now = timezone.now()
     ids = [stored.pk for stored in files]
     StoredFile.objects.filter(pk__in=ids, attached_at__isnull=True).update(
-        attached_at=now, expires_at=now + settings.ATTACHMENT_RETENTION
+        attached_at=now, expires_at=now + keep_for if keep_for is not None else None
     )
 
 
@@ -95,18 +91,18 @@ def pending_upload_remove(*, stored_file: StoredFile, by) -> bool:
 
 
 def _expired(now) -> Q:
-    """Files past their expiry date, or older than the delays the settings give today (a delay
-    shortened after the files were stored applies to them too)."""
-    return (
-        Q(expires_at__lte=now)
-        | Q(attached_at__isnull=False, attached_at__lte=now - settings.ATTACHMENT_RETENTION)
-        | Q(attached_at__isnull=True, created_at__lte=now - settings.UPLOAD_ORPHAN_DELAY)
+    """Files past their expiry date, and uploads never sent that are older than the orphan
+    delay the settings give today (a delay shortened after they were stored applies to them
+    too). A sent file goes on the date it was given when it was sent: the date its page
+    showed."""
+    return Q(expires_at__lte=now) | Q(
+        attached_at__isnull=True, created_at__lte=now - settings.UPLOAD_ORPHAN_DELAY
     )
 
 
 def stored_files_purge_expired(*, now=None) -> dict[str, int]:
-    """Delete the content of every file past its expiry: sent files after ATTACHMENT_RETENTION,
-    uploads never sent (orphans) after UPLOAD_ORPHAN_DELAY.
+    """Delete the content of every file past its expiry: sent files on their expiry date (see
+    `stored_files_attach`), uploads never sent (orphans) after UPLOAD_ORPHAN_DELAY.
 
     Guarantees: sent files keep their row, marked deleted (pages then say they have expired);
     orphans vanish entirely. Each row changes only if it still is what was selected (an orphan

@@ -9,22 +9,19 @@
   trail and the technician's emails are the same whoever changes a status.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from documents.forms import AttachmentsField, AttachmentsFormMixin
-from documents.rules import ANSWER
+from casework.admin import CaseAdmin, CaseAgeFilter, CaseAssigneeFilter, CaseStatusFilter, person
 from partners.catalogue import (
     APPOINTMENT_MODES,
     CANCEL_REASONS,
@@ -42,27 +39,13 @@ from partners.models import (
     Organism,
     OrganismService,
     PartnerRequest,
-    PartnerRequestEvent,
     PartnerRequestStatus,
     Structure,
     StructureMembership,
 )
-from partners.services import (
-    PartnerRequestError,
-    partner_request_can_move,
-    partner_request_resolve,
-    partner_request_take,
-)
-from portal.admin_queue import ProcessingQueueMixin
 
 TEMPLATES = "admin/partners/partnerrequest"
-ANSWER_MAX_LENGTH = 10000
-
-
-def _person(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
+_person = person
 
 
 def _day(value) -> str:
@@ -281,139 +264,12 @@ def _may_read_queue(request) -> bool:
     return organisms is _EVERY_ORGANISM or bool(organisms)
 
 
-class AgeFilter(admin.SimpleListFilter):
-    """How long the request has been waiting since the technician filed it."""
-
-    title = gettext_lazy("ancienneté")
-    parameter_name = "age"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("lt2", gettext_lazy("Moins de 2 jours")),
-            ("2to7", gettext_lazy("2 à 7 jours")),
-            ("gt7", gettext_lazy("Plus de 7 jours")),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        two_days_ago, seven_days_ago = now - timedelta(days=2), now - timedelta(days=7)
-        value = self.value()
-        if value == "lt2":
-            return queryset.filter(created_at__gt=two_days_ago)
-        if value == "2to7":
-            return queryset.filter(created_at__lte=two_days_ago, created_at__gte=seven_days_ago)
-        if value == "gt7":
-            return queryset.filter(created_at__lt=seven_days_ago)
-        return queryset
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = gettext_lazy("gestionnaire")
-    parameter_name = "assignee"
-
-    def lookups(self, request, model_admin):
-        User = get_user_model()
-        organisms = _organisms_of(request)
-        if organisms is _EVERY_ORGANISM:
-            colleagues = User.objects.filter(
-                Q(role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True)
-                | Q(assigned_partner_requests__isnull=False)
-            )
-        else:
-            colleagues = User.objects.filter(
-                Q(managed_organisms__in=organisms)
-                | Q(assigned_partner_requests__organism__in=organisms)
-            )
-        colleagues = (
-            colleagues.exclude(pk=request.user.pk)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
-        return [
-            ("none", gettext_lazy("Non attribuée")),
-            ("me", gettext_lazy("Moi")),
-            *[(str(user.pk), _person(user)) for user in colleagues],
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "none":
-            return queryset.filter(assignee__isnull=True)
-        if value == "me":
-            return queryset.filter(assignee=request.user)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset
-
-
-class _EventInline(admin.TabularInline):
-    """The audit trail, read-only, for whoever may read the request."""
-
-    model = PartnerRequestEvent
-    extra = 0
-    can_delete = False
-    kind = None
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(kind=self.kind).select_related("request", "by")
-
-    @admin.display(description=gettext_lazy("par"))
-    def who(self, obj):
-        return _person(obj.by)
-
-    def has_view_permission(self, request, obj=None):
-        return _may_read_queue(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusEventInline(_EventInline):
-    kind = PartnerRequestEvent.Kind.STATUS
-    fields = ["at", "who", "from_status", "to_status", "notified_at"]
-    readonly_fields = fields
-    verbose_name = gettext_lazy("changement de statut")
-    verbose_name_plural = gettext_lazy("Historique des statuts")
-
-
-class CompletionEventInline(_EventInline):
-    kind = PartnerRequestEvent.Kind.COMPLETED
-    fields = ["at", "who", "previous_comment", "added_files"]
-    readonly_fields = fields
-    verbose_name = gettext_lazy("complément")
-    verbose_name_plural = gettext_lazy("Compléments apportés par le partenaire")
-
-
-class PartnerAnswerForm(AttachmentsFormMixin, forms.Form):
-    """ "Résoudre": the organism's answer to the partner. Built with `user=` (the manager, who
-    uploads the files). Files sent with the form are kept as pending uploads even when the text
-    is missing, so nothing has to be chosen again."""
-
-    text = forms.CharField(
-        label=gettext_lazy("Réponse au partenaire"),
-        max_length=ANSWER_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
-        error_messages={"required": gettext_lazy("Écrivez la réponse au partenaire.")},
-        help_text=gettext_lazy(
-            "Le technicien la lira dans Espace Partenaires, menu « Historique des demandes ». "
-            "L'email qui le prévient ne contient jamais la réponse."
-        ),
-    )
-    attachments = AttachmentsField(rules=ANSWER, required=False)
-
-
 @admin.register(PartnerRequest)
-class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
+class PartnerRequestAdmin(CaseAdmin):
     """The queue of partner requests, scoped to the organisms the manager manages.
 
-    Read-only: statuses change through the services only. Taking and resolving need the
-    insurer-manager role; the fields themselves are never editable.
+    Read-only: statuses change through the moves only (`casework.admin.CaseAdmin`). Working the
+    queue needs the insurer-manager role; the fields themselves are never editable.
     """
 
     list_display = [
@@ -428,35 +284,20 @@ class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
         "assignee_column",
     ]
     list_filter = [
-        "status",
+        CaseStatusFilter,
         "service",
         ("organism", admin.RelatedOnlyFieldListFilter),
-        AgeFilter,
-        AssigneeFilter,
+        CaseAgeFilter,
+        CaseAssigneeFilter,
     ]
     search_fields = ["number", "last_name", "first_name", "structure__name", "requester_name"]
     search_help_text = gettext_lazy(
         "Numéro de la demande, nom ou prénom de la personne concernée, structure ou demandeur."
     )
     list_select_related = ["organism", "structure", "assignee"]
-    # Worked first in, first out: open requests before resolved and cancelled ones, and among
-    # them the one waiting longest first.
-    ordering = [
-        Case(
-            When(status=PartnerRequestStatus.RESOLVED, then=Value(1)),
-            When(status=PartnerRequestStatus.CANCELLED, then=Value(2)),
-            default=Value(0),
-        ).asc(),
-        "created_at",
-        "id",
-    ]
-    actions = ["take_in_charge", "resolve_selected"]
-    answer_form_class = PartnerAnswerForm
-    queue_templates = TEMPLATES
-    refusals = (PartnerRequestError,)
-    inlines = [StatusEventInline, CompletionEventInline]
+    requester_noun = gettext_lazy("le technicien")
 
-    # -- Scope and permissions: a read-only record, worked only through the buttons ---------
+    # -- Scope and permissions: a read-only record, worked only through the moves -----------
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         organisms = _organisms_of(request)
@@ -473,18 +314,54 @@ class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
         organisms = _organisms_of(request)
         return obj is None or organisms is _EVERY_ORGANISM or obj.organism_id in organisms
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_manage_permission(self, request) -> bool:
-        """May take requests of their organisms in charge and resolve them."""
+        """May work the requests of their organisms."""
         return _may_read_queue(request) and request.user.is_insurer_manager
+
+    def assignee_candidates(self, request):
+        User = get_user_model()
+        organisms = _organisms_of(request)
+        if organisms is _EVERY_ORGANISM:
+            return User.objects.filter(
+                Q(role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True)
+                | Q(assigned_partnerrequests__isnull=False)
+            )
+        return User.objects.filter(
+            Q(managed_organisms__in=organisms) | Q(assigned_partnerrequests__organism__in=organisms)
+        )
+
+    def case_facts(self, obj):
+        facts = [
+            (_("Organisme"), obj.organism.name),
+            (_("Structure"), f"{obj.structure} · {obj.requester_name}"),
+            (_("Offre de service"), f"{obj.get_service_display()} · {self.motif_column(obj)}"),
+        ]
+        if obj.person_name:
+            facts.append((_("Personne concernée"), obj.person_name))
+        facts.append((_("Commentaire"), obj.comment))
+        return facts
+
+    def insurer_form_texts(self, obj, move):
+        if move.name == "resolve":
+            return (
+                _("Réponse au partenaire"),
+                _(
+                    "Le technicien la lira dans Espace Partenaires, menu « Historique des "
+                    "demandes ». L'email qui le prévient ne contient jamais la réponse."
+                ),
+                _("Écrivez la réponse au partenaire."),
+            )
+        if move.name == "ask":
+            return (
+                _("Complément demandé au partenaire"),
+                _(
+                    "Le technicien le lira en haut de la demande, dans Espace Partenaires, et "
+                    "pourra y répondre avec des pièces jointes (8 en tout pour la demande). "
+                    "L'email qui le prévient ne contient pas ce texte."
+                ),
+                str(move.empty_message),
+            )
+        return super().insurer_form_texts(obj, move)
 
     def _get_or_404(self, request, object_id) -> PartnerRequest:
         # Out of scope reads as nonexistent: a manager never learns another organism's requests.
@@ -523,13 +400,7 @@ class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
             (None, {"fields": request_fields}),
             (gettext_lazy("Ce que le partenaire a saisi"), {"fields": entered}),
         ]
-        if obj is not None and obj.status == PartnerRequestStatus.RESOLVED:
-            fieldsets.append(
-                (
-                    gettext_lazy("Réponse de l'organisme"),
-                    {"fields": ["resolved_at", "answer", "answer_files_list"]},
-                )
-            )
+        fieldsets.append((gettext_lazy("Échanges"), {"fields": ["resolved_at", "thread_display"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -601,33 +472,19 @@ class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("PJ envoyée(s)"))
     def attachments_list(self, obj):
-        return render_to_string(
-            f"{TEMPLATES}/files.html", {"files": obj.attachments.order_by("created_at")}
-        )
-
-    @admin.display(description=gettext_lazy("PJ reçue(s)"))
-    def answer_files_list(self, obj):
-        return render_to_string(
-            f"{TEMPLATES}/files.html", {"files": obj.answer_files.order_by("created_at")}
-        )
+        return super().attachments_list(obj)
 
     @admin.display(description=gettext_lazy("statut"), ordering="status")
     def status_column(self, obj):
+        shown = super().status_column(obj)
         if obj.status == PartnerRequestStatus.CANCELLED and obj.cancel_reason:
-            return f"{obj.get_status_display()} · {self.cancel_reason_column(obj)}"
-        return obj.get_status_display()
+            return format_html("{} · {}", shown, self.cancel_reason_column(obj))
+        return shown
 
     @admin.display(description=gettext_lazy("motif de l'annulation"))
     def cancel_reason_column(self, obj):
         return str(CANCEL_REASONS.get(obj.cancel_reason, obj.cancel_reason)) or "—"
 
-    @admin.display(description=gettext_lazy("gestionnaire"), ordering="assignee__last_name")
-    def assignee_column(self, obj):
-        if obj.assignee is None:
-            return _("Non attribuée")
-        return _person(obj.assignee)
-
-    # -- "Prendre en charge" and "Résoudre" (portal.admin_queue) --------------------------------
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._get_or_404(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -635,43 +492,3 @@ class PartnerRequestAdmin(ProcessingQueueMixin, admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._get_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
-
-    def request_take(self, *, obj, by):
-        partner_request_take(request=obj, by=by)
-
-    def request_resolve(self, *, obj, by, text, attachments):
-        partner_request_resolve(request=obj, by=by, text=text, attachments=attachments)
-
-    def may_take(self, obj) -> bool:
-        return partner_request_can_move(obj, PartnerRequestStatus.IN_PROGRESS)
-
-    def may_resolve(self, obj) -> bool:
-        return partner_request_can_move(obj, PartnerRequestStatus.RESOLVED)
-
-    def taken_message(self, obj) -> str:
-        return _("La demande %(number)s est prise en charge par vous.") % {"number": obj.number}
-
-    def taken_many_message(self, taken: list) -> str:
-        return ngettext(
-            "%(count)s demande prise en charge : %(numbers)s.",
-            "%(count)s demandes prises en charge : %(numbers)s.",
-            len(taken),
-        ) % {"count": len(taken), "numbers": ", ".join(o.number for o in taken)}
-
-    def resolved_message(self, obj) -> str:
-        return _(
-            "La demande %(number)s est résolue : le technicien est prévenu "
-            "par email qu'une réponse l'attend."
-        ) % {"number": obj.number}
-
-    def not_resolvable_message(self, obj) -> str:
-        return _("La demande %(number)s est « %(status)s » : elle ne peut plus être résolue.") % {
-            "number": obj.number,
-            "status": obj.get_status_display(),
-        }
-
-    def resolve_title(self, obj) -> str:
-        return _("Résoudre la demande %(number)s") % {"number": obj.number}
-
-    def resolve_context(self, obj) -> dict:
-        return {"motif": self.motif_column(obj)}

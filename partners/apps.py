@@ -7,8 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Espace partenaires")
 
     def ready(self):
-        from documents.access import register_download_rule, register_manager_restriction
-        from partners.access import manager_kept_from_file, partner_may_read_file
+        from casework.lifecycle import register
+        from partners.cases import PartnerRequestCase
 
-        register_download_rule(partner_may_read_file)
-        register_manager_restriction(manager_kept_from_file)
+        register(PartnerRequestCase())

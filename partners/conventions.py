@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from casework.models import OPEN_STATUSES
 from partners.models import Convention, PartnerRequest, PartnerRequestStatus
 
 # "se terminant dans moins de 30 jours" and "jusqu'à 30 jours après votre dernière demande
@@ -108,9 +109,7 @@ def _open_and_last_resolution(convention: Convention) -> tuple[bool, date | None
     summary = requests.aggregate(
         last=Max("resolved_at", filter=Q(status=PartnerRequestStatus.RESOLVED)),
     )
-    has_open = requests.filter(
-        status__in=(PartnerRequestStatus.NEW, PartnerRequestStatus.IN_PROGRESS)
-    ).exists()
+    has_open = requests.filter(status__in=OPEN_STATUSES).exists()
     last = summary["last"]
     return has_open, (timezone.localdate(last) if last else None)
 

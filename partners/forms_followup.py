@@ -101,6 +101,7 @@ class HistoryFilterForm(forms.Form):
                 for status in (
                     PartnerRequestStatus.NEW,
                     PartnerRequestStatus.IN_PROGRESS,
+                    PartnerRequestStatus.AWAITING,
                     PartnerRequestStatus.RESOLVED,
                 )
             ],
@@ -218,6 +219,18 @@ def files_hint(count: int) -> str:
     ) % {"size": PARTNER_REQUEST.max_megabytes, "count": count}
 
 
+def partner_files_worded(field, room: int) -> None:
+    """The guide's wording on a files field of the partner space, with what is left of the 8
+    files of the request."""
+    field.texts = {
+        **field.texts,
+        "hint": files_hint(room),
+        "title": _("Télécharger vos fichiers"),
+        "drop": _("Glisser/déposer ou cliquer ici pour ajouter vos fichiers."),
+    }
+    field.widget.texts = field.texts
+
+
 class CompleteForm(AttachmentsFormMixin, forms.Form):
     """ "Compléter la demande": the comment (prefilled, to complete) and more files, within the
     8 of the request in all. Built with `user=`, `service=` and `files_sent=`."""
@@ -236,13 +249,7 @@ class CompleteForm(AttachmentsFormMixin, forms.Form):
         field = self.fields["files"]
         field.rules = replace(PARTNER_REQUEST, max_files=self.room)
         field.widget.rules = field.rules
-        field.texts = {
-            **field.texts,
-            "hint": files_hint(self.room),
-            "title": _("Télécharger vos fichiers"),
-            "drop": _("Glisser/déposer ou cliquer ici pour ajouter vos fichiers."),
-        }
-        field.widget.texts = field.texts
+        partner_files_worded(field, self.room)
 
     def clean_comment(self):
         comment = (self.cleaned_data.get("comment") or "").strip()

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,12 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from partners.conventions import State, situation_of, today
-from partners.models import Convention, StructureMembership
+from partners.models import Convention, ConventionReminder, StructureMembership
 
 # "30 jours avant" the end date: the reminder goes when the end is this many days away or less.
 REMINDER_DAYS = 30
-# How long a reminder sent to one person is remembered, should the job stop half-way.
-SENT_MEMORY = 7 * 24 * 3600
 
 
 def _partner_managers(structure_id: int):
@@ -38,10 +35,10 @@ def _partner_managers(structure_id: int):
 def convention_reminders_send(*, on: date | None = None) -> int:
     """Email the structure's partner managers that a convention ends within 30 days.
 
-    Guarantees: one reminder per convention and end date (`Convention.reminder_sent_for`), for
-    conventions whose end date is today or at most 30 days away; a new end date gets a new
-    reminder. Should the mail server fail half-way, the job is retried and nobody already
-    emailed is emailed again. Returns how many conventions were reminded.
+    Guarantees: one reminder per convention, end date and manager (a `ConventionReminder` row
+    records each email sent), for conventions whose end date is today or at most 30 days away; a
+    new end date gets a new reminder. Should the mail server fail half-way, the job is retried
+    and nobody already emailed is emailed again. Returns how many conventions were reminded.
     """
     from portal.messaging import branded_email_send
 
@@ -53,33 +50,34 @@ def convention_reminders_send(*, on: date | None = None) -> int:
     ).values_list("pk", flat=True)
     reminded = 0
     for convention_id in list(due):
-        with transaction.atomic():
-            convention = (
-                Convention.objects.select_for_update(of=("self",))
-                .select_related("organism", "structure")
-                .filter(pk=convention_id)
-                .first()
-            )
-            if convention is None or convention.reminder_sent_for == convention.end_date:
-                continue  # another run got there first
-            end_date = convention.end_date
-            with override("fr"):
-                day = date_format(end_date, "d/m/Y")
-                subject = _(
-                    "Votre conventionnement avec %(organism)s arrive à échéance le %(date)s"
-                ) % {"organism": convention.organism.name, "date": day}
-                context = {
-                    "organism": convention.organism.name,
-                    "structure": convention.structure.name,
-                    "end_date": day,
-                    "link": f"{settings.SITE_URL}{reverse('partners:choose')}",
-                }
-                for manager in _partner_managers(convention.structure_id):
-                    key = (
-                        f"partners:convention-reminder:{convention.pk}:"
-                        f"{end_date.isoformat()}:{manager.pk}"
+        convention = (
+            Convention.objects.select_related("organism", "structure")
+            .filter(pk=convention_id)
+            .first()
+        )
+        if convention is None or convention.reminder_sent_for == convention.end_date:
+            continue  # another run got there first
+        end_date = convention.end_date
+        with override("fr"):
+            day = date_format(end_date, "d/m/Y")
+            subject = _(
+                "Votre conventionnement avec %(organism)s arrive à échéance le %(date)s"
+            ) % {"organism": convention.organism.name, "date": day}
+            context = {
+                "organism": convention.organism.name,
+                "structure": convention.structure.name,
+                "end_date": day,
+                "link": f"{settings.SITE_URL}{reverse('partners:choose')}",
+            }
+            for manager in _partner_managers(convention.structure_id):
+                # One transaction per email, its row locked while sending: a failure with the
+                # next manager leaves this one recorded, and two runs never both send.
+                with transaction.atomic():
+                    reminder, _created = ConventionReminder.objects.get_or_create(
+                        convention=convention, end_date=end_date, recipient=manager
                     )
-                    if cache.get(key):
+                    reminder = ConventionReminder.objects.select_for_update().get(pk=reminder.pk)
+                    if reminder.sent_at is not None:
                         continue
                     branded_email_send(
                         to=manager.email,
@@ -87,10 +85,10 @@ def convention_reminders_send(*, on: date | None = None) -> int:
                         template="partners/emails/convention_ending",
                         context=context,
                     )
-                    cache.set(key, True, SENT_MEMORY)
-            convention.reminder_sent_for = end_date
-            convention.save(update_fields=["reminder_sent_for"])
-            reminded += 1
+                    reminder.sent_at = timezone.now()
+                    reminder.save(update_fields=["sent_at"])
+        Convention.objects.filter(pk=convention.pk).update(reminder_sent_for=end_date)
+        reminded += 1
     return reminded
 
 

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Civility
+from casework.models import Case
 from documents.models import StoredFile
 from partners.catalogue import Service
 
@@ -163,6 +163,30 @@ class ConventionCounter(models.Model):
         return f"{self.convention}: {self.listed_requests}"
 
 
+class ConventionReminder(models.Model):
+    """The reminder of a convention's end sent to one partner manager, for one end date: the
+    row is what makes it go once, even when the job is retried half-way."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="reminders")
+    end_date = models.DateField(_("date de fin"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rappel de fin de convention")
+        verbose_name_plural = _("rappels de fin de convention")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "end_date", "recipient"], name="conventionreminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.convention} · {self.end_date}"
+
+
 class StructureMembership(models.Model):
     """Ties a technician or a partner manager account to their structure."""
 
@@ -189,17 +213,23 @@ class StructureMembership(models.Model):
 
 
 class PartnerRequestStatus(models.TextChoices):
+    """The guide's three statuses, the complement the organism waits for, and "Annulé"
+    (`casework.CaseStatus`' values)."""
+
     NEW = "new", _("Nouveau")
     IN_PROGRESS = "in_progress", _("Pris en charge")
+    AWAITING = "awaiting", _("En attente de complément")
     RESOLVED = "resolved", _("Résolu")
     # Only in the admin: a cancelled request leaves the technicians' history.
     CANCELLED = "cancelled", _("Annulé")
 
 
-class PartnerRequest(models.Model):
+class PartnerRequest(Case):
     """Demande d'ODS: what a technician filed for an insured person to one organism.
 
-    `number` is the guide's 10 digits: year (2) + organism code (3) + sequence (5).
+    `number` is the guide's 10 digits: year (2) + organism code (3) + sequence (5). Its
+    lifecycle, journal and messages (the organism's answer among them) are the casework core's
+    (`partners.cases`).
     """
 
     number = models.CharField(_("numéro de demande"), max_length=10, unique=True)
@@ -242,28 +272,14 @@ class PartnerRequest(models.Model):
         choices=PartnerRequestStatus.choices,
         default=PartnerRequestStatus.NEW,
     )
-    status_changed_at = models.DateTimeField(_("date statut"))
     created_at = models.DateTimeField(_("date de dépôt"))
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gestionnaire"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_partner_requests",
-    )
-    answer = models.TextField(_("réponse"), blank=True)
-    answer_files = models.ManyToManyField(
-        StoredFile, verbose_name=_("PJ reçue(s)"), blank=True, related_name="partner_answers"
-    )
-    resolved_at = models.DateTimeField(_("résolue le"), null=True, blank=True)
-    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=40, blank=True)
 
-    class Meta:
+    class Meta(Case.Meta):
         verbose_name = _("demande partenaire")
         verbose_name_plural = _("demandes partenaires")
         ordering = ["-created_at", "-id"]
         indexes = [
+            *Case.Meta.indexes,
             # The history: one structure's requests at one organism, newest first.
             models.Index(
                 fields=["structure", "organism", "-created_at", "-id"],
@@ -287,46 +303,3 @@ class PartnerRequest(models.Model):
         """ "06.00.00.00.00"."""
         digits = self.phone
         return ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
-
-
-class PartnerRequestEvent(models.Model):
-    """Audit entry: a status change, a completion or a cancellation (who, when, what).
-
-    Status changes are emailed to the requester once; `notified_at` is the send-once guard.
-    """
-
-    class Kind(models.TextChoices):
-        STATUS = "status", _("Changement de statut")
-        COMPLETED = "completed", _("Demande complétée")
-
-    request = models.ForeignKey(
-        PartnerRequest, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="events"
-    )
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    from_status = models.CharField(
-        _("ancien statut"), max_length=20, choices=PartnerRequestStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("nouveau statut"), max_length=20, choices=PartnerRequestStatus.choices, blank=True
-    )
-    # For a completion: the comment as it was before, so nothing typed is ever lost.
-    previous_comment = models.TextField(_("commentaire précédent"), blank=True)
-    added_files = models.PositiveSmallIntegerField(_("pièces jointes ajoutées"), default=0)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("le"))
-    notified_at = models.DateTimeField(_("demandeur prévenu le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("historique de la demande")
-        verbose_name_plural = _("historique des demandes")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        at = timezone.localtime(self.at)
-        return f"{self.request.number} · {self.get_kind_display()} · {at:%d/%m/%Y %H:%M}"

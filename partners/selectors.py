@@ -166,6 +166,7 @@ def _history_order(sort: str, descending: bool) -> list:
         workflow = (
             PartnerRequestStatus.NEW,
             PartnerRequestStatus.IN_PROGRESS,
+            PartnerRequestStatus.AWAITING,
             PartnerRequestStatus.RESOLVED,
         )
         keys = [

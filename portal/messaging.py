@@ -99,10 +99,20 @@ def send_sms(*, to: str, body: str) -> None:
     backend.send(to=to, body=body)
 
 
+def insurer_sender(insurer_name: str) -> str:
+    """DEFAULT_FROM_EMAIL's address under the insurer's name ("Mutuelle Exemple
+    <ne-pas-repondre@...>"), so that a person knows who writes before opening."""
+    from email.utils import formataddr, parseaddr
+
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((insurer_name or name, address))
+
+
 def branded_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Send `<template>.txt` and `<template>.html` to `to`, with the insurer's name, phone and
-    colour and the site's address in the context. Messages never carry health information:
-    they say something is waiting and link to the sign-in page."""
+    """Send `<template>.txt` and `<template>.html` to `to`, from the insurer's name, with its
+    name, phone and colour and the site's address in the context. Messages never carry health
+    information: they say something is waiting and link to the sign-in page (the one exception
+    is the text of an answer a manager chose to send by email, casework)."""
     from django.core.mail import EmailMultiAlternatives
     from django.template.loader import render_to_string
 
@@ -118,6 +128,6 @@ def branded_email_send(*, to: str, subject: str, template: str, context: dict) -
     }
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [to])
+    message = EmailMultiAlternatives(subject, text, insurer_sender(branding.insurer_name), [to])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "portal",
     "accounts",
+    "casework",
     "requests_app",
     "partners",
     "documents",
@@ -137,14 +138,12 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "purge-expired-auth-data": {"task": "accounts.tasks.purge_expired", "schedule": 3600.0},
     "purge-expired-files": {"task": "documents.tasks.purge_expired_files", "schedule": 900.0},
-    "notify-pending-status-changes": {
-        "task": "requests_app.tasks.notify_pending_changes",
-        "schedule": 600.0,
+    # The emails of requests' events that could not be queued or sent at once.
+    "casework-notify-pending-events": {
+        "task": "casework.tasks.notify_pending_events",
+        "schedule": 120.0,
     },
-    "partners-notify-pending-status-events": {
-        "task": "partners.tasks.notify_pending_changes",
-        "schedule": 600.0,
-    },
+    "casework-send-reminders": {"task": "casework.tasks.send_reminders", "schedule": 3600.0},
     # Daily, in CELERY_TIMEZONE (Europe/Paris): access closes as the day starts, reminders go
     # out before the working day.
     "partners-close-ended-accesses": {
@@ -259,9 +258,17 @@ STORAGES = {
 # and uploads are refused while it is unreachable.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
-# Files received with a request or an answer are deleted this many days after they were sent
-# (the insurer keeps what it needs in its own systems); the pages then say they have expired.
-ATTACHMENT_RETENTION = timedelta(days=env_int("ATTACHMENT_RETENTION_DAYS", 15, minimum=1))
+# How long the files sent on a request stay, per case type (casework). A member's requests and
+# the managers' answers stay readable as long as the member's space exists ("l'intégralité des
+# retours reçus", guide 000): 0 keeps them; a number of days deletes them that long after they
+# were sent. Partners' files go 15 days after they were sent ("à télécharger pendant 15 jours
+# maximum", guide 001). The pages show the date a file will go.
+_member_days = env_int("MEMBER_FILE_RETENTION_DAYS", 0, minimum=0)
+MEMBER_FILE_RETENTION = timedelta(days=_member_days) if _member_days else None
+PARTNER_FILE_RETENTION = timedelta(days=env_int("PARTNER_FILE_RETENTION_DAYS", 15, minimum=1))
+# A request waiting for its requester's complement is recalled to them by email after this
+# many days without an answer, and again each such period at most.
+CASE_REMINDER_DAYS = env_int("CASE_REMINDER_DAYS", 7, minimum=1)
 # Uploads attached to a form that was never sent are removed after this delay.
 UPLOAD_ORPHAN_DELAY = timedelta(hours=env_int("UPLOAD_ORPHAN_HOURS", 24, minimum=1))
 # At most this many pending uploads per person at once (a form holds 8 at most).

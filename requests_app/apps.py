@@ -7,7 +7,7 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Demandes des adhérents")
 
     def ready(self):
-        from documents.access import register_download_rule
-        from requests_app.selectors import member_may_read_file
+        from casework.lifecycle import register
+        from requests_app.cases import MemberRequestCase
 
-        register_download_rule(member_may_read_file)
+        register(MemberRequestCase())

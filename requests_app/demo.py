@@ -8,14 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from casework.demo import case_backdate, case_emails_silence
+from casework.services import case_move
 from documents.rules import ANSWER, SEND_DOCUMENT
 from documents.services import stored_file_create
-from requests_app.models import MemberRequest, RequestKind, RequestStatusChange
-from requests_app.services import (
-    member_request_resolve,
-    member_request_submit,
-    member_request_take,
-)
+from requests_app.models import MemberRequest, RequestKind
+from requests_app.services import member_request_submit
 
 
 def _pdf(text: str) -> bytes:
@@ -54,7 +52,8 @@ def _png(text: str) -> bytes:
 
 
 def demo_requests_load(*, member, manager) -> int:
-    """Give `member` a few requests (once): new, taken in charge, resolved with an answer."""
+    """Give `member` a few requests (once): new, waiting for a complement the managers asked,
+    resolved with an answer and its file."""
     if MemberRequest.objects.filter(member=member).exists():
         return 0
     user = member.user
@@ -81,7 +80,12 @@ def demo_requests_load(*, member, manager) -> int:
             message="Devis pour des lunettes, merci de me dire le reste à charge.",
             details=[{"label": "Objet de la demande de devis", "value": "Optique"}],
         )  # fmt: skip
-        member_request_take(request=quote, by=manager)
+        case_move(case=quote, move="take", by=manager)
+        case_move(
+            case=quote, move="ask", by=manager,
+            text="Bonjour, pour étudier votre devis, merci de nous envoyer le devis détaillé "
+                 "de l'opticien (verres et monture), avec les codes LPP.",
+        )  # fmt: skip
         question = member_request_submit(
             member=member, kind=RequestKind.QUESTION, by=user, topic="card",
             topic_label="Ma carte de tiers payant",
@@ -93,19 +97,16 @@ def demo_requests_load(*, member, manager) -> int:
             rules=ANSWER,
             by=manager,
         )
-        member_request_resolve(
-            request=question, by=manager, attachments=[letter],
+        case_move(case=question, move="take", by=manager)
+        case_move(
+            case=question, move="resolve", by=manager, attachments=[letter],
             text="Bonjour, votre carte est téléchargeable depuis votre espace. "
                  "Vous la trouverez aussi en pièce jointe.",
         )  # fmt: skip
-        # Demo data: nobody is emailed about it.
-        RequestStatusChange.objects.filter(request__member=member).update(
-            notified_at=timezone.now()
-        )
+        case_emails_silence(MemberRequest.objects.filter(member=member))
         # Spread the dates so the history reads like a few weeks of use.
+        now = timezone.now()
         for age, request in enumerate(MemberRequest.objects.filter(member=member)):
-            shift = timedelta(days=3 * age + 1)
-            MemberRequest.objects.filter(pk=request.pk).update(
-                created_at=request.created_at - shift
-            )
+            filed_at = now - timedelta(days=3 * age + 1)
+            case_backdate(request, filed_at=filed_at, handled_at=filed_at + timedelta(hours=20))
     return MemberRequest.objects.filter(member=member).count()

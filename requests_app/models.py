@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beneficiary, Member
+from casework.models import Case
 from documents.models import StoredFile
 
 
@@ -19,17 +20,22 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
+    """The statuses of a member request, as the member reads them (`casework.CaseStatus`)."""
+
     NEW = "new", _("Nouveau")
     IN_PROGRESS = "in_progress", _("Pris en charge")
+    AWAITING = "awaiting", _("En attente de votre réponse")
     RESOLVED = "resolved", _("Résolu")
+    CANCELLED = "cancelled", _("Annulé")
 
 
-class MemberRequest(models.Model):
+class MemberRequest(Case):
     """Demande: something a member sent to the insurer's managers, followed until resolved.
 
     `details` keeps the kind-specific answers as the member confirmed them in the summary
     (`[{"label": ..., "value": ...}]`, in French, the managers' language), so the record reads
-    the same whatever the form becomes later.
+    the same whatever the form becomes later. Its lifecycle, journal and messages are the
+    casework core's (`requests_app.cases`).
     """
 
     reference = models.CharField(_("référence"), max_length=20, unique=True)
@@ -55,19 +61,13 @@ class MemberRequest(models.Model):
         _("montant (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     details = models.JSONField(_("détails"), default=list, blank=True)
+    # Sent from the "Contact" page: the answer may go to the member's mailbox too (guide 002).
+    contact_form = models.BooleanField(_("envoyée depuis la page Contact"), default=False)
     attachments = models.ManyToManyField(
         StoredFile, verbose_name=_("pièces jointes"), blank=True, related_name="member_requests"
     )
     status = models.CharField(
         _("statut"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gestionnaire"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_requests",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,14 +77,14 @@ class MemberRequest(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("envoyée le"), db_index=True)
-    updated_at = models.DateTimeField(_("mise à jour le"))
-    resolved_at = models.DateTimeField(_("résolue le"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("mise à jour le"))
 
-    class Meta:
+    class Meta(Case.Meta):
         verbose_name = _("demande d'adhérent")
         verbose_name_plural = _("demandes d'adhérents")
         ordering = ["-created_at", "-id"]
         indexes = [
+            *Case.Meta.indexes,
             # The history page: one member's requests, newest first, maybe by status or kind.
             models.Index(fields=["member", "-created_at", "-id"], name="memberrequest_history"),
             models.Index(fields=["status", "created_at"], name="memberrequest_queue"),
@@ -118,82 +118,3 @@ class MemberRequestCounter(models.Model):
 
     def __str__(self):
         return f"{self.member_id}: {self.requests}"
-
-
-class RequestAnswer(models.Model):
-    """Réponse d'un gestionnaire: text and files the member reads in "Historique des mails"."""
-
-    request = models.ForeignKey(
-        MemberRequest, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="answers"
-    )
-    # The request's member, copied: every member page counts unread answers, and this keeps
-    # that count on a small partial index instead of a join over all the member's requests.
-    member = models.ForeignKey(
-        Member, verbose_name=_("adhérent"), on_delete=models.CASCADE, related_name="+",
-        editable=False,
-    )  # fmt: skip
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gestionnaire"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    text = models.TextField(_("réponse"))
-    attachments = models.ManyToManyField(
-        StoredFile, verbose_name=_("pièces jointes"), blank=True, related_name="request_answers"
-    )
-    created_at = models.DateTimeField(_("envoyée le"))
-    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("réponse")
-        verbose_name_plural = _("réponses")
-        ordering = ["created_at", "id"]
-        indexes = [
-            # The unread badge on every member page: only unread answers are indexed.
-            models.Index(
-                fields=["member"],
-                condition=models.Q(read_at__isnull=True),
-                name="requestanswer_unread",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.request.reference} · {self.created_at:%d/%m/%Y %H:%M}"
-
-
-class RequestStatusChange(models.Model):
-    """Audit entry: who moved a request from which status to which, and when.
-
-    The member is emailed once per entry; `notified_at` records it (the send-once guard).
-    """
-
-    request = models.ForeignKey(
-        MemberRequest,
-        verbose_name=_("demande"),
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-    )
-    from_status = models.CharField(
-        _("ancien statut"), max_length=20, choices=RequestStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=RequestStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("le"))
-    notified_at = models.DateTimeField(_("adhérent prévenu le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("changement de statut")
-        verbose_name_plural = _("changements de statut")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        before = self.get_from_status_display() or "-"
-        return f"{self.request.reference}: {before} → {self.get_to_status_display()}"

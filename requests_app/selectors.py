@@ -1,10 +1,12 @@
 """Reads of member requests shared by views: always scoped to one member."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Member
-from requests_app.models import MemberRequest, MemberRequestCounter, RequestAnswer
+from casework.models import CaseMessage
+from casework.selectors import party_received_messages, party_unread_count
+from requests_app.models import MemberRequest, MemberRequestCounter
 
 
 def member_requests(
@@ -39,7 +41,7 @@ def member_requests(
 
 LIST_FIELDS = (
     "reference", "member_id", "beneficiary_id", "kind", "topic_label", "status",
-    "created_at", "updated_at",
+    "created_at", "status_changed_at",
 )  # fmt: skip
 
 
@@ -65,29 +67,6 @@ def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:
     return request
 
 
-def get_member_request_detail_or_404(member: Member, reference: str) -> MemberRequest:
-    """The request as its detail page shows it: files, answers with their files, and the
-    status timeline loaded up front. 404 for a reference that is not the member's."""
-    request = (
-        MemberRequest.objects.filter(member=member, reference=reference)
-        .select_related("beneficiary", "member")
-        .prefetch_related(
-            "attachments",
-            Prefetch(
-                "answers",
-                queryset=RequestAnswer.objects.prefetch_related("attachments").order_by(
-                    "created_at", "id"
-                ),
-            ),
-            "status_changes",
-        )
-        .first()
-    )
-    if request is None:
-        raise Http404
-    return request
-
-
 def member_requests_count(member: Member) -> int:
     """How many requests `member_requests(member)` lists without filters (a stored count)."""
     return (
@@ -98,29 +77,29 @@ def member_requests_count(member: Member) -> int:
     )
 
 
-def member_answers(member: Member) -> QuerySet[RequestAnswer]:
-    """ "Historique des mails": every answer the member received, newest first."""
-    return (
-        RequestAnswer.objects.filter(request__member=member)
-        .select_related("request", "request__beneficiary", "request__member")
-        .prefetch_related("attachments")
-        .order_by("-created_at", "-id")
+def member_answers(member: Member) -> QuerySet[CaseMessage]:
+    """ "Historique des mails": every message the managers sent the member (answers and
+    complements asked), newest first, with its request and files."""
+    return party_received_messages(MemberRequest, member.pk).prefetch_related("attachments")
+
+
+def with_requests(messages) -> list[CaseMessage]:
+    """The messages of a page, each with `request` (its member request) loaded in one query."""
+    messages = list(messages)
+    requests = MemberRequest.objects.select_related("beneficiary", "member").in_bulk(
+        {message.case_id for message in messages}
     )
+    for message in messages:
+        message.request = requests.get(message.case_id)
+    return messages
 
 
 def user_unread_answers_count(user) -> int:
-    """How many answers a signed-in member has not opened yet (0 for anyone else)."""
+    """How many messages of the managers a signed-in member has not opened yet (0 for anyone
+    else)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_member", False):
         return 0
-    return RequestAnswer.objects.filter(member__user_id=user.pk, read_at__isnull=True).count()
-
-
-def member_may_read_file(user, stored_file) -> bool:
-    """A member reads the files of their own requests and of the answers they received."""
-    member = getattr(user, "member", None) if getattr(user, "is_member", False) else None
-    if member is None:
-        return False
-    return (
-        stored_file.member_requests.filter(member=member).exists()
-        or stored_file.request_answers.filter(request__member=member).exists()
+    # One query: the member is found inside it, by their account.
+    return party_unread_count(
+        MemberRequest, Member.objects.filter(user_id=user.pk).values("pk")[:1]
     )

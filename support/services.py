@@ -72,7 +72,8 @@ def contact_message_send(
     """Send the member's email from "Contact" as a secure-messaging request.
 
     Guarantees those of `member_request_submit`: a reference, the "Nouveau" status in the
-    audit trail, the acknowledgement email queued on commit, the files attached.
+    journal, the acknowledgement email queued on commit, the files attached; marked as sent
+    from the contact page, so that the managers' answer may reach the member's mailbox too.
     """
     files = list(attachments)
     with override("fr"):
@@ -93,4 +94,5 @@ def contact_message_send(
         message=message,
         details=details,
         attachments=files,
+        contact_form=True,
     )

@@ -58,7 +58,8 @@ class Outbox:
                     OutboxMessage(
                         "email",
                         str(parsed["To"]),
-                        str(parsed["Subject"]),
+                        # Folded headers start with the folding space: a reader sees none.
+                        str(parsed["Subject"]).strip(),
                         text_part.get_content() if text_part else "",
                         html_part.get_content() if html_part else "",
                         path,

@@ -1,5 +1,7 @@
-"""The managers' queue of member requests in the admin (/gestion/): list, take, resolve."""
+"""The managers' queue of member requests in the admin (/gestion/): list, take, ask for a
+complement, resolve."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from html import unescape
@@ -9,17 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from casework.lifecycle import case_type_of
+from casework.models import CaseEvent, CaseMessage
+from casework.services import case_move
 from documents.models import StoredFile
 from documents.rules import SEND_DOCUMENT
 from documents.services import stored_file_create
-from requests_app.models import (
-    MemberRequest,
-    RequestAnswer,
-    RequestKind,
-    RequestStatus,
-    RequestStatusChange,
-)
-from requests_app.services import member_request_resolve, member_request_submit, member_request_take
+from requests_app.models import MemberRequest, RequestKind, RequestStatus
+from requests_app.services import member_request_submit
 from tests.factories import UserFactory
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import image_bytes, pdf_bytes
@@ -41,6 +40,10 @@ def _resolve_url(request):
     return f"{QUEUE}{request.pk}/resoudre/"
 
 
+def _ask_url(request):
+    return f"{QUEUE}{request.pk}/demander-un-complement/"
+
+
 def _upload(user, name, content, rules=SEND_DOCUMENT):
     return stored_file_create(uploaded=SimpleUploadedFile(name, content), rules=rules, by=user)
 
@@ -52,6 +55,34 @@ def _submit(member, *, kind=RequestKind.QUESTION, days_ago=0, **fields):
         MemberRequest.objects.filter(pk=request.pk).update(created_at=sent)
         request.refresh_from_db()
     return request
+
+
+def _take(request, manager):
+    return case_move(case=request, move="take", by=manager)
+
+
+def _resolve(request, manager, text="Fait.", attachments=()):
+    """ "Résoudre" (taken in charge first if it is new); returns the answer, the insurer
+    message of the "resolve" event."""
+    if request.status == RequestStatus.NEW:
+        _take(request, manager)
+    event = case_move(
+        case=request, move="resolve", by=manager, text=text, attachments=list(attachments)
+    )
+    return event.message
+
+
+def _events(request):
+    """The request's journal, oldest first (without the "read" receipts)."""
+    return CaseEvent.objects.filter(
+        case_type=case_type_of(MemberRequest).content_type(), case_id=request.pk
+    ).exclude(action="read")
+
+
+def _messages_of(request):
+    return CaseMessage.objects.filter(
+        case_type=case_type_of(MemberRequest).content_type(), case_id=request.pk
+    )
 
 
 def _listed(client, query=""):
@@ -75,19 +106,24 @@ def manager_client(client, insurer_manager):
 
 
 # -- The queue -------------------------------------------------------------------------------
-def test_the_queue_shows_open_requests_oldest_first_and_resolved_ones_last(
+def test_the_queue_shows_open_requests_oldest_first_then_awaiting_then_resolved_ones(
     manager_client, member, other_member, insurer_manager
 ):
     recent = _submit(member, days_ago=1)
     oldest = _submit(other_member, days_ago=9)
     resolved = _submit(member, days_ago=20)
-    member_request_resolve(request=resolved, by=insurer_manager, text="Voici la réponse.")
+    _resolve(resolved, insurer_manager, "Voici la réponse.")
+    awaiting = _submit(member, days_ago=30)
+    _take(awaiting, insurer_manager)
+    case_move(case=awaiting, move="ask", by=insurer_manager, text="La facture, merci.")
     middle = _submit(member, days_ago=4)
+    _take(middle, insurer_manager)
 
     assert _listed(manager_client) == [
         oldest.reference,
         middle.reference,
         recent.reference,
+        awaiting.reference,
         resolved.reference,
     ]
 
@@ -97,7 +133,7 @@ def test_each_row_shows_who_sent_what_and_how_long_it_has_waited(
 ):
     lucas = member.beneficiaries.get(first_name="Lucas")
     request = _submit(member, kind=RequestKind.DOCUMENT, beneficiary=lucas, days_ago=3)
-    member_request_take(request=request, by=insurer_manager)
+    _take(request, insurer_manager)
     insurer_manager.first_name, insurer_manager.last_name = "Claire", "GESTION"
     insurer_manager.save()
 
@@ -117,7 +153,7 @@ def test_the_queue_reads_each_page_in_a_fixed_number_of_queries(
 ):
     for owner in (member, other_member, member, other_member):
         taken = _submit(owner, beneficiary=owner.beneficiaries.first())
-        member_request_take(request=taken, by=insurer_manager)
+        _take(taken, insurer_manager)
     with django_assert_max_num_queries(20) as few:
         manager_client.get(QUEUE)
     for owner in (member, other_member) * 4:
@@ -126,16 +162,25 @@ def test_the_queue_reads_each_page_in_a_fixed_number_of_queries(
         manager_client.get(QUEUE)
 
 
-def test_the_queue_filters_by_status(manager_client, member, insurer_manager):
+def test_the_queue_filters_by_status_as_the_managers_word_it(
+    manager_client, member, insurer_manager
+):
     new = _submit(member)
     taken = _submit(member)
-    member_request_take(request=taken, by=insurer_manager)
+    _take(taken, insurer_manager)
+    awaiting = _submit(member)
+    _take(awaiting, insurer_manager)
+    case_move(case=awaiting, move="ask", by=insurer_manager, text="La facture, merci.")
     resolved = _submit(member)
-    member_request_resolve(request=resolved, by=insurer_manager, text="Fait.")
+    _resolve(resolved, insurer_manager)
 
     assert _listed(manager_client, "?status__exact=new") == [new.reference]
     assert _listed(manager_client, "?status__exact=in_progress") == [taken.reference]
+    assert _listed(manager_client, "?status__exact=awaiting") == [awaiting.reference]
     assert _listed(manager_client, "?status__exact=resolved") == [resolved.reference]
+    page = _page(manager_client.get(QUEUE))
+    assert "En attente de l'adhérent" in page
+    assert "En attente de votre réponse" not in page
 
 
 def test_the_queue_filters_by_kind(manager_client, member):
@@ -165,9 +210,9 @@ def test_the_queue_filters_by_assignee(manager_client, member, insurer_manager):
     )
     unassigned = _submit(member)
     mine = _submit(member)
-    member_request_take(request=mine, by=insurer_manager)
+    _take(mine, insurer_manager)
     theirs = _submit(member)
-    member_request_take(request=theirs, by=colleague)
+    _take(theirs, colleague)
 
     page = _page(manager_client.get(QUEUE))
     assert "Non attribuée" in page
@@ -245,45 +290,55 @@ def test_the_change_page_says_when_a_file_has_expired(manager_client, member):
     assert f'href="/documents/{invoice.pk}/"' not in page
 
 
-def test_the_change_page_shows_the_status_history_and_the_answers(
+def test_the_change_page_shows_the_thread_with_who_did_what(
     manager_client, member, insurer_manager
 ):
     insurer_manager.first_name, insurer_manager.last_name = "Claire", "GESTION"
     insurer_manager.save()
     request = _submit(member)
-    member_request_take(request=request, by=insurer_manager)
+    _take(request, insurer_manager)
     letter = _upload(insurer_manager, "courrier.pdf", pdf_bytes())
-    member_request_resolve(
-        request=request, by=insurer_manager, text="Votre dossier est complet.", attachments=[letter]
-    )
+    _resolve(request, insurer_manager, "Votre dossier est complet.", attachments=[letter])
 
     page = _page(manager_client.get(_change_url(request)))
 
-    assert "Historique des statuts" in page
-    assert page.count("Claire GESTION") >= 3  # two status changes, one answer
-    assert "Nouveau" in page
-    assert "Pris en charge" in page
-    assert "Résolu" in page
-    assert "Votre dossier est complet." in page
-    assert f'href="/documents/{letter.pk}/"' in page
-    assert "pas encore lue" in page
+    thread = page[page.index('<ol class="case-thread">') :]
+    thread = thread[: thread.index("</ol>")]
+    items = re.split(r'<li>\s*<p class="quiet">', thread)[1:]
+    assert len(items) == 3
+    assert "Demande envoyée" in items[0] and "statut « Nouveau »" in items[0]
+    assert "Demande prise en charge" in items[1] and "par Claire GESTION" in items[1]
+    assert "statut « Pris en charge »" in items[1]
+    assert "Réponse apportée" in items[2] and "par Claire GESTION" in items[2]
+    assert "statut « Résolu »" in items[2]
+    assert "Votre dossier est complet." in items[2]
+    assert f'href="/documents/{letter.pk}/"' in items[2]
+    assert "Pas encore lu" in items[2]  # the member has not opened it yet
 
 
 def test_the_buttons_follow_the_status(manager_client, member, insurer_manager):
     request = _submit(member)
     page = manager_client.get(_change_url(request)).content.decode()
     assert _take_url(request) in page
-    assert _resolve_url(request) in page
+    assert _ask_url(request) not in page
+    assert _resolve_url(request) not in page  # taken in charge first
 
-    member_request_take(request=request, by=insurer_manager)
+    _take(request, insurer_manager)
     page = manager_client.get(_change_url(request)).content.decode()
     assert _take_url(request) not in page
+    assert _ask_url(request) in page
     assert _resolve_url(request) in page
 
-    member_request_resolve(request=request, by=insurer_manager, text="Fait.")
+    case_move(case=request, move="ask", by=insurer_manager, text="La facture, merci.")
     page = manager_client.get(_change_url(request)).content.decode()
     assert _take_url(request) not in page
-    assert _resolve_url(request) not in page
+    assert _ask_url(request) not in page
+    assert _resolve_url(request) in page
+
+    _resolve(request, insurer_manager)
+    page = manager_client.get(_change_url(request)).content.decode()
+    for url in (_take_url(request), _ask_url(request), _resolve_url(request)):
+        assert url not in page
 
 
 # -- Prendre en charge -----------------------------------------------------------------------
@@ -305,7 +360,8 @@ def test_the_take_action_assigns_the_selected_requests_and_records_who_did_it(
         request.refresh_from_db()
         assert request.status == RequestStatus.IN_PROGRESS
         assert request.assignee == insurer_manager
-        change = request.status_changes.last()
+        change = _events(request).last()
+        assert change.action == "take"
         assert change.by == insurer_manager
         assert change.from_status == RequestStatus.NEW
         assert change.to_status == RequestStatus.IN_PROGRESS
@@ -317,7 +373,7 @@ def test_the_take_action_explains_a_refusal_and_takes_the_others(
     manager_client, member, insurer_manager
 ):
     resolved = _submit(member)
-    member_request_resolve(request=resolved, by=insurer_manager, text="Fait.")
+    _resolve(resolved, insurer_manager)
     open_one = _submit(member)
 
     response = manager_client.post(
@@ -328,11 +384,18 @@ def test_the_take_action_explains_a_refusal_and_takes_the_others(
 
     assert response.status_code == 200
     messages = " ".join(_messages(response))
-    assert f"La demande {resolved.reference} est « Résolu »" in messages
+    assert (
+        f"La demande {resolved.reference} est « Résolu » : elle ne peut pas passer à "
+        "« Pris en charge »." in messages
+    )
     assert "1 demande prise en charge" in messages
     open_one.refresh_from_db()
     assert open_one.status == RequestStatus.IN_PROGRESS
-    assert resolved.status_changes.count() == 2
+    assert list(_events(resolved).values_list("action", flat=True)) == [
+        "submit",
+        "take",
+        "resolve",
+    ]
 
 
 def test_the_take_button_of_the_change_page_takes_the_request(
@@ -351,15 +414,38 @@ def test_the_take_button_of_the_change_page_takes_the_request(
     assert f"La demande {request.reference} est prise en charge par vous." in _messages(page)
 
 
-def test_taking_a_request_twice_is_refused_with_a_message(manager_client, member):
+def test_taking_a_request_twice_records_it_once(manager_client, member):
     request = _submit(member)
     manager_client.post(_take_url(request))
 
-    response = manager_client.post(_take_url(request), follow=True)
+    response = manager_client.post(_take_url(request), follow=True)  # a double click
 
     assert response.status_code == 200
-    assert any("ne peut pas passer à « Pris en charge »" in m for m in _messages(response))
-    assert request.status_changes.count() == 2
+    assert not any("ne peut pas passer" in m for m in _messages(response))
+    assert list(_events(request).values_list("action", flat=True)) == ["submit", "take"]
+
+
+def test_taking_a_request_a_colleague_took_is_refused_with_a_message(
+    manager_client, member, insurer_manager
+):
+    colleague = UserFactory(
+        first_name="Luc", last_name="COLLEGUE", role="insurer_manager", is_staff=True
+    )
+    request = _submit(member)
+    _take(request, colleague)
+
+    response = manager_client.post(_take_url(request), follow=True)
+
+    assert (
+        f"La demande {request.reference} est « Pris en charge » : « Prendre en charge » "
+        "n'est plus possible." in _messages(response)
+    )
+    assert f"La demande {request.reference} est prise en charge par vous." not in (
+        _messages(response)
+    )
+    request.refresh_from_db()
+    assert request.assignee == colleague
+    assert list(_events(request).values_list("action", flat=True)) == ["submit", "take"]
 
 
 def test_the_take_url_does_nothing_on_a_get(manager_client, member):
@@ -369,12 +455,62 @@ def test_the_take_url_does_nothing_on_a_get(manager_client, member):
     assert request.status == RequestStatus.NEW
 
 
+# -- Demander un complément --------------------------------------------------------------------
+def test_asking_a_complement_puts_the_request_in_wait_of_the_member(
+    manager_client, member, insurer_manager
+):
+    request = _submit(member)
+    _take(request, insurer_manager)
+    form = manager_client.get(_ask_url(request))
+    assert form.status_code == 200
+    assert "Ce qu'il manque pour traiter la demande" in _page(form)
+
+    response = manager_client.post(
+        _ask_url(request), {"text": "Merci de joindre la facture détaillée."}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == _change_url(request)
+    assert (
+        f"Le complément est demandé pour la demande {request.reference} : l'adhérent est "
+        "prévenu par email, et la demande est « En attente de l'adhérent »." in _messages(response)
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING
+    assert request.awaiting_since is not None
+    asked = _events(request).last()
+    assert (asked.action, asked.by, asked.from_status, asked.to_status) == (
+        "ask",
+        insurer_manager,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.AWAITING,
+    )
+    assert asked.message.text == "Merci de joindre la facture détaillée."
+    assert asked.message.side == "insurer"
+
+
+def test_a_complement_cannot_be_asked_of_a_new_request(manager_client, member):
+    request = _submit(member)
+
+    response = manager_client.post(_ask_url(request), {"text": "La facture, merci."})
+
+    assert response.status_code == 200
+    assert (
+        f"La demande {request.reference} est « Nouveau » : elle ne peut pas passer à "
+        "« En attente de l'adhérent »." in _messages(response)
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.NEW
+    assert not _messages_of(request).exists()
+    assert list(_events(request).values_list("action", flat=True)) == ["submit"]
+
+
 # -- Résoudre --------------------------------------------------------------------------------
 def test_resolving_with_a_text_and_a_pdf_answers_the_member(
     client, member, other_member, insurer_manager
 ):
     request = _submit(member)
     _sign_in(client, insurer_manager)
+    client.post(_take_url(request))
     form = client.get(_resolve_url(request))
     assert form.status_code == 200
     assert 'enctype="multipart/form-data"' in form.content.decode()
@@ -393,20 +529,25 @@ def test_resolving_with_a_text_and_a_pdf_answers_the_member(
     assert request.status == RequestStatus.RESOLVED
     assert request.assignee == insurer_manager
     assert request.resolved_at is not None
-    answer = RequestAnswer.objects.get(request=request)
+    change = _events(request).last()
+    assert (change.action, change.by, change.from_status, change.to_status) == (
+        "resolve",
+        insurer_manager,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.RESOLVED,
+    )
+    answer = change.message
+    assert answer.side == "insurer"
     assert answer.author == insurer_manager
     assert answer.text == "Votre remboursement est en cours."
     letter = answer.attachments.get()
     assert letter.original_name == "decompte.pdf"
     assert letter.content_type == "application/pdf"
-    change = request.status_changes.last()
-    assert (change.by, change.from_status, change.to_status) == (
-        insurer_manager,
-        RequestStatus.NEW,
-        RequestStatus.RESOLVED,
-    )
     page = client.get(response["Location"])
-    assert any(f"La demande {request.reference} est résolue" in m for m in _messages(page))
+    assert (
+        f"La demande {request.reference} est résolue : l'adhérent est prévenu par email "
+        "qu'une réponse l'attend." in _messages(page)
+    )
 
     stranger = Client()
     _sign_in(stranger, other_member.user)
@@ -420,8 +561,44 @@ def test_resolving_with_a_text_and_a_pdf_answers_the_member(
     download.close()  # last: closing a file response ends the request (and its connection)
 
 
-def test_the_resolve_action_opens_the_answer_form_for_one_request(manager_client, member):
+def test_a_new_request_cannot_be_resolved_before_it_is_taken_in_charge(
+    manager_client, member, insurer_manager
+):
     request = _submit(member)
+
+    shown = manager_client.get(_resolve_url(request), follow=True)
+    response = manager_client.post(
+        _resolve_url(request),
+        {
+            "text": "Votre remboursement est en cours.",
+            "attachments_files": SimpleUploadedFile("decompte.pdf", pdf_bytes()),
+        },
+    )
+
+    refusal = (
+        f"La demande {request.reference} est « Nouveau » : elle ne peut pas passer à « Résolu »."
+    )
+    assert shown.redirect_chain[-1][0] == _change_url(request)
+    assert refusal in _messages(shown)
+    assert response.status_code == 200
+    assert refusal in _messages(response)
+    assert "Votre remboursement est en cours." in _page(response)  # still typed
+    request.refresh_from_db()
+    assert (request.status, request.resolved_at, request.assignee) == (
+        RequestStatus.NEW,
+        None,
+        None,
+    )
+    assert list(_events(request).values_list("action", flat=True)) == ["submit"]
+    assert not _messages_of(request).exists()
+    assert StoredFile.objects.get(original_name="decompte.pdf").is_pending  # sent nowhere
+
+
+def test_the_resolve_action_opens_the_answer_form_for_one_request(
+    manager_client, member, insurer_manager
+):
+    request = _submit(member)
+    _take(request, insurer_manager)
     _submit(member)
 
     response = manager_client.post(
@@ -444,33 +621,56 @@ def test_the_resolve_action_opens_the_answer_form_for_one_request(manager_client
 
 def test_resolving_twice_is_refused_with_a_message(manager_client, member, insurer_manager):
     request = _submit(member)
+    _take(request, insurer_manager)
     manager_client.post(_resolve_url(request), {"text": "Première réponse."})
 
     response = manager_client.post(_resolve_url(request), {"text": "Seconde réponse."})
 
     assert response.status_code == 200
-    assert any("ne peut pas passer à « Résolu »" in m for m in _messages(response))
+    assert (
+        f"La demande {request.reference} est « Résolu » : « Résoudre » n'est plus possible."
+        in _messages(response)
+    )
     assert "Seconde réponse." in _page(response)  # what was typed is still there
-    assert list(request.answers.values_list("text", flat=True)) == ["Première réponse."]
-    assert request.status_changes.filter(to_status=RequestStatus.RESOLVED).count() == 1
+    assert list(_messages_of(request).values_list("text", flat=True)) == ["Première réponse."]
+    assert _events(request).filter(to_status=RequestStatus.RESOLVED).count() == 1
+
+
+def test_the_same_answer_form_posted_twice_answers_once(manager_client, member, insurer_manager):
+    request = _submit(member)
+    _take(request, insurer_manager)
+    token = re.search(
+        r'name="token" value="([^"]+)"', manager_client.get(_resolve_url(request)).content.decode()
+    ).group(1)
+
+    first = manager_client.post(_resolve_url(request), {"text": "Réponse.", "token": token})
+    again = manager_client.post(_resolve_url(request), {"text": "Réponse.", "token": token})
+
+    assert first.status_code == again.status_code == 302
+    assert _messages_of(request).count() == 1
+    assert _events(request).filter(action="resolve").count() == 1
 
 
 def test_the_answer_form_of_a_resolved_request_leads_back_to_it(
     manager_client, member, insurer_manager
 ):
     request = _submit(member)
-    member_request_resolve(request=request, by=insurer_manager, text="Fait.")
+    _resolve(request, insurer_manager)
 
     response = manager_client.get(_resolve_url(request), follow=True)
 
     assert response.redirect_chain[-1][0] == _change_url(request)
-    assert f"La demande {request.reference} est déjà résolue." in _messages(response)
+    assert (
+        f"La demande {request.reference} est « Résolu » : « Résoudre » n'est plus possible."
+        in _messages(response)
+    )
 
 
 def test_an_empty_answer_is_refused_next_to_the_field_and_the_file_is_kept(
     manager_client, member, insurer_manager
 ):
     request = _submit(member)
+    _take(request, insurer_manager)
 
     response = manager_client.post(
         _resolve_url(request),
@@ -486,18 +686,21 @@ def test_an_empty_answer_is_refused_next_to_the_field_and_the_file_is_kept(
     assert kept.uploaded_by == insurer_manager
     assert f'name="attachments" value="{kept.pk}"' in page
     request.refresh_from_db()
-    assert request.status == RequestStatus.NEW
+    assert request.status == RequestStatus.IN_PROGRESS
 
     response = manager_client.post(
         _resolve_url(request), {"text": "Voici le courrier.", "attachments": [kept.pk]}
     )
 
     assert response.status_code == 302
-    assert list(request.answers.get().attachments.all()) == [kept]
+    assert list(_messages_of(request).get().attachments.all()) == [kept]
 
 
-def test_a_refused_file_is_explained_next_to_the_field_and_the_text_is_kept(manager_client, member):
+def test_a_refused_file_is_explained_next_to_the_field_and_the_text_is_kept(
+    manager_client, member, insurer_manager
+):
     request = _submit(member)
+    _take(request, insurer_manager)
 
     response = manager_client.post(
         _resolve_url(request),
@@ -512,8 +715,8 @@ def test_a_refused_file_is_explained_next_to_the_field_and_the_text_is_kept(mana
     assert 'id="id_attachments_error"' in page
     assert "Voici le courrier." in page
     request.refresh_from_db()
-    assert request.status == RequestStatus.NEW
-    assert not RequestAnswer.objects.exists()
+    assert request.status == RequestStatus.IN_PROGRESS
+    assert not CaseMessage.objects.exists()
 
 
 # -- Who may ---------------------------------------------------------------------------------
@@ -523,14 +726,14 @@ def test_members_and_technicians_get_a_404_on_the_queue(client, request, persona
     _sign_in(client, getattr(someone, "user", someone))
     target = _submit(member)
 
-    for url in (QUEUE, _change_url(target), _resolve_url(target)):
+    for url in (QUEUE, _change_url(target), _ask_url(target), _resolve_url(target)):
         assert client.get(url, follow=True).status_code == 404
-    for url in (_take_url(target), _resolve_url(target)):
+    for url in (_take_url(target), _ask_url(target), _resolve_url(target)):
         assert client.post(url, {"text": "Piraté"}, follow=True).status_code == 404
     target.refresh_from_db()
     assert target.status == RequestStatus.NEW
-    assert target.status_changes.count() == 1
-    assert not RequestStatusChange.objects.filter(to_status=RequestStatus.RESOLVED).exists()
+    assert list(_events(target).values_list("action", flat=True)) == ["submit"]
+    assert not CaseMessage.objects.exists()
 
 
 def test_a_staff_account_without_the_manager_role_cannot_work_the_queue(client, member):
@@ -540,6 +743,7 @@ def test_a_staff_account_without_the_manager_role_cannot_work_the_queue(client, 
 
     assert client.get(QUEUE).status_code == 200
     assert client.post(_take_url(target)).status_code == 404
+    assert client.get(_ask_url(target)).status_code == 404
     assert client.get(_resolve_url(target)).status_code == 404
     page = client.get(_change_url(target)).content.decode()
     assert _take_url(target) not in page

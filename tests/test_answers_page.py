@@ -1,11 +1,17 @@
-"""Mes documents > Historique des mails: every answer received, to consult or download."""
+"""Mes documents > Historique des mails: every message received from the managers (answers
+and complements asked), to consult or download."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
+from casework.models import CaseMessage
+from documents.models import StoredFile
+from documents.services import stored_files_purge_expired
 from tests.test_access_matrix import _sign_in
-from tests.test_request_history import page_text, resolve, submit
+from tests.test_request_history import ask, page_text, resolve, submit
 from tests.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +20,8 @@ URL = "/mes-documents/historique-des-mails/"
 
 
 def answer_ids_in(page: str) -> list[int]:
-    """The answers listed, in the order shown (each has one "Consulter" link)."""
-    return [int(pk) for pk in re.findall(r'href="/demandes/DEM-\d{4}-\d+/#reponse-(\d+)"', page)]
+    """The messages listed, in the order shown (each has one "Consulter" link)."""
+    return [int(pk) for pk in re.findall(r'href="/demandes/DEM-\d{4}-\d+/#message-(\d+)"', page)]
 
 
 def test_it_lists_every_answer_newest_first_and_marks_the_unread_ones(
@@ -24,7 +30,7 @@ def test_it_lists_every_answer_newest_first_and_marks_the_unread_ones(
     older = resolve(submit(member), insurer_manager, "Première réponse")
     newer = resolve(submit(member), insurer_manager, "Seconde réponse")
     _sign_in(client, member.user)
-    client.get(f"/demandes/{older.request.reference}/")  # opened: read
+    client.get(f"/demandes/{older.case.reference}/")  # opened: read
 
     page = page_text(client.get(URL))
 
@@ -45,8 +51,8 @@ def test_consulter_opens_the_request_at_the_answer(client, member, insurer_manag
     href = re.search(r'<a class="button" href="([^"]+)"[^>]*>.*?Consulter', page, re.S).group(1)
     detail = page_text(client.get(href.split("#")[0]))
 
-    assert href == f"/demandes/{answer.request.reference}/#reponse-{answer.pk}"
-    assert f'id="reponse-{answer.pk}"' in detail
+    assert href == f"/demandes/{answer.case.reference}/#message-{answer.pk}"
+    assert f'id="message-{answer.pk}"' in detail
     assert "Voici notre réponse." in detail
 
 
@@ -116,7 +122,7 @@ def test_the_home_page_counts_unread_answers_until_they_are_read(client, member,
     _sign_in(client, member.user)
 
     before = page_text(client.get("/"))
-    client.get(f"/demandes/{answer.request.reference}/")
+    client.get(f"/demandes/{answer.case.reference}/")
     after = page_text(client.get("/"))
 
     tile = re.search(r'href="/mes-documents/">.*?</a>', before, re.S).group(0)
@@ -124,22 +130,51 @@ def test_the_home_page_counts_unread_answers_until_they_are_read(client, member,
     assert "réponse non lue" not in after
 
 
-def test_an_answer_file_after_its_retention_period_says_it_expired(
+def test_it_lists_the_complements_asked_as_well_as_the_answers(client, member, insurer_manager):
+    asked = ask(submit(member), insurer_manager, "Merci de joindre la facture détaillée.")
+    answer = resolve(submit(member), insurer_manager, "Voici notre réponse.")
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(URL))
+
+    assert answer_ids_in(page) == [answer.pk, asked.pk]
+    assert "Complément demandé le" in page
+    assert "Merci de joindre la facture détaillée." in page
+    assert "Réponse du" in page
+
+
+def test_an_answer_file_stays_downloadable_with_no_end_date(client, member, insurer_manager):
+    answer = resolve(submit(member), insurer_manager, files=["decompte.pdf"])
+    stored = answer.attachments.get()
+    assert stored.expires_at is None  # MEMBER_FILE_RETENTION is None: kept
+
+    a_year_later = timezone.now() + datetime.timedelta(days=365)
+    assert stored_files_purge_expired(now=a_year_later) == {"expired": 0, "orphans": 0}
+
+    _sign_in(client, member.user)
+    listing = page_text(client.get(URL))
+    assert f'href="/documents/{stored.pk}/"' in listing
+    assert "Disponible jusqu'au" not in listing
+    download = client.get(f"/documents/{stored.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf_bytes()  # read to its end: closed
+
+
+def test_an_answer_file_past_a_configured_retention_says_it_expired(
     client, member, insurer_manager, settings
 ):
-    from django.utils import timezone
-
-    from documents.services import stored_files_purge_expired
-
+    settings.MEMBER_FILE_RETENTION = datetime.timedelta(days=90)
     answer = resolve(submit(member), insurer_manager, files=["decompte.pdf"])
     stored = answer.attachments.get()
     _sign_in(client, member.user)
-    before = client.get(f"/documents/{stored.pk}/")
-    assert before.status_code == 200
-    assert b"".join(before.streaming_content) == pdf_bytes()  # read to its end: closed
+    before = page_text(client.get(URL))
+    day = timezone.localtime(stored.expires_at).strftime("%d/%m/%Y")
+    assert f"Disponible jusqu'au {day}" in before
 
-    stored_files_purge_expired(now=timezone.now() + settings.ATTACHMENT_RETENTION)
+    purged = stored_files_purge_expired(now=stored.expires_at + datetime.timedelta(minutes=1))
 
+    assert purged == {"expired": 1, "orphans": 0}
+    assert StoredFile.objects.get(pk=stored.pk).deleted_at is not None
     download = client.get(f"/documents/{stored.pk}/")
     assert download.status_code == 404
     assert "Fichier expiré" in download.content.decode()
@@ -147,3 +182,4 @@ def test_an_answer_file_after_its_retention_period_says_it_expired(
     assert "decompte.pdf" in listing
     assert f"/documents/{stored.pk}/" not in listing
     assert "Fichier expiré" in listing
+    assert CaseMessage.objects.get(pk=answer.pk).attachments.get() == stored

@@ -3,19 +3,21 @@ from io import StringIO
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Member, User
+from casework.lifecycle import case_type_of
+from casework.models import CaseEvent, CaseMessage, Side
 from partners.conventions import State, situation_of, today
 from partners.models import (
     Convention,
     Organism,
     OrganismService,
     PartnerRequest,
-    PartnerRequestEvent,
     StructureMembership,
 )
 from portal.management.commands.load_demo import DEMO_PASSWORD
-from requests_app.models import MemberRequest, RequestAnswer
+from requests_app.models import MemberRequest
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,8 @@ def _snapshot() -> str:
         *Convention.objects.order_by("pk"),
         *StructureMembership.objects.order_by("pk"),
         *PartnerRequest.objects.order_by("pk"),
-        *PartnerRequestEvent.objects.order_by("pk"),
+        *CaseEvent.objects.order_by("pk"),
+        *CaseMessage.objects.order_by("pk"),
     ]
     return serializers.serialize("json", objects)
 
@@ -49,13 +52,22 @@ def test_it_loads_the_personas_of_the_readme():
     assert admin.is_superuser and admin.role == "insurer_manager"
 
 
-def test_marie_has_a_history_with_an_answer_and_nobody_is_emailed(outbox):
-    call_command("load_demo", stdout=StringIO())
+def test_marie_has_a_history_with_a_complement_asked_and_an_answer_and_nobody_is_emailed(
+    outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
     marie = Member.objects.get(member_number="100001")
-    statuses = set(MemberRequest.objects.filter(member=marie).values_list("status", flat=True))
-    assert statuses == {"new", "in_progress", "resolved"}
-    answer = RequestAnswer.objects.get(request__member=marie)
+    requests = MemberRequest.objects.filter(member=marie)
+    assert set(requests.values_list("status", flat=True)) == {"new", "awaiting", "resolved"}
+    quote = requests.get(kind="quote")
+    assert quote.get_status_display() == "En attente de votre réponse"
+    asked = CaseMessage.objects.get(case_type=case_type_of(quote).content_type(), case_id=quote.pk)
+    assert (asked.side, asked.action) == (Side.INSURER, "ask")
+    answer = _answer_of(requests.get(status="resolved"))
+    assert answer.side == Side.INSURER and answer.text
     assert answer.attachments.get().is_available()
+    # Nobody is emailed about demo data, even once the jobs queued at commit have run.
     assert outbox.count("email") == 0
 
 
@@ -64,6 +76,13 @@ def test_running_it_twice_changes_nothing():
     first = _snapshot()
     call_command("load_demo", stdout=StringIO())
     assert _snapshot() == first
+
+
+def _answer_of(case) -> CaseMessage:
+    """The answer of a resolved case: the insurer message of its "resolve" event."""
+    return CaseEvent.objects.get(
+        case_type=case_type_of(case).content_type(), case_id=case.pk, action="resolve"
+    ).message
 
 
 def _situations() -> dict:
@@ -99,7 +118,7 @@ def test_the_demo_structure_meets_the_five_situations_of_the_chooser():
     assert Organism.objects.get(code="622").services.count() == 3
 
 
-def test_cpam_gironde_has_a_manager_and_a_history_in_the_three_statuses(
+def test_cpam_gironde_has_a_manager_and_a_history_in_every_status_but_cancelled(
     outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,13 +130,24 @@ def test_cpam_gironde_has_a_manager_and_a_history_in_the_three_statuses(
     requests = PartnerRequest.objects.filter(
         organism__code="331", structure__name="CCAS de Bordeaux"
     )
-    assert set(requests.values_list("status", flat=True)) == {"new", "in_progress", "resolved"}
+    assert set(requests.values_list("status", flat=True)) == {
+        "new",
+        "in_progress",
+        "awaiting",
+        "resolved",
+    }
+    urgence = requests.get(motif="urgence")
+    assert urgence.status == "awaiting"
+    assert urgence.get_status_display() == "En attente de complément"
+    assert (timezone.now() - urgence.created_at).days == 12
     numbers = list(requests.values_list("number", flat=True))
     assert all(len(number) == 10 and number[2:5] == "331" for number in numbers)
     days_filed = {request.created_at.date() for request in requests}
     assert len(days_filed) > 3
-    resolved = requests.filter(status="resolved").first()
-    assert resolved.answer and resolved.answer_files.get().is_available()
+    for resolved in requests.filter(status="resolved"):
+        answer = _answer_of(resolved)
+        assert answer.text
+        assert answer.attachments.get().is_available()
     landes = PartnerRequest.objects.get(organism__code="401")
     assert landes.status == "in_progress"
     assert landes.created_at.date() < Convention.objects.get(organism__code="401").end_date

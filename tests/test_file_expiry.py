@@ -1,5 +1,7 @@
-"""Files do not stay forever: sent ones after ATTACHMENT_RETENTION, never-sent uploads after
-UPLOAD_ORPHAN_DELAY (the periodic job documents.tasks.purge_expired_files)."""
+"""How long files stay (the periodic job documents.tasks.purge_expired_files): a member's files,
+sent with a request or in a message either way, stay as long as the space does
+(MEMBER_FILE_RETENTION None); a partner request's files go PARTNER_FILE_RETENTION (15 days)
+after they were sent; uploads never sent vanish after UPLOAD_ORPHAN_DELAY."""
 
 import datetime
 import os
@@ -10,31 +12,53 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.services import case_move
 from documents.forms import pending_files_of
 from documents.models import StoredFile
-from documents.rules import SEND_DOCUMENT
+from documents.rules import ANSWER, PARTNER_REQUEST, SEND_DOCUMENT
 from documents.services import stored_file_create, stored_files_purge_expired
 from documents.tasks import purge_expired_files
 from requests_app.models import RequestKind
 from requests_app.services import member_request_submit
+from tests.factories import make_partner_request
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 MINUTE = datetime.timedelta(minutes=1)
+DAY = datetime.timedelta(days=1)
 
 
-def _stored(user, name="facture.pdf"):
+def _stored(user, name="facture.pdf", rules=SEND_DOCUMENT):
     uploaded = SimpleUploadedFile(name, pdf_bytes())
-    return stored_file_create(uploaded=uploaded, rules=SEND_DOCUMENT, by=user)
+    return stored_file_create(uploaded=uploaded, rules=rules, by=user)
 
 
 def _sent(member, name="facture.pdf"):
+    """A file the member sent with a request."""
     stored = _stored(member.user, name)
     member_request_submit(
         member=member, kind=RequestKind.DOCUMENT, by=member.user, attachments=[stored]
     )
+    stored.refresh_from_db()
+    return stored
+
+
+def _answered(member, manager, name="decompte.pdf"):
+    """A file a manager joined to the answer of one of the member's requests."""
+    request = member_request_submit(member=member, kind=RequestKind.QUESTION, by=member.user)
+    stored = _stored(manager, name, rules=ANSWER)
+    case_move(case=request, move="take", by=manager)
+    case_move(case=request, move="resolve", by=manager, text="Voici.", attachments=[stored])
+    stored.refresh_from_db()
+    return stored
+
+
+def _partner_sent(technician, organism, name="avis-imposition.pdf"):
+    """A file a technician sent with a partner request."""
+    stored = _stored(technician, name, rules=PARTNER_REQUEST)
+    make_partner_request(technician=technician, organism=organism, attachments=[stored])
     stored.refresh_from_db()
     return stored
 
@@ -51,8 +75,49 @@ def _age(stored, delta):
     return stored
 
 
-def test_the_files_of_a_sent_request_expire_after_the_retention_period(client, member, settings):
-    stored = _age(_sent(member), settings.ATTACHMENT_RETENTION + MINUTE)
+# -- Members' files stay ---------------------------------------------------------------------
+def test_a_members_sent_file_has_no_end_date_and_survives_every_purge(member, settings):
+    assert settings.MEMBER_FILE_RETENTION is None
+    stored = _age(_sent(member), datetime.timedelta(days=3 * 365))
+
+    assert stored.expires_at is None
+    assert purge_expired_files.delay().get() == {"expired": 0, "orphans": 0}
+    stored.refresh_from_db()
+    assert stored.deleted_at is None
+    assert os.path.exists(stored.file.path)
+
+
+def test_a_members_answer_file_is_still_downloadable_20_days_later(client, member, insurer_manager):
+    stored = _age(_answered(member, insurer_manager), datetime.timedelta(days=20))
+
+    assert stored_files_purge_expired() == {"expired": 0, "orphans": 0}
+
+    _sign_in(client, member.user)
+    response = client.get(reverse("documents:download", args=[stored.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf_bytes()  # read to its end: closed
+
+
+def test_a_member_file_retention_set_by_the_insurer_dates_the_files_sent_from_then_on(
+    member, settings
+):
+    settings.MEMBER_FILE_RETENTION = datetime.timedelta(days=30)
+    stored = _sent(member)
+
+    assert stored.expires_at == stored.attached_at + datetime.timedelta(days=30)
+    assert stored_files_purge_expired(now=stored.expires_at - MINUTE)["expired"] == 0
+    assert stored_files_purge_expired(now=stored.expires_at + MINUTE)["expired"] == 1
+
+
+# -- Partners' files go after 15 days --------------------------------------------------------
+def test_a_partners_sent_file_expires_15_days_after_it_was_sent(
+    client, technician, organism, convention, organism_manager, settings
+):
+    retention = settings.PARTNER_FILE_RETENTION
+    assert retention == datetime.timedelta(days=15)
+    stored = _partner_sent(technician, organism)
+    assert stored.expires_at == stored.attached_at + datetime.timedelta(days=15)
+    stored = _age(stored, datetime.timedelta(days=15) + MINUTE)
     path = stored.file.path
 
     counts = purge_expired_files.delay().get()
@@ -62,18 +127,18 @@ def test_the_files_of_a_sent_request_expire_after_the_retention_period(client, m
     stored.refresh_from_db()
     assert stored.deleted_at is not None
     assert stored.file.name == ""
-    assert stored.member_requests.count() == 1  # the request still says a file was sent
+    assert stored.partner_requests.count() == 1  # the request still says a file was sent
 
-    _sign_in(client, member.user)
+    _sign_in(client, organism_manager)
     response = client.get(reverse("documents:download", args=[stored.pk]))
     assert response.status_code == 404
     page = unescape(response.content.decode())
     assert "Fichier expiré" in page
-    assert "Le fichier « facture.pdf » n'est plus disponible" in page
+    assert "Le fichier « avis-imposition.pdf » n'est plus disponible" in page
 
 
-def test_files_sent_recently_stay(member, settings):
-    stored = _age(_sent(member), settings.ATTACHMENT_RETENTION - MINUTE)
+def test_a_partners_file_sent_14_days_ago_stays(technician, organism, convention):
+    stored = _age(_partner_sent(technician, organism), datetime.timedelta(days=14))
 
     assert stored_files_purge_expired() == {"expired": 0, "orphans": 0}
     stored.refresh_from_db()
@@ -81,6 +146,19 @@ def test_files_sent_recently_stay(member, settings):
     assert os.path.exists(stored.file.path)
 
 
+def test_a_retention_changed_later_keeps_the_date_a_sent_file_was_given(
+    technician, organism, convention, settings
+):
+    stored = _age(_partner_sent(technician, organism), datetime.timedelta(days=3))
+    settings.PARTNER_FILE_RETENTION = datetime.timedelta(days=2)
+
+    assert stored_files_purge_expired() == {"expired": 0, "orphans": 0}
+    stored.refresh_from_db()
+    assert stored.is_available()
+    assert stored_files_purge_expired(now=stored.expires_at + MINUTE)["expired"] == 1
+
+
+# -- Uploads never sent ------------------------------------------------------------------------
 def test_uploads_never_sent_vanish_after_the_orphan_delay(member, settings):
     orphan = _age(_stored(member.user, "oubli.pdf"), settings.UPLOAD_ORPHAN_DELAY + MINUTE)
     recent = _age(_stored(member.user, "en-cours.pdf"), settings.UPLOAD_ORPHAN_DELAY - MINUTE)
@@ -95,8 +173,15 @@ def test_uploads_never_sent_vanish_after_the_orphan_delay(member, settings):
     assert os.path.exists(recent.file.path)
 
 
-def test_running_the_job_twice_is_harmless(member, settings):
-    sent = _age(_sent(member), settings.ATTACHMENT_RETENTION + MINUTE)
+def test_an_upload_past_the_orphan_delay_can_no_longer_be_sent(member, settings):
+    stored = _age(_stored(member.user), settings.UPLOAD_ORPHAN_DELAY + MINUTE)
+    assert pending_files_of(member.user, [stored.pk]) == {}
+
+
+# -- The job -----------------------------------------------------------------------------------
+def test_running_the_job_twice_is_harmless(member, technician, organism, convention, settings):
+    member_file = _age(_sent(member), datetime.timedelta(days=400))
+    partner_file = _age(_partner_sent(technician, organism), 15 * DAY + MINUTE)
     _age(_stored(member.user, "oubli.pdf"), settings.UPLOAD_ORPHAN_DELAY + MINUTE)
     kept = _stored(member.user, "en-cours.pdf")
 
@@ -104,27 +189,16 @@ def test_running_the_job_twice_is_harmless(member, settings):
     assert stored_files_purge_expired() == {"expired": 0, "orphans": 0}
     assert purge_expired_files.delay().get() == {"expired": 0, "orphans": 0}
 
-    sent.refresh_from_db()
-    assert sent.deleted_at is not None
+    partner_file.refresh_from_db()
+    assert partner_file.deleted_at is not None
+    member_file.refresh_from_db()
+    assert member_file.deleted_at is None
     assert set(StoredFile.objects.values_list("original_name", flat=True)) == {
         "facture.pdf",
+        "avis-imposition.pdf",
         "en-cours.pdf",
     }
     assert os.path.exists(kept.file.path)
-
-
-def test_a_shorter_retention_applies_to_files_already_sent(member, settings):
-    stored = _age(_sent(member), datetime.timedelta(days=3))
-    settings.ATTACHMENT_RETENTION = datetime.timedelta(days=2)
-
-    assert stored_files_purge_expired() == {"expired": 1, "orphans": 0}
-    stored.refresh_from_db()
-    assert not stored.is_available()
-
-
-def test_an_upload_past_the_orphan_delay_can_no_longer_be_sent(member, settings):
-    stored = _age(_stored(member.user), settings.UPLOAD_ORPHAN_DELAY + MINUTE)
-    assert pending_files_of(member.user, [stored.pk]) == {}
 
 
 def test_the_job_is_scheduled(settings):
@@ -135,8 +209,9 @@ def test_the_job_is_scheduled(settings):
     assert purge[0]["schedule"] <= 3600
 
 
-def test_the_job_deletes_nothing_before_its_time(member):
-    stored = _sent(member)
+def test_the_job_deletes_nothing_before_its_time(member, technician, organism, convention):
+    sent = [_sent(member), _partner_sent(technician, organism)]
     now = timezone.now()
     assert stored_files_purge_expired(now=now) == {"expired": 0, "orphans": 0}
-    assert os.path.exists(stored.file.path)
+    for stored in sent:
+        assert os.path.exists(stored.file.path)

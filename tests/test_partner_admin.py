@@ -1,7 +1,9 @@
 """The organisms' managers work partner requests in the admin (/gestion/): each manager sees the
-requests of their own organisms only, takes them in charge and resolves them."""
+requests of their own organisms only, takes them in charge and resolves them (the casework
+core's queue, `casework.admin.CaseAdmin`, scoped by `partners.admin.PartnerRequestAdmin`)."""
 
 import datetime
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -10,23 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from casework.models import CaseEvent, CaseMessage
+from casework.services import case_move
 from documents.models import StoredFile
 from documents.rules import ANSWER, PARTNER_REQUEST
 from documents.services import stored_file_create
 from partners.catalogue import SAISINE, Service
-from partners.models import (
-    Convention,
-    OrganismService,
-    PartnerRequest,
-    PartnerRequestEvent,
-    PartnerRequestStatus,
-)
-from partners.services import (
-    partner_request_cancel,
-    partner_request_complete,
-    partner_request_resolve,
-    partner_request_take,
-)
+from partners.models import Convention, OrganismService, PartnerRequest, PartnerRequestStatus
+from partners.services import partner_request_complete
 from tests.factories import ConventionFactory, OrganismFactory, UserFactory, make_partner_request
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import pdf_bytes
@@ -58,6 +51,11 @@ def _page(response) -> str:
     return unescape(response.content.decode())
 
 
+def _words(response) -> str:
+    """The page's text as read on screen, without its tags."""
+    return re.sub(r"<[^>]+>", "", _page(response))
+
+
 def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
@@ -66,6 +64,25 @@ def _file(user, name="piece.pdf", rules=PARTNER_REQUEST):
     return stored_file_create(
         uploaded=SimpleUploadedFile(name, pdf_bytes(), "application/pdf"), rules=rules, by=user
     )
+
+
+def _take(request, manager):
+    return case_move(case=request, move="take", by=manager)
+
+
+def _resolve(request, manager, text="Fait."):
+    """Taken in charge, then answered (a new request cannot be resolved straight away)."""
+    _take(request, manager)
+    return case_move(case=request, move="resolve", by=manager, text=text)
+
+
+def _cancel(request, technician, reason):
+    return case_move(case=request, move="cancel", by=technician, reason=reason)
+
+
+def _answer(request) -> CaseMessage:
+    """The organism's answer: the message of the "resolve" event."""
+    return request.case_events.get(action="resolve").message
 
 
 def _filed(technician, organism, *, days_ago=0, **kwargs):
@@ -134,7 +151,7 @@ def test_a_manager_gets_a_404_on_another_organisms_request(
     assert response.status_code == 404
     at_landes.refresh_from_db()
     assert at_landes.status == PartnerRequestStatus.NEW
-    assert at_landes.events.count() == 1
+    assert at_landes.case_events.count() == 1
 
 
 def test_the_take_action_never_reaches_another_organisms_request(
@@ -195,7 +212,7 @@ def test_each_row_shows_the_request_its_sender_and_its_manager(
     organism_manager.first_name, organism_manager.last_name = "Claire", "GESTION"
     organism_manager.save()
     request = _filed(technician, organism, service=Service.CASE_STUDY, motif="etude_c2s")
-    partner_request_take(request=request, by=organism_manager)
+    _take(request, organism_manager)
 
     page = _page(manager_client.get(QUEUE))
 
@@ -213,9 +230,9 @@ def test_the_queue_shows_open_requests_oldest_first_then_resolved_and_cancelled(
     manager_client, technician, convention, organism, organism_manager
 ):
     cancelled = _filed(technician, organism, days_ago=30)
-    partner_request_cancel(request=cancelled, by=technician, reason="autre_canal")
+    _cancel(cancelled, technician, "autre_canal")
     resolved = _filed(technician, organism, days_ago=20)
-    partner_request_resolve(request=resolved, by=organism_manager, text="Fait.")
+    _resolve(resolved, organism_manager)
     recent = _filed(technician, organism, days_ago=1)
     oldest = _filed(technician, organism, days_ago=9)
 
@@ -227,6 +244,32 @@ def test_the_queue_shows_open_requests_oldest_first_then_resolved_and_cancelled(
     ]
 
 
+def test_a_reply_comes_first_and_requests_awaiting_the_partner_after_open_ones(
+    manager_client, technician, convention, organism, organism_manager
+):
+    awaiting = _filed(technician, organism, days_ago=20)
+    _take(awaiting, organism_manager)
+    case_move(case=awaiting, move="ask", by=organism_manager, text="Il manque le RIB.")
+    replied = _filed(technician, organism, days_ago=3)
+    _take(replied, organism_manager)
+    case_move(case=replied, move="ask", by=organism_manager, text="Il manque le RIB.")
+    case_move(case=replied, move="reply", by=technician, text="Le voici.")
+    oldest = _filed(technician, organism, days_ago=9)
+    resolved = _filed(technician, organism, days_ago=30)
+    _resolve(resolved, organism_manager)
+
+    assert _listed(manager_client) == [
+        replied.number,
+        oldest.number,
+        awaiting.number,
+        resolved.number,
+    ]
+    page = _words(manager_client.get(QUEUE))
+    assert "Réponse reçue" in page
+    assert "En attente du partenaire" in page
+    assert _listed(manager_client, "?status__exact=awaiting") == [awaiting.number]
+
+
 def test_the_queue_reads_each_page_in_a_fixed_number_of_queries(
     manager_client,
     technician,
@@ -236,11 +279,11 @@ def test_the_queue_reads_each_page_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     for _ in range(3):
-        partner_request_take(request=_filed(technician, organism), by=organism_manager)
+        _take(_filed(technician, organism), organism_manager)
     with django_assert_max_num_queries(25) as few:
         manager_client.get(QUEUE)
     for _ in range(6):
-        partner_request_take(request=_filed(technician, organism), by=organism_manager)
+        _take(_filed(technician, organism), organism_manager)
     with django_assert_max_num_queries(len(few.captured_queries)):
         manager_client.get(QUEUE)
 
@@ -250,11 +293,11 @@ def test_the_queue_filters_by_status_including_cancelled(
 ):
     new = _filed(technician, organism)
     taken = _filed(technician, organism)
-    partner_request_take(request=taken, by=organism_manager)
+    _take(taken, organism_manager)
     resolved = _filed(technician, organism)
-    partner_request_resolve(request=resolved, by=organism_manager, text="Fait.")
+    _resolve(resolved, organism_manager)
     cancelled = _filed(technician, organism)
-    partner_request_cancel(request=cancelled, by=technician, reason="plus_justifiee")
+    _cancel(cancelled, technician, "plus_justifiee")
 
     assert "Annulé" in _page(manager_client.get(QUEUE))
     assert _listed(manager_client, "?status__exact=new") == [new.number]
@@ -299,9 +342,9 @@ def test_the_queue_filters_by_assignee(
     organism.managers.add(colleague)
     unassigned = _filed(technician, organism)
     mine = _filed(technician, organism)
-    partner_request_take(request=mine, by=organism_manager)
+    _take(mine, organism_manager)
     theirs = _filed(technician, organism)
-    partner_request_take(request=theirs, by=colleague)
+    _take(theirs, colleague)
 
     page = _page(manager_client.get(QUEUE))
     assert "Non attribuée" in page
@@ -427,9 +470,9 @@ def test_a_cancelled_request_stays_visible_with_its_reason(
     manager_client, technician, convention, organism
 ):
     request = _filed(technician, organism)
-    partner_request_cancel(request=request, by=technician, reason="doublon_structure")
+    _cancel(request, technician, "doublon_structure")
 
-    page = _page(manager_client.get(QUEUE))
+    page = _words(manager_client.get(QUEUE))
     assert request.number in page
     assert "Annulé · La demande a déjà été faite par un membre de ma structure" in page
     page = _page(manager_client.get(_change_url(request)))
@@ -439,7 +482,7 @@ def test_a_cancelled_request_stays_visible_with_its_reason(
     assert _resolve_url(request) not in page
 
 
-def test_the_detail_shows_the_completions_and_the_status_history(
+def test_the_detail_shows_the_completions_and_the_exchanges(
     manager_client, technician, convention, organism, organism_manager
 ):
     organism_manager.first_name, organism_manager.last_name = "Claire", "GESTION"
@@ -451,17 +494,22 @@ def test_the_detail_shows_the_completions_and_the_status_history(
         comment="Premier commentaire. Factures jointes.",
         attachments=[_file(technician, "facture.pdf")],
     )
-    partner_request_take(request=request, by=organism_manager)
+    _take(request, organism_manager)
 
     page = _page(manager_client.get(_change_url(request)))
 
-    assert "Compléments apportés par le partenaire" in page
     assert "Premier commentaire. Factures jointes." in page  # the comment now
-    assert "Historique des statuts" in page
-    assert "Sophie Durand" in page
-    assert "Claire GESTION" in page
-    assert "Nouveau" in page
-    assert "Pris en charge" in page
+    assert "facture.pdf" in page
+    # The thread ("Échanges"): each move, who made it and the status it led to; the comment
+    # a completion replaced is kept.
+    thread = page[page.index('<ol class="case-thread">') :]
+    sent = thread.index("Demande envoyée</strong> · par Sophie Durand · statut « Nouveau »")
+    completed = thread.index("Demande complétée</strong> · par Sophie Durand")
+    taken = thread.index(
+        "Demande prise en charge</strong> · par Claire GESTION · statut « Pris en charge »"
+    )
+    assert sent < completed < taken
+    assert re.search(r"<summary>Commentaire remplacé</summary><p>Premier commentaire\.</p>", thread)
 
 
 # -- Prendre en charge --------------------------------------------------------------------------
@@ -483,8 +531,9 @@ def test_the_take_action_assigns_the_selected_requests_and_records_who_did_it(
         request.refresh_from_db()
         assert request.status == PartnerRequestStatus.IN_PROGRESS
         assert request.assignee == organism_manager
-        event = request.events.last()
-        assert (event.by, event.from_status, event.to_status) == (
+        event = request.case_events.last()
+        assert (event.action, event.by, event.from_status, event.to_status) == (
+            "take",
             organism_manager,
             PartnerRequestStatus.NEW,
             PartnerRequestStatus.IN_PROGRESS,
@@ -516,7 +565,7 @@ def test_taking_a_resolved_request_is_refused_with_a_message(
     manager_client, technician, convention, organism, organism_manager
 ):
     resolved = _filed(technician, organism)
-    partner_request_resolve(request=resolved, by=organism_manager, text="Fait.")
+    _resolve(resolved, organism_manager)
     open_one = _filed(technician, organism)
 
     response = manager_client.post(
@@ -532,7 +581,11 @@ def test_taking_a_resolved_request_is_refused_with_a_message(
     response = manager_client.post(_take_url(resolved), follow=True)
     assert response.status_code == 200
     assert any("ne peut pas passer à « Pris en charge »" in m for m in _messages(response))
-    assert resolved.events.count() == 2
+    assert list(resolved.case_events.values_list("action", flat=True)) == [
+        "submit",
+        "take",
+        "resolve",
+    ]
 
 
 def test_the_take_url_does_nothing_on_a_get(manager_client, technician, convention, organism):
@@ -549,7 +602,7 @@ def test_resolving_with_a_file_lets_the_technician_download_it(
     organism_manager.first_name, organism_manager.last_name = "Claire", "GESTION"
     organism_manager.save()
     request = _filed(technician, organism)
-    partner_request_take(request=request, by=organism_manager)
+    _take(request, organism_manager)
     form = manager_client.get(_resolve_url(request))
     assert form.status_code == 200
     assert 'enctype="multipart/form-data"' in form.content.decode()
@@ -567,12 +620,18 @@ def test_resolving_with_a_file_lets_the_technician_download_it(
     assert response["Location"] == _change_url(request)
     request.refresh_from_db()
     assert request.status == PartnerRequestStatus.RESOLVED
-    assert request.answer == "Prise en charge faite"
     assert request.resolved_at is not None
-    answer_file = request.answer_files.get()
+    answer = _answer(request)
+    assert (answer.side, answer.author, answer.text) == (
+        "insurer",
+        organism_manager,
+        "Prise en charge faite",
+    )
+    answer_file = answer.attachments.get()
     assert answer_file.original_name == "attestation.pdf"
-    event = request.events.last()
-    assert (event.by, event.from_status, event.to_status) == (
+    event = request.case_events.last()
+    assert (event.action, event.by, event.from_status, event.to_status) == (
+        "resolve",
         organism_manager,
         PartnerRequestStatus.IN_PROGRESS,
         PartnerRequestStatus.RESOLVED,
@@ -580,12 +639,12 @@ def test_resolving_with_a_file_lets_the_technician_download_it(
     page = manager_client.get(response["Location"])
     assert any(f"La demande {request.number} est résolue" in m for m in _messages(page))
     text = _page(page)
-    assert "Réponse de l'organisme" in text
+    assert "Réponse apportée</strong> · par Claire GESTION · statut « Résolu »" in text
     assert "Prise en charge faite" in text
     assert f'href="/documents/{answer_file.pk}/"' in text
-    # The status history: who, when, from, to.
+    # The thread: who, when, from, to.
     assert text.count("Claire GESTION") >= 3  # two moves and the assignee
-    assert timezone.localtime(event.at).strftime("%H:%M") in text
+    assert timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M") in text
     assert _resolve_url(request) not in text
 
     stranger = Client()
@@ -599,10 +658,44 @@ def test_resolving_with_a_file_lets_the_technician_download_it(
     download.close()
 
 
-def test_the_resolve_action_opens_the_answer_form_for_one_request(
+def test_a_new_request_is_taken_in_charge_before_it_is_resolved(
     manager_client, technician, convention, organism
 ):
     request = _filed(technician, organism)
+    refusal = f"La demande {request.number} est « Nouveau » : elle ne peut pas passer à « Résolu »."
+    assert _resolve_url(request) not in manager_client.get(_change_url(request)).content.decode()
+
+    opened = manager_client.get(_resolve_url(request), follow=True)
+    assert opened.redirect_chain[-1][0] == _change_url(request)
+    assert refusal in _messages(opened)
+
+    response = manager_client.post(
+        _resolve_url(request),
+        {
+            "text": "Prise en charge faite",
+            "attachments_files": SimpleUploadedFile("attestation.pdf", pdf_bytes()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert refusal in _messages(response)
+    assert "Prise en charge faite" in _page(response), "what was typed is not lost"
+    request.refresh_from_db()
+    assert (request.status, request.resolved_at, request.assignee) == (
+        PartnerRequestStatus.NEW,
+        None,
+        None,
+    )
+    assert list(request.case_events.values_list("action", flat=True)) == ["submit"]
+    assert not CaseMessage.objects.exists()
+    assert StoredFile.objects.get(original_name="attestation.pdf").is_pending
+
+
+def test_the_resolve_action_opens_the_answer_form_for_one_request(
+    manager_client, technician, convention, organism, organism_manager
+):
+    request = _filed(technician, organism)
+    _take(request, organism_manager)
     other = _filed(technician, organism)
 
     response = manager_client.post(
@@ -610,6 +703,7 @@ def test_the_resolve_action_opens_the_answer_form_for_one_request(
     )
     assert response.status_code == 302
     assert response["Location"] == _resolve_url(request)
+    assert manager_client.get(response["Location"]).status_code == 200
 
     response = manager_client.post(
         QUEUE,
@@ -623,6 +717,7 @@ def test_an_empty_answer_is_refused_next_to_the_field_and_the_file_is_kept(
     manager_client, technician, convention, organism, organism_manager
 ):
     request = _filed(technician, organism)
+    _take(request, organism_manager)
 
     response = manager_client.post(
         _resolve_url(request),
@@ -638,7 +733,8 @@ def test_an_empty_answer_is_refused_next_to_the_field_and_the_file_is_kept(
     assert kept.uploaded_by == organism_manager
     assert f'name="attachments" value="{kept.pk}"' in page
     request.refresh_from_db()
-    assert request.status == PartnerRequestStatus.NEW
+    assert request.status == PartnerRequestStatus.IN_PROGRESS
+    assert not CaseMessage.objects.exists()
 
     response = manager_client.post(
         _resolve_url(request), {"text": "Voici le courrier.", "attachments": [kept.pk]}
@@ -646,36 +742,42 @@ def test_an_empty_answer_is_refused_next_to_the_field_and_the_file_is_kept(
 
     assert response.status_code == 302
     request.refresh_from_db()
-    assert list(request.answer_files.all()) == [kept]
+    assert request.status == PartnerRequestStatus.RESOLVED
+    assert list(_answer(request).attachments.all()) == [kept]
 
 
 def test_resolving_twice_is_refused_with_a_message_and_the_text_kept(
-    manager_client, technician, convention, organism
+    manager_client, technician, convention, organism, organism_manager
 ):
     request = _filed(technician, organism)
+    _take(request, organism_manager)
     manager_client.post(_resolve_url(request), {"text": "Première réponse."})
 
     response = manager_client.post(_resolve_url(request), {"text": "Seconde réponse."})
 
     assert response.status_code == 200
-    assert any("ne peut pas passer à « Résolu »" in m for m in _messages(response))
+    assert (
+        f"La demande {request.number} est « Résolu » : « Résoudre » n'est plus possible."
+        in _messages(response)
+    )
     assert "Seconde réponse." in _page(response)
     request.refresh_from_db()
-    assert request.answer == "Première réponse."
-    assert request.events.filter(to_status=PartnerRequestStatus.RESOLVED).count() == 1
+    assert _answer(request).text == "Première réponse."
+    assert request.case_events.filter(action="resolve").count() == 1
+    assert CaseMessage.objects.count() == 1
 
 
 def test_the_answer_form_of_a_cancelled_request_leads_back_to_it(
     manager_client, technician, convention, organism
 ):
     request = _filed(technician, organism)
-    partner_request_cancel(request=request, by=technician, reason="autre")
+    _cancel(request, technician, "autre")
 
     response = manager_client.get(_resolve_url(request), follow=True)
 
     assert response.redirect_chain[-1][0] == _change_url(request)
     assert (
-        f"La demande {request.number} est « Annulé » : elle ne peut plus être résolue."
+        f"La demande {request.number} est « Annulé » : elle ne peut pas passer à « Résolu »."
         in _messages(response)
     )
 
@@ -695,8 +797,11 @@ def test_a_superuser_without_the_manager_role_reads_but_does_not_work_the_queue(
     assert target.status == PartnerRequestStatus.NEW
 
 
-def test_answer_files_follow_the_answer_rules(manager_client, technician, convention, organism):
+def test_answer_files_follow_the_answer_rules(
+    manager_client, technician, convention, organism, organism_manager
+):
     request = _filed(technician, organism)
+    _take(request, organism_manager)
 
     response = manager_client.post(
         _resolve_url(request),
@@ -712,7 +817,8 @@ def test_answer_files_follow_the_answer_rules(manager_client, technician, conven
     assert "Voici le courrier." in page
     assert ANSWER.key in page  # the widget uploads with the answer rules
     request.refresh_from_db()
-    assert request.status == PartnerRequestStatus.NEW
+    assert request.status == PartnerRequestStatus.IN_PROGRESS
+    assert not CaseMessage.objects.exists()
 
 
 # -- Configuration ------------------------------------------------------------------------------
@@ -814,4 +920,4 @@ def test_the_completions_keep_every_earlier_comment(
 
     assert "Demande de rééquilibrage budgétaire." in page
     assert "Je vous joins des factures supplémentaires." in page
-    assert PartnerRequestEvent.objects.filter(kind=PartnerRequestEvent.Kind.COMPLETED).count() == 1
+    assert CaseEvent.objects.filter(action="complete").count() == 1

@@ -11,9 +11,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import PartnerRequestEvent, PartnerRequestStatus
-from partners.services import partner_request_resolve, partner_request_take
-from partners.tasks import notify_pending_changes, notify_status_change
+from casework.models import CaseEvent
+from casework.services import case_move
+from casework.tasks import notify_case_event, notify_pending_events
+from partners.models import PartnerRequestStatus
 from portal.messaging import OutboxEmailBackend
 from tests.factories import make_partner_request
 from tests.test_access_matrix import _sign_in
@@ -67,6 +68,11 @@ def filed(technician, convention, organism):
     return make_partner_request(technician=technician, organism=organism)
 
 
+def _take(request, manager):
+    # Outside a committed transaction: the email task queued at commit never runs.
+    return case_move(case=request, move="take", by=manager)
+
+
 def _assert_says_nothing_private(email):
     everything = f"{email.subject}\n{email.text}\n{email.html}".lower()
     for word in PRIVATE_WORDS:
@@ -94,8 +100,9 @@ def test_taking_a_request_in_charge_emails_the_technician_the_number_and_nothing
 
 
 def test_resolving_invites_the_technician_to_read_the_answer_in_the_history(
-    manager_client, technician, filed, outbox, django_capture_on_commit_callbacks
+    manager_client, technician, filed, organism_manager, outbox, django_capture_on_commit_callbacks
 ):
+    _take(filed, organism_manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(
             f"{QUEUE}{filed.pk}/resoudre/", {"text": "Attestation envoyée à Madame TUTU."}
@@ -137,22 +144,22 @@ def test_no_email_is_sent_when_the_change_is_rolled_back(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        partner_request_take(request=filed, by=organism_manager)
+        _take(filed, organism_manager)
         raise RuntimeError("something after the change failed")
 
     assert queued == []
     assert outbox.count("email") == 0
     filed.refresh_from_db()
     assert filed.status == PartnerRequestStatus.NEW
+    assert not CaseEvent.objects.filter(action="take").exists()
 
 
 def test_the_same_change_is_never_emailed_twice(filed, organism_manager, outbox):
     # Outside a committed transaction: nothing queued yet, the task is delivered by hand.
-    partner_request_take(request=filed, by=organism_manager)
-    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+    event = _take(filed, organism_manager)
 
-    assert notify_status_change.delay(event.pk).get() is True
-    assert notify_status_change.delay(event.pk).get() is False
+    assert notify_case_event.delay(event.pk).get() is True
+    assert notify_case_event.delay(event.pk).get() is False
 
     assert outbox.count("email") == 1
     event.refresh_from_db()
@@ -170,7 +177,7 @@ def test_a_mail_server_that_fails_then_recovers_sends_one_email_in_the_end(
     assert flaky_mail_server.failures == 0
     assert outbox.count("email") == 1
     assert outbox.last("email").to == technician.email
-    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+    event = CaseEvent.objects.get(action="take")
     assert event.notified_at is not None
 
 
@@ -185,49 +192,62 @@ def test_a_mail_server_down_for_good_leaves_the_email_to_the_catch_up_job(
     assert response.status_code == 302
     filed.refresh_from_db()
     assert filed.status == PartnerRequestStatus.IN_PROGRESS
-    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
+    event = CaseEvent.objects.get(action="take")
     assert event.notified_at is None
     assert outbox.count("email") == 0
 
     flaky_mail_server.failures = 0
-    PartnerRequestEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(minutes=11))
-    assert notify_pending_changes.delay().get() == 1
+    CaseEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(minutes=11))
+    assert notify_pending_events.delay().get() == 1
+    assert outbox.count("email") == 1
+    assert notify_pending_events.delay().get() == 0
     assert outbox.count("email") == 1
 
 
 def test_the_catch_up_job_sends_what_could_not_be_sent_and_nothing_twice(
     filed, organism_manager, outbox
 ):
-    partner_request_take(request=filed, by=organism_manager)  # on_commit never runs here
-    partner_request_resolve(request=filed, by=organism_manager, text="Fait.")
+    _take(filed, organism_manager)  # on_commit never runs here
+    case_move(case=filed, move="resolve", by=organism_manager, text="Fait.")
     assert outbox.count("email") == 0
-    PartnerRequestEvent.objects.update(at=timezone.now() - timedelta(minutes=11))
+    CaseEvent.objects.update(at=timezone.now() - timedelta(minutes=11))
 
-    notify_pending_changes.delay()
+    assert notify_pending_events.delay().get() == 2
 
     # The filing itself is not emailed: only "Pris en charge" and "Résolu".
-    assert outbox.count("email") == 2
-    assert all(
-        e.notified_at
-        for e in PartnerRequestEvent.objects.exclude(to_status=PartnerRequestStatus.NEW)
-    )
-    notify_pending_changes.delay()
+    assert sorted(m.subject.strip() for m in outbox.all()) == [
+        f"Une réponse a été apportée à votre demande {filed.number}",
+        f"Votre demande {filed.number} a été prise en charge",
+    ]
+    submit = CaseEvent.objects.get(action="submit")
+    assert (submit.notification, submit.notified_at) == ("", None)
+    assert all(e.notified_at for e in CaseEvent.objects.exclude(action="submit"))
+    assert notify_pending_events.delay().get() == 0
     assert outbox.count("email") == 2
 
 
 def test_the_catch_up_job_leaves_recent_changes_to_their_own_task(filed, organism_manager, outbox):
-    partner_request_take(request=filed, by=organism_manager)
-    notify_pending_changes.delay()
+    _take(filed, organism_manager)
+    assert notify_pending_events.delay().get() == 0
+    assert outbox.count("email") == 0
+
+
+def test_the_catch_up_job_gives_up_on_changes_older_than_three_days(
+    filed, organism_manager, outbox
+):
+    event = _take(filed, organism_manager)
+    CaseEvent.objects.filter(pk=event.pk).update(at=timezone.now() - timedelta(days=3, hours=1))
+
+    assert notify_pending_events.delay().get() == 0
     assert outbox.count("email") == 0
 
 
 def test_a_deactivated_technician_is_not_emailed(technician, filed, organism_manager, outbox):
-    partner_request_take(request=filed, by=organism_manager)
+    event = _take(filed, organism_manager)
     technician.is_active = False
     technician.save()
-    event = PartnerRequestEvent.objects.get(to_status=PartnerRequestStatus.IN_PROGRESS)
 
-    notify_status_change.delay(event.pk)
+    assert notify_case_event.delay(event.pk).get() is False
 
     assert outbox.count("email") == 0
     event.refresh_from_db()

@@ -9,13 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from casework.services import case_move
 from documents.models import StoredFile
 from documents.rules import ANSWER, PARTNER_REQUEST
 from documents.services import stored_file_create
 from partners.catalogue import SAISINE, Service
-from partners.models import PartnerRequest, PartnerRequestEvent, PartnerRequestStatus
+from partners.models import PartnerRequest, PartnerRequestStatus
 from partners.selectors import SESSION_ORGANISM
-from partners.services import partner_request_cancel, partner_request_resolve, partner_request_take
 from tests.factories import ConventionFactory, OrganismFactory, make_partner_request
 from tests.test_access_matrix import _sign_in
 from tests.test_request_document import hidden_inputs
@@ -71,9 +71,11 @@ def with_files(technician, organism, names, **kwargs):
 def resolved_with_file(technician, organism, manager, name="Attestation.pdf"):
     request = make_partner_request(technician=technician, organism=organism)
     answer_files = uploads(manager, [name], rules=ANSWER)
-    partner_request_resolve(
-        request=request, by=manager, text="Prise en charge faite.", attachments=answer_files
-    )
+    case_move(case=request, move="take", by=manager)
+    case_move(
+        case=request, move="resolve", by=manager, text="Prise en charge faite.",
+        attachments=answer_files,
+    )  # fmt: skip
     return request, answer_files[0]
 
 
@@ -175,10 +177,10 @@ def test_the_answer_block_shows_once_resolved(
     partner_client, technician, organism, organism_manager
 ):
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_take(request=request, by=organism_manager)
+    case_move(case=request, move="take", by=organism_manager)
     assert "Prise en charge faite." not in page_text(partner_client.get(detail_url(request)))
 
-    partner_request_resolve(request=request, by=organism_manager, text="Prise en charge faite.")
+    case_move(case=request, move="resolve", by=organism_manager, text="Prise en charge faite.")
     page = page_text(partner_client.get(detail_url(request)))
 
     assert re.search(r"Réponse</dt>\s*<dd[^>]*>Prise en charge faite\.", page)
@@ -234,7 +236,7 @@ def test_the_detail_offers_neither_once_taken_in_charge(
     partner_client, technician, organism, organism_manager
 ):
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_take(request=request, by=organism_manager)
+    case_move(case=request, move="take", by=organism_manager)
 
     page = page_text(partner_client.get(detail_url(request)))
 
@@ -294,7 +296,7 @@ def test_a_request_to_another_organism_gets_a_404(partner_client, technician, st
 @pytest.mark.parametrize("suffix", ["", "completer/", "annuler/"])
 def test_a_cancelled_or_unknown_request_gets_a_404(partner_client, technician, organism, suffix):
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_cancel(request=request, by=technician, reason="autre")
+    case_move(case=request, move="cancel", by=technician, reason="autre")
 
     assert partner_client.get(f"{detail_url(request)}{suffix}").status_code == 404
     assert partner_client.get(f"{HISTORY}0000000000/{suffix}").status_code == 404
@@ -352,9 +354,9 @@ def test_completing_adds_to_the_comment_and_joins_files(partner_client, technici
     request.refresh_from_db()
     assert request.comment == comment
     assert request.attachments.count() == 4
-    event = request.events.get(kind=PartnerRequestEvent.Kind.COMPLETED)
-    assert event.previous_comment == "Demande de rééquilibrage budgétaire."
-    assert event.added_files == 2
+    event = request.case_events.get(action="complete")
+    assert event.data["previous_comment"] == "Demande de rééquilibrage budgétaire."
+    assert event.data["added_files"] == 2
 
 
 def test_a_line_break_counts_as_one_character_as_in_the_box(partner_client, technician, organism):
@@ -450,7 +452,7 @@ def test_complete_is_refused_once_taken_in_charge(
     partner_client, technician, organism, organism_manager
 ):
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_take(request=request, by=organism_manager)
+    case_move(case=request, move="take", by=organism_manager)
     refusal = (
         f"La demande {request.number} est « Pris en charge » : elle ne peut plus être complétée "
         "ni annulée."
@@ -543,7 +545,7 @@ def test_cancel_is_refused_once_taken_in_charge(
     partner_client, technician, organism, organism_manager
 ):
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_take(request=request, by=organism_manager)
+    case_move(case=request, move="take", by=organism_manager)
     refusal = (
         f"La demande {request.number} est « Pris en charge » : elle ne peut plus être complétée "
         "ni annulée."

@@ -12,9 +12,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casework.services import case_move
 from partners.catalogue import Service
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
-from partners.services import partner_request_cancel, partner_request_resolve, partner_request_take
 from tests.factories import PERSON, ConventionFactory, OrganismFactory, make_partner_request
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,16 @@ def filed(technician, organism, *, at=None, person=None, **kwargs):
         PartnerRequest.objects.filter(pk=request.pk).update(created_at=when, status_changed_at=when)
         request.refresh_from_db()
     return request
+
+
+def take(request, manager):
+    case_move(case=request, move="take", by=manager)
+
+
+def resolve(request, manager, text="C'est fait."):
+    """Taken in charge, then answered (a new request cannot be resolved straight away)."""
+    take(request, manager)
+    case_move(case=request, move="resolve", by=manager, text=text)
 
 
 def bulk_requests(technician, organism, count):
@@ -115,7 +125,7 @@ def test_it_leaves_out_other_structures_other_organisms_and_cancelled_requests(
     ConventionFactory(structure=structure, organism=elsewhere)
     other_organism = filed(technician, elsewhere)
     cancelled = filed(technician, organism)
-    partner_request_cancel(request=cancelled, by=technician, reason="autre")
+    case_move(case=cancelled, move="cancel", by=technician, reason="autre")
 
     page = page_text(partner_client.get(URL))
 
@@ -210,7 +220,7 @@ def test_the_history_stays_readable_after_the_end_while_the_answers_may_be_read(
     partner_client, technician, organism, convention, organism_manager
 ):
     request = filed(technician, organism)
-    partner_request_resolve(request=request, by=organism_manager, text="C'est fait.")
+    resolve(request, organism_manager)
     convention.start_date = timezone.localdate() - datetime.timedelta(days=400)
     convention.end_date = timezone.localdate() - datetime.timedelta(days=2)
     convention.save()
@@ -224,11 +234,20 @@ def test_the_history_stays_readable_after_the_end_while_the_answers_may_be_read(
 def test_it_filters_by_status(partner_client, technician, organism, organism_manager):
     new = filed(technician, organism)
     taken = filed(technician, organism)
-    partner_request_take(request=taken, by=organism_manager)
+    take(taken, organism_manager)
     resolved = filed(technician, organism)
-    partner_request_resolve(request=resolved, by=organism_manager, text="C'est fait.")
+    resolve(resolved, organism_manager)
+    awaiting = filed(technician, organism)
+    take(awaiting, organism_manager)
+    case_move(case=awaiting, move="ask", by=organism_manager, text="Il manque le RIB.")
 
+    assert '<option value="awaiting">En attente de complément</option>' in page_text(
+        partner_client.get(URL)
+    )
     assert numbers_in(page_text(partner_client.get(URL, {"statut": "new"}))) == [new.number]
+    assert numbers_in(page_text(partner_client.get(URL, {"statut": "awaiting"}))) == [
+        awaiting.number
+    ]
     assert numbers_in(page_text(partner_client.get(URL, {"statut": "in_progress"}))) == [
         taken.number
     ]
@@ -353,8 +372,8 @@ def three_requests(technician, partner_manager, organism, organism_manager):
     )  # fmt: skip
     # Statuses: a resolved, b new, c taken in charge; status dates: c, then a, then b... set by
     # hand so they differ from the filing dates.
-    partner_request_resolve(request=a, by=organism_manager, text="Fait.")
-    partner_request_take(request=c, by=organism_manager)
+    resolve(a, organism_manager, "Fait.")
+    take(c, organism_manager)
     for request, day in ((a, 20), (b, 25), (c, 15)):
         PartnerRequest.objects.filter(pk=request.pk).update(
             status_changed_at=datetime.datetime(2024, 4, day, 9, 0, tzinfo=PARIS)
@@ -517,5 +536,5 @@ def test_the_rows_never_read_the_long_columns(partner_client, technician, organi
         for q in queries.captured_queries
         if 'FROM "partners_partnerrequest"' in q["sql"] and "LIMIT" in q["sql"]
     )
-    for column in ('"comment"', '"answer"', '"saisine"', '"documents"'):
+    for column in ('"comment"', '"saisine"', '"documents"'):
         assert column not in rows_query.split("WHERE")[0]

@@ -11,10 +11,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from accounts.models import User
+from casework.services import case_move
 from partners.conventions import State, situation_of
 from partners.jobs import convention_accesses_close, convention_reminders_send
 from partners.models import Convention, PartnerRequest, StructureMembership
-from partners.services import partner_request_resolve
 from partners.tasks import close_ended_accesses, send_convention_reminders
 from portal.celery import app as celery_app
 from portal.messaging import OutboxEmailBackend
@@ -171,7 +171,8 @@ def test_the_reminder_task_runs_the_job_for_a_given_day(convention, partner_mana
 def ended_and_resolved(technician, convention, organism, organism_manager):
     """The convention ended on 01/03; its last request was resolved on 10/03 (R)."""
     request = make_partner_request(technician=technician, organism=organism)
-    partner_request_resolve(request=request, by=organism_manager, text="Fait.")
+    case_move(case=request, move="take", by=organism_manager)
+    case_move(case=request, move="resolve", by=organism_manager, text="Fait.")
     resolved_at = timezone.make_aware(datetime.datetime(2026, 3, 10, 23, 30))
     PartnerRequest.objects.filter(pk=request.pk).update(resolved_at=resolved_at)
     Convention.objects.filter(pk=convention.pk).update(
@@ -260,11 +261,15 @@ def test_the_partner_jobs_are_scheduled():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
 
-    assert tasks["partners.tasks.notify_pending_changes"] == 600.0
+    # The technicians' emails that could not go at once, and the reminders of complements
+    # asked, are the casework core's jobs, shared with member requests.
+    assert tasks["casework.tasks.notify_pending_events"] == 120.0
+    assert tasks["casework.tasks.send_reminders"] == 3600.0
     for daily in (
         "partners.tasks.send_convention_reminders",
         "partners.tasks.close_ended_accesses",
     ):
         assert daily in celery_app.tasks
         assert tasks[daily].remaining_estimate(timezone.now()) <= timedelta(days=1)
-    assert "partners.tasks.notify_pending_changes" in celery_app.tasks
+    for task in ("casework.tasks.notify_pending_events", "casework.tasks.send_reminders"):
+        assert task in celery_app.tasks

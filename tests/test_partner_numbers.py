@@ -10,9 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from casework.models import CaseEvent
+from casework.services import CaseError
 from partners.catalogue import Service
-from partners.models import PartnerRequest, PartnerRequestEvent
-from partners.services import PartnerRequestError, request_number
+from partners.models import PartnerRequest
+from partners.services import request_number
 from portal.models import Sequence
 from tests.factories import (
     ConventionFactory,
@@ -102,12 +104,12 @@ def test_the_99999th_request_of_a_year_is_the_last(technician, convention, organ
 def test_a_year_past_99999_is_refused_and_leaves_no_request(technician, convention, organism):
     Sequence.objects.create(name=f"partner-331-{this_year()}", value=99_999)
 
-    with pytest.raises(PartnerRequestError) as refused:
+    with pytest.raises(CaseError) as refused:
         make_partner_request(technician=technician, organism=organism, service=Service.DOCUMENT)
 
     assert refused.value.message == EXHAUSTED
     assert not PartnerRequest.objects.exists()
-    assert not PartnerRequestEvent.objects.exists()
+    assert not CaseEvent.objects.exists()
     assert Sequence.objects.get(name=f"partner-331-{this_year()}").value == 99_999
 
 
@@ -117,7 +119,7 @@ def test_an_exhausted_organism_does_not_stop_the_others(technician, convention, 
     landes = OrganismFactory(name="CPAM LANDES", code="401")
     ConventionFactory(structure=technician.partner_membership.structure, organism=landes)
 
-    with pytest.raises(PartnerRequestError):
+    with pytest.raises(CaseError):
         make_partner_request(technician=technician, organism=organism)
     filed = make_partner_request(technician=technician, organism=landes)
 
@@ -168,4 +170,5 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers(structure, orga
     assert all(re.fullmatch(rf"{prefix('331')}\d{{5}}", number) for number in numbers)
     assert sorted(int(number[5:]) for number in numbers) == list(range(1, total + 1))
     assert Sequence.objects.get(name=f"partner-331-{this_year()}").value == total
-    assert PartnerRequestEvent.objects.count() == total
+    assert CaseEvent.objects.filter(action="submit").count() == total
+    assert CaseEvent.objects.count() == total

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.services import case_move
 from documents.models import StoredFile
 from partners.catalogue import SERVICES, Service
 from partners.models import OrganismService, PartnerRequest, PartnerRequestStatus
@@ -649,10 +650,8 @@ def test_an_ended_convention_with_an_open_request_takes_no_new_request(
 
 
 def test_a_cancelled_request_has_no_confirmation_page(partner_client, technician, organism):
-    from partners.services import partner_request_cancel
-
     sent = make_partner_request(technician=technician, organism=organism)
-    partner_request_cancel(request=sent, by=technician, reason="autre")
+    case_move(case=sent, move="cancel", by=technician, reason="autre")
     assert partner_client.get(reverse("partners:submitted", args=[sent.number])).status_code == 404
 
 

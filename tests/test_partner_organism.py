@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from casework.services import case_move
 from partners.catalogue import SERVICES, Service
 from partners.conventions import State, situation_of, today
 from partners.models import PartnerRequest, StructureMembership
 from partners.selectors import SESSION_ORGANISM
-from partners.services import partner_request_resolve, partner_request_take
 from tests.factories import (
     ConventionFactory,
     OrganismFactory,
@@ -70,8 +70,8 @@ def convention_at(structure, name, code, *, start=-365, end=365, services=None):
 def resolved_request(technician, convention, *, on: datetime.date, manager):
     """A request filed while the convention ran, resolved on the day `on`."""
     request = make_partner_request(technician=technician, organism=convention.organism)
-    partner_request_take(request=request, by=manager)
-    partner_request_resolve(request=request, by=manager, text="Réponse de l'organisme")
+    case_move(case=request, move="take", by=manager)
+    case_move(case=request, move="resolve", by=manager, text="Réponse de l'organisme")
     PartnerRequest.objects.filter(pk=request.pk).update(resolved_at=noon(on))
     return request
 

@@ -1,17 +1,17 @@
-"""The detail of a request: everything sent, every answer, the status timeline."""
+"""The detail of a request: everything sent, and the thread of the exchanges with the managers
+(each message, each status change)."""
 
 import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from casework.models import CaseMessage, Side
 from documents.services import stored_files_purge_expired
-from requests_app.models import RequestAnswer, RequestKind
-from requests_app.services import member_request_take
+from requests_app.models import RequestKind
 from tests.test_access_matrix import _sign_in
-from tests.test_request_history import page_text, resolve, submit, upload
+from tests.test_request_history import page_text, resolve, submit, take, upload
 from tests.test_uploads import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,10 @@ def test_it_shows_everything_the_member_sent(client, member):
     for stored in (invoice, photo):
         assert f'href="/documents/{stored.pk}/voir/"' in page  # "Voir" (the eye)
         assert f'href="/documents/{stored.pk}/"' in page  # "Télécharger"
-    assert "Nos gestionnaires ne vous ont pas encore répondu." in page
+    thread = re.search(r'<ol class="thread">.*?</ol>', page, re.S).group(0)
+    assert "Demande envoyée" in thread
+    assert "statut « Nouveau »" in thread
+    assert "thread-message" not in thread  # nothing written by either side yet
 
 
 def test_the_file_links_open_and_download_the_file(client, member):
@@ -84,35 +87,45 @@ def test_the_file_links_open_and_download_the_file(client, member):
     downloaded.close()
 
 
-def test_it_shows_the_answers_and_the_timeline_without_the_managers_name(
+def test_it_shows_the_answer_and_the_thread_without_the_managers_name(
     client, member, insurer_manager
 ):
     insurer_manager.first_name, insurer_manager.last_name = "Gaston", "LAGAFFE"
     insurer_manager.save()
     sent = submit(member)
-    member_request_take(request=sent, by=insurer_manager)
+    take(sent, insurer_manager)
     answer = resolve(sent, insurer_manager, "Votre dossier est complet.", files=["courrier.pdf"])
     _sign_in(client, member.user)
 
     page = page_text(client.get(url(sent)))
 
-    assert "Votre dossier est complet." in page
-    assert f'id="reponse-{answer.pk}"' in page
-    assert "courrier.pdf" in page
-    assert "Télécharger" in page
-    timeline = re.search(r'<ol class="timeline">.*?</ol>', page, re.S).group(0)
-    assert "demande envoyée, statut « Nouveau »" in timeline
-    assert "« Nouveau » → « Pris en charge », par nos gestionnaires" in timeline
-    assert "« Pris en charge » → « Résolu », par nos gestionnaires" in timeline
+    thread = re.search(r'<ol class="thread">.*?</ol>', page, re.S).group(0)
+    items = re.findall(
+        r'<li class="thread-item.*?</li>\s*(?=<li class="thread-item|</ol>)', thread, re.S
+    )
+    assert len(items) == 3
+    assert "Demande envoyée" in items[0] and "statut « Nouveau »" in items[0]
+    assert "Demande prise en charge" in items[1] and "statut « Pris en charge »" in items[1]
+    assert f'id="message-{answer.pk}"' in items[2]
+    assert "Nos gestionnaires · Réponse apportée" in items[2]
+    assert "statut « Résolu »" in items[2]
+    assert "Votre dossier est complet." in items[2]
+    assert "courrier.pdf" in items[2]
+    assert "Télécharger" in items[2]
     assert "Résolu" in page
     for name in ("Gaston", "LAGAFFE", insurer_manager.email):
         assert name not in page
 
 
-def test_an_expired_attachment_says_so_and_offers_no_link(client, member):
+def test_a_sent_file_past_a_configured_retention_says_it_expired_and_offers_no_link(
+    client, member, settings
+):
+    # Members' files stay by default (MEMBER_FILE_RETENTION None); an insurer may set a
+    # retention (MEMBER_FILE_RETENTION_DAYS), and the page then says when a file has gone.
+    settings.MEMBER_FILE_RETENTION = datetime.timedelta(days=30)
     invoice = upload(member.user, "vieille-facture.pdf")
     sent = submit(member, attachments=[invoice])
-    later = timezone.now() + settings.ATTACHMENT_RETENTION + datetime.timedelta(minutes=1)
+    later = timezone.now() + datetime.timedelta(days=30, minutes=1)
     assert stored_files_purge_expired(now=later)["expired"] == 1
     _sign_in(client, member.user)
 
@@ -120,7 +133,7 @@ def test_an_expired_attachment_says_so_and_offers_no_link(client, member):
 
     assert "vieille-facture.pdf" in page
     assert "Fichier expiré : il a été supprimé à la fin de sa durée de conservation." in page
-    assert str(invoice.pk) not in page
+    assert f"/documents/{invoice.pk}/" not in page
 
 
 def test_opening_the_detail_marks_its_answers_as_read(client, member, insurer_manager):
@@ -138,7 +151,8 @@ def test_opening_the_detail_marks_its_answers_as_read(client, member, insurer_ma
     assert untouched.read_at is None  # only the answers of the request opened
     assert 'class="badge badge-unread">Nouveau' in first_visit  # shown as new this once
     assert 'class="badge badge-unread">Nouveau' not in second_visit
-    assert RequestAnswer.objects.filter(read_at__isnull=True).count() == 1
+    unread = CaseMessage.objects.filter(side=Side.INSURER, read_at__isnull=True)
+    assert list(unread) == [untouched]
 
 
 def test_another_members_request_is_a_404(client, member, other_member):

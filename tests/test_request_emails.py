@@ -1,7 +1,10 @@
-"""The member is emailed at each status change of a request: after commit, once, never the
-content, and in the end even when the mail server fails for a while."""
+"""The member is emailed at each step of a request that concerns them (received, taken in
+charge, complement asked, answered, reminded): after commit, once per event, never the content
+unless the managers chose to send the text, and in the end even when the mail server fails for
+a while."""
 
 import smtplib
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,11 +12,14 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.utils import timezone
 
+from casework.models import CaseEvent
+from casework.services import case_move
+from casework.tasks import notify_case_event, notify_pending_events, send_reminders
 from portal.messaging import OutboxEmailBackend
-from requests_app.models import RequestKind, RequestStatus, RequestStatusChange
-from requests_app.services import member_request_submit, member_request_take
-from requests_app.tasks import notify_status_change
+from requests_app.models import RequestKind, RequestStatus
+from requests_app.services import member_request_submit
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import pdf_bytes
 
@@ -74,6 +80,10 @@ def request_sent(member):
     )
 
 
+def _take(request, manager):
+    return case_move(case=request, move="take", by=manager)
+
+
 def _link_to(request) -> str:
     return f"{django_settings.SITE_URL}/demandes/{request.reference}/"
 
@@ -103,8 +113,19 @@ def test_taking_a_request_in_charge_emails_the_member_a_link_and_nothing_private
 
 
 def test_resolving_emails_that_an_answer_is_waiting_and_never_the_answer(
-    manager_client, member, request_sent, outbox, django_capture_on_commit_callbacks
+    manager_client,
+    member,
+    request_sent,
+    insurer_manager,
+    outbox,
+    django_capture_on_commit_callbacks,
 ):
+    _take(request_sent, insurer_manager)  # its email is not part of this test (never committed)
+    form = manager_client.get(f"{QUEUE}{request_sent.pk}/resoudre/")
+    assert form.status_code == 200
+    assert 'name="text"' in form.content.decode()
+    # Only contact-form requests and questions offer to send the text by email.
+    assert 'name="email_text"' not in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(
             f"{QUEUE}{request_sent.pk}/resoudre/",
@@ -133,21 +154,21 @@ def test_no_email_is_sent_when_the_change_is_rolled_back(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        member_request_take(request=request_sent, by=insurer_manager)
+        _take(request_sent, insurer_manager)
         raise RuntimeError("something after the change failed")
 
     assert queued == []
     assert outbox.count("email") == 0
     request_sent.refresh_from_db()
     assert request_sent.status == RequestStatus.NEW
-    assert not RequestStatusChange.objects.filter(to_status=RequestStatus.IN_PROGRESS).exists()
+    assert not CaseEvent.objects.filter(action="take").exists()
 
 
 def test_no_email_is_sent_before_the_change_is_committed(
     member, request_sent, insurer_manager, outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        member_request_take(request=request_sent, by=insurer_manager)
+        _take(request_sent, insurer_manager)
         assert outbox.count("email") == 0
     assert len(queued) == 1
     assert outbox.count("email") == 0
@@ -157,15 +178,14 @@ def test_no_email_is_sent_before_the_change_is_committed(
 
 def test_the_same_change_is_never_emailed_twice(member, request_sent, insurer_manager, outbox):
     # Outside a committed transaction: nothing queued yet, the task is delivered by hand.
-    member_request_take(request=request_sent, by=insurer_manager)
-    change = RequestStatusChange.objects.get(to_status=RequestStatus.IN_PROGRESS)
+    event = _take(request_sent, insurer_manager)
 
-    assert notify_status_change.delay(change.pk).get() is True
-    assert notify_status_change.delay(change.pk).get() is False
+    assert notify_case_event.delay(event.pk).get() is True
+    assert notify_case_event.delay(event.pk).get() is False
 
     assert outbox.count("email") == 1
-    change.refresh_from_db()
-    assert change.notified_at is not None
+    event.refresh_from_db()
+    assert event.notified_at is not None
 
 
 def test_a_mail_server_that_fails_then_recovers_sends_one_email_in_the_end(
@@ -183,56 +203,115 @@ def test_a_mail_server_that_fails_then_recovers_sends_one_email_in_the_end(
     assert flaky_mail_server.failures == 0
     assert outbox.count("email") == 1
     assert outbox.last("email").to == member.email
-    change = RequestStatusChange.objects.get(to_status=RequestStatus.IN_PROGRESS)
-    assert change.notified_at is not None
+    event = CaseEvent.objects.get(action="take")
+    assert event.notified_at is not None
 
 
 def test_a_mail_server_down_for_good_leaves_the_change_to_be_emailed_later(
     member, request_sent, insurer_manager, outbox, flaky_mail_server
 ):
-    member_request_take(request=request_sent, by=insurer_manager)
-    change = RequestStatusChange.objects.get(to_status=RequestStatus.IN_PROGRESS)
+    event = _take(request_sent, insurer_manager)
     flaky_mail_server.failures = 100
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        notify_status_change.delay(change.pk)
+        notify_case_event.delay(event.pk)
 
-    change.refresh_from_db()
-    assert change.notified_at is None
+    event.refresh_from_db()
+    assert event.notified_at is None
     assert outbox.count("email") == 0
 
     flaky_mail_server.failures = 0
-    notify_status_change.delay(change.pk)
+    notify_case_event.delay(event.pk)
     assert outbox.count("email") == 1
 
 
 def test_the_catch_up_job_sends_what_could_not_be_sent_and_nothing_twice(
     member, request_sent, insurer_manager, outbox
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from requests_app.tasks import notify_pending_changes
-
-    member_request_take(request=request_sent, by=insurer_manager)  # on_commit never runs here
+    _take(request_sent, insurer_manager)  # on_commit never runs here
     assert outbox.count("email") == 0
-    RequestStatusChange.objects.update(at=timezone.now() - timedelta(minutes=11))
+    CaseEvent.objects.update(at=timezone.now() - timedelta(minutes=11))
 
-    notify_pending_changes.delay()
+    notify_pending_events.delay()
     emailed = outbox.count("email")
-    assert emailed == RequestStatusChange.objects.count() == 2
-    assert all(c.notified_at for c in RequestStatusChange.objects.all())
+    assert emailed == CaseEvent.objects.count() == 2  # received, taken in charge
+    assert all(event.notified_at for event in CaseEvent.objects.all())
 
-    notify_pending_changes.delay()
+    notify_pending_events.delay()
     assert outbox.count("email") == emailed
 
 
 def test_the_catch_up_job_leaves_recent_changes_to_their_own_task(
     member, request_sent, insurer_manager, outbox
 ):
-    from requests_app.tasks import notify_pending_changes
-
-    member_request_take(request=request_sent, by=insurer_manager)
-    notify_pending_changes.delay()
+    _take(request_sent, insurer_manager)
+    notify_pending_events.delay()
     assert outbox.count("email") == 0
+
+
+def test_the_catch_up_job_gives_up_on_news_older_than_three_days(
+    member, request_sent, insurer_manager, outbox
+):
+    _take(request_sent, insurer_manager)
+    CaseEvent.objects.update(at=timezone.now() - timedelta(days=3, minutes=1))
+
+    notify_pending_events.delay()
+
+    assert outbox.count("email") == 0
+
+
+# -- A complement asked ------------------------------------------------------------------------
+def test_asking_a_complement_emails_a_link_and_not_what_was_asked(
+    manager_client,
+    member,
+    request_sent,
+    insurer_manager,
+    outbox,
+    django_capture_on_commit_callbacks,
+):
+    _take(request_sent, insurer_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            f"{QUEUE}{request_sent.pk}/demander-un-complement/",
+            {"text": "Merci de joindre la facture de la séance d'ostéopathie."},
+        )
+    assert response.status_code == 302
+
+    assert outbox.count("email") == 1
+    email = outbox.last("email", to=member.email)
+    assert email.subject == (
+        f"Votre demande {request_sent.reference} : un complément vous est demandé"
+    )
+    assert "Leur message vous attend dans votre espace, en haut de la demande." in email.text
+    assert email.link() == _link_to(request_sent)
+    assert _link_to(request_sent) in email.html
+    _assert_says_nothing_private(email)
+
+
+def test_a_complement_waiting_a_week_is_reminded_once_a_week(
+    member, request_sent, insurer_manager, outbox, django_capture_on_commit_callbacks, settings
+):
+    _take(request_sent, insurer_manager)
+    case_move(case=request_sent, move="ask", by=insurer_manager, text="La facture, merci.")
+    week = timedelta(days=settings.CASE_REMINDER_DAYS)
+    type(request_sent).objects.filter(pk=request_sent.pk).update(
+        awaiting_since=timezone.now() - week + timedelta(hours=1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay().get() == 0  # not a week yet
+    type(request_sent).objects.filter(pk=request_sent.pk).update(
+        awaiting_since=timezone.now() - week - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay().get() == 0  # reminded: the next one in a week
+
+    assert outbox.count("email") == 1
+    email = outbox.last("email", to=member.email)
+    assert email.subject == (
+        f"Rappel : votre demande {request_sent.reference} attend votre réponse"
+    )
+    assert email.link() == _link_to(request_sent)
+    _assert_says_nothing_private(email)

@@ -1,13 +1,18 @@
-"""Who may read the files of a member's requests and of the answers they received."""
+"""Who may read the files of a member's requests, of the answers they received and of the
+messages they wrote since."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from casework.models import CaseMessage, Side
+from casework.services import case_move
 from documents.rules import ANSWER, SEND_DOCUMENT
 from documents.services import stored_file_create
-from requests_app.models import RequestKind
-from requests_app.services import member_request_resolve, member_request_submit
+from requests_app.models import MemberRequest, RequestKind
+from requests_app.services import member_request_submit, member_request_write
+from tests.factories import UserFactory
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import image_bytes, pdf_bytes
 
@@ -33,8 +38,13 @@ def files(member, insurer_manager):
     answer_file = stored_file_create(
         uploaded=SimpleUploadedFile("decompte.png", ANSWERED), rules=ANSWER, by=insurer_manager
     )
-    member_request_resolve(
-        request=request, by=insurer_manager, text="Voici votre décompte.", attachments=[answer_file]
+    case_move(case=request, move="take", by=insurer_manager)
+    case_move(
+        case=request,
+        move="resolve",
+        by=insurer_manager,
+        text="Voici votre décompte.",
+        attachments=[answer_file],
     )
     return {"sent": sent, "answer": answer_file}
 
@@ -79,3 +89,40 @@ def test_the_insurer_manager_reads_the_files(client, insurer_manager, files):
     _sign_in(client, insurer_manager)
     assert _get(client, files["sent"]) == (200, SENT)
     assert _get(client, files["answer"]) == (200, ANSWERED)
+
+
+def test_a_manager_reads_them_only_with_the_permission_to_view_member_requests(client, files):
+    manager = UserFactory(role="insurer_manager", is_staff=True)
+    _sign_in(client, manager)
+    for stored in files.values():
+        assert _get(client, stored)[0] == 404
+
+    manager.user_permissions.add(Permission.objects.get(codename="view_memberrequest"))
+    client.logout()
+    manager = type(manager).objects.get(pk=manager.pk)  # permissions are cached per instance
+    _sign_in(client, manager)
+    assert _get(client, files["sent"]) == (200, SENT)
+    assert _get(client, files["answer"]) == (200, ANSWERED)
+
+
+def test_a_manager_of_a_partner_organism_only_does_not_read_them(client, organism_manager, files):
+    _sign_in(client, organism_manager)
+    for stored in files.values():
+        assert _get(client, stored)[0] == 404
+
+
+def test_a_member_reads_the_files_they_sent_in_a_later_message(client, member, other_member, files):
+    request = MemberRequest.objects.get(member=member)
+    reply_file = stored_file_create(
+        uploaded=SimpleUploadedFile("complement.pdf", SENT), rules=SEND_DOCUMENT, by=member.user
+    )
+    member_request_write(
+        request=request, by=member.user, text="Il manque une ligne.", attachments=[reply_file]
+    )
+    assert CaseMessage.objects.get(attachments=reply_file).side == Side.REQUESTER
+
+    _sign_in(client, member.user)
+    assert _get(client, reply_file) == (200, SENT)
+    client.logout()
+    _sign_in(client, other_member.user)
+    assert _get(client, reply_file)[0] == 404

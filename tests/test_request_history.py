@@ -9,14 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from casework.services import case_move
 from documents.rules import ANSWER, SEND_DOCUMENT
 from documents.services import stored_file_create
-from requests_app.models import RequestKind
-from requests_app.services import (
-    member_request_resolve,
-    member_request_submit,
-    member_request_take,
-)
+from requests_app.models import RequestKind, RequestStatus
+from requests_app.services import member_request_submit
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import pdf_bytes
 
@@ -39,10 +36,27 @@ def submit(member, kind=RequestKind.QUESTION, **fields):
     return member_request_submit(member=member, kind=kind, by=member.user, **fields)
 
 
+def take(request, manager):
+    """ "Prendre en charge", as the managers' queue does it."""
+    return case_move(case=request, move="take", by=manager)
+
+
+def ask(request, manager, text="Merci de nous envoyer la facture détaillée."):
+    """ "Demander un complément" (the request is taken in charge first if it is new); returns
+    the message asked."""
+    if request.status == RequestStatus.NEW:
+        take(request, manager)
+    return case_move(case=request, move="ask", by=manager, text=text).message
+
+
 def resolve(request, manager, text="Votre demande est traitée.", files=()):
-    """A manager's answer: uploaded with the managers' rules, then sent with "Résoudre"."""
+    """A manager's answer (the insurer message of the "resolve" event): the request is taken in
+    charge first if it is new, the files are uploaded with the managers' rules."""
+    if request.status == RequestStatus.NEW:
+        take(request, manager)
     attachments = [upload(manager, name, rules=ANSWER) for name in files]
-    return member_request_resolve(request=request, by=manager, text=text, attachments=attachments)
+    event = case_move(case=request, move="resolve", by=manager, text=text, attachments=attachments)
+    return event.message
 
 
 def page_text(response) -> str:
@@ -98,7 +112,7 @@ def test_each_row_shows_status_reference_dates_kind_and_an_eye_to_the_detail(
     client, member, insurer_manager
 ):
     sent = submit(member, kind=RequestKind.DOCUMENT, topic="invoice", topic_label="Facture")
-    member_request_take(request=sent, by=insurer_manager)
+    take(sent, insurer_manager)
     _sign_in(client, member.user)
 
     page = page_text(client.get(URL))
@@ -118,13 +132,18 @@ def test_each_row_shows_status_reference_dates_kind_and_an_eye_to_the_detail(
 def test_it_filters_by_status(client, member, insurer_manager):
     new = submit(member)
     taken = submit(member)
-    member_request_take(request=taken, by=insurer_manager)
+    take(taken, insurer_manager)
     done = submit(member)
     resolve(done, insurer_manager)
+    waiting = submit(member)
+    ask(waiting, insurer_manager)
     _sign_in(client, member.user)
 
     assert references_in(page_text(client.get(URL, {"statut": "new"}))) == [new.reference]
     assert references_in(page_text(client.get(URL, {"statut": "in_progress"}))) == [taken.reference]
+    awaiting_page = page_text(client.get(URL, {"statut": "awaiting"}))
+    assert references_in(awaiting_page) == [waiting.reference]
+    assert "En attente de votre réponse" in awaiting_page
     resolved_page = page_text(client.get(URL, {"statut": "resolved"}))
     assert references_in(resolved_page) == [done.reference]
     assert '<option value="resolved" selected>' in resolved_page  # the filter stays chosen
@@ -210,7 +229,7 @@ def test_the_page_size_is_10_25_50_or_100_and_anything_else_means_10(client, mem
     assert "taille=25" in re.search(r'rel="next" href="([^"]+)"', page).group(1)
 
 
-def test_a_page_number_out_of_range_shows_the_last_page(client, member):
+def test_a_page_number_out_of_range_shows_the_last_page_and_says_so(client, member):
     for _ in range(12):
         submit(member)
     _sign_in(client, member.user)
@@ -219,6 +238,7 @@ def test_a_page_number_out_of_range_shows_the_last_page(client, member):
 
     assert "Page 2 sur 2" in page
     assert len(references_in(page)) == 2
+    assert "La page demandée n'existe pas : voici la page 2." in page
 
 
 def test_one_page_costs_the_same_number_of_queries_whatever_its_size(
@@ -228,7 +248,7 @@ def test_one_page_costs_the_same_number_of_queries_whatever_its_size(
     for number in range(105):
         sent = submit(member, beneficiary=[None, *beneficiaries][number % 3])
         if number % 4 == 0:
-            member_request_take(request=sent, by=insurer_manager)
+            take(sent, insurer_manager)
     _sign_in(client, member.user)
     client.get(URL)  # warm the session and the caches alike for both measures
 

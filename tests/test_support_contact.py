@@ -2,12 +2,13 @@
 whose message goes to the managers as a secure-messaging request."""
 
 import re
+from html import unescape
 
 import pytest
 
+from casework.services import case_move
 from portal.models import Branding
 from requests_app.models import MemberRequest, RequestKind
-from requests_app.services import member_request_resolve
 from tests.test_access_matrix import _sign_in
 from tests.test_request_document import a_pdf, kept_file_ids
 from tests.test_support_faq import page_of
@@ -58,6 +59,7 @@ def test_the_message_becomes_a_request_in_the_members_history(
     assert response["Location"] == f"/contact/envoye/{sent.reference}/"
     assert sent.member == member and sent.submitted_by == member.user
     assert sent.kind == RequestKind.MESSAGE
+    assert sent.contact_form  # its answer may go to the personal mailbox
     assert (sent.topic, sent.topic_label) == ("reimbursement", "Mes remboursements")
     assert sent.subject == "Contact : Mes remboursements"
     assert sent.message == MESSAGE.replace("\r\n", "\n")
@@ -83,10 +85,14 @@ def test_the_managers_answer_reaches_the_personal_mailbox(
     member_client.post(URL, {"topic": "card", "message": "Ma carte est-elle à jour ?"})
     sent = MemberRequest.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        member_request_resolve(request=sent, by=insurer_manager, text="Oui, elle l'est.")
-    assert outbox.last("email", to=member.user.email).subject == (
-        "Une réponse vous attend dans votre espace"
-    )
+        case_move(case=sent, move="take", by=insurer_manager)
+        case_move(
+            case=sent, move="resolve", by=insurer_manager, text="Oui, elle l'est.", email_text=True
+        )
+    email = outbox.last("email", to=member.user.email)
+    assert email.subject == "Une réponse vous attend dans votre espace"
+    assert "Oui, elle l'est." in email.text
+    assert "Oui, elle l'est." in unescape(email.html)
     detail = page_of(member_client.get(f"/demandes/{sent.reference}/"))
     assert "Oui, elle l'est." in detail
 

@@ -18,6 +18,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from kombu import Exchange, Queue
 
+from accounts.models import AccountNotice
 from accounts.tasks import notify_password_changed
 from portal.celery import app as celery_app
 from portal.models import WorkerHeartbeat
@@ -171,8 +172,11 @@ def test_a_separate_worker_process_runs_a_queued_heartbeat(worker):
 
 def test_a_separate_worker_process_sends_a_queued_email(worker, outbox):
     user = UserFactory(email="marie.worker@example.org")
+    notice = AccountNotice.objects.create(
+        kind=AccountNotice.Kind.PASSWORD_CHANGED, recipient=user.email, user=user
+    )
 
-    worker.enqueue(notify_password_changed, user.pk, f"{worker.queue}-password")
+    worker.enqueue(notify_password_changed, notice.pk)
 
     worker.wait_for(lambda: outbox.count("email") == 1, "email in the outbox")
     email = outbox.last("email", to="marie.worker@example.org")
@@ -186,13 +190,14 @@ def test_the_worker_sends_a_status_email_once_and_purges_expired_files(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from casework.models import CaseEvent
+    from casework.services import case_move
+    from casework.tasks import notify_case_event
     from documents.models import StoredFile
     from documents.rules import SEND_DOCUMENT
     from documents.services import stored_file_create
     from documents.tasks import purge_expired_files
-    from requests_app.models import RequestStatusChange
-    from requests_app.services import member_request_submit, member_request_take
-    from requests_app.tasks import notify_status_change
+    from requests_app.services import member_request_submit
     from tests.factories import make_member_account
     from tests.test_uploads import pdf_bytes
 
@@ -206,17 +211,16 @@ def test_the_worker_sends_a_status_email_once_and_purges_expired_files(
     request = member_request_submit(
         member=member, kind="document", by=member.user, attachments=[upload]
     )
-    member_request_take(request=request, by=manager)
+    case_move(case=request, move="take", by=manager)
     celery_conf(task_always_eager=False)
     assert outbox.count("email") == 2
-    received = RequestStatusChange.objects.get(request=request, to_status="new")
+    received = CaseEvent.objects.get(case_id=request.pk, action="submit")
 
     # ...and the worker, delivered the same job again, does not send it twice.
-    worker.enqueue(notify_status_change, received.pk)
+    worker.enqueue(notify_case_event, received.pk)
     worker.wait_for(
         lambda: (
-            "notify_status_change" in worker.log.read_text()
-            and "succeeded" in worker.log.read_text()
+            "notify_case_event" in worker.log.read_text() and "succeeded" in worker.log.read_text()
         ),
         "the status job",
     )
@@ -238,9 +242,9 @@ def test_the_worker_emails_a_technician_once_when_a_partner_request_is_taken(
 ):
     import re
 
-    from partners.models import PartnerRequestEvent
-    from partners.services import partner_request_take
-    from partners.tasks import notify_status_change
+    from casework.models import CaseEvent
+    from casework.services import case_move
+    from casework.tasks import notify_case_event
     from tests.factories import (
         ConventionFactory,
         OrganismFactory,
@@ -256,19 +260,19 @@ def test_the_worker_emails_a_technician_once_when_a_partner_request_is_taken(
     # Taken in charge with the job run in this process; the change is then set back to "not
     # emailed yet" so that the worker's delivery is the one that sends.
     celery_conf(task_always_eager=True)
-    partner_request_take(request=request, by=manager)
+    case_move(case=request, move="take", by=manager)
     celery_conf(task_always_eager=False)
-    event = PartnerRequestEvent.objects.get(request=request, to_status="in_progress")
-    PartnerRequestEvent.objects.filter(pk=event.pk).update(notified_at=None)
+    event = CaseEvent.objects.get(case_id=request.pk, action="take")
+    CaseEvent.objects.filter(pk=event.pk).update(notified_at=None)
     for message in outbox.all():
         message.path.unlink()
 
-    worker.enqueue(notify_status_change, event.pk)
+    worker.enqueue(notify_case_event, event.pk)
     worker.wait_for(lambda: outbox.count("email") == 1, "the email in the outbox")
     email = outbox.last("email", to="sophie.worker@example.org")
     assert request.number in email.subject
     # Delivered a second time, the same job sends nothing.
-    worker.enqueue(notify_status_change, event.pk)
-    done = re.compile(r"notify_status_change\[[^\]]+\] succeeded")
+    worker.enqueue(notify_case_event, event.pk)
+    done = re.compile(r"notify_case_event\[[^\]]+\] succeeded")
     worker.wait_for(lambda: len(done.findall(worker.log.read_text())) == 2, "the second delivery")
     assert outbox.count("email") == 1

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from casework.lifecycle import STATUS_MARKS
 from partners.catalogue import Service
 from partners.models import PartnerRequestStatus
 
@@ -37,7 +38,6 @@ _STAR = '<span class="ph-icon ph-icon-star" aria-hidden="true"></span>'
 _CLOCK = '<span class="ph-icon ph-icon-clock" aria-hidden="true"></span>'
 _PERSON_ICON = '<span class="ph-icon ph-icon-person" aria-hidden="true"></span>'
 # The status as a shape as well as a colour: readable in black and white.
-_MARKS = {"resolved": "✓", "in_progress": "◐", "new": "●"}
 
 
 @register.simple_tag
@@ -56,7 +56,7 @@ def history_cards(rows) -> str:
     l_of_request = _esc(_("de la demande"))
     badges = {
         value: f'<span class="badge badge-{value}"><span class="badge-mark" aria-hidden="true">'
-        f"{_MARKS.get(value, '●')}</span> {_esc(str(label))}</span>"
+        f"{STATUS_MARKS.get(value, '●')}</span> {_esc(str(label))}</span>"
         for value, label in PartnerRequestStatus.choices
     }
     services = {value: _esc(str(label)) for value, label in Service.choices}

@@ -2,11 +2,17 @@
 of a request, "Compléter la demande" and "Annuler la demande"."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.forms import CaseMessageForm
+from casework.lists import page_of
+from casework.models import CaseStatus, Side
+from casework.selectors import awaited_message, case_files
+from casework.services import CaseError, case_move, requester_files_count
+from casework.views import requester_page
+from documents.rules import PARTNER_REQUEST
 from partners.catalogue import (
     APPOINTMENT_MODES,
     CONSENT_TEXT,
@@ -20,49 +26,19 @@ from partners.catalogue import (
     motif_label,
 )
 from partners.decorators import partner_required
-from partners.forms_followup import CancelForm, CompleteForm, HistoryFilterForm
-from partners.models import PartnerRequestStatus
+from partners.forms_followup import (
+    CancelForm,
+    CompleteForm,
+    HistoryFilterForm,
+    partner_files_worded,
+)
 from partners.selectors import (
     get_partner_request_or_404,
     partner_history,
     partner_history_count,
     structure_requesters,
 )
-from partners.services import (
-    PartnerRequestError,
-    partner_request_cancel,
-    partner_request_complete,
-    partner_request_is_editable,
-)
-
-
-class _CountedPaginator(Paginator):
-    """A paginator whose total comes from `count` (a selector's, cheaper than COUNT(*) of the
-    rows' query)."""
-
-    def __init__(self, rows, size, *, count):
-        super().__init__(rows, size)
-        self._count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._count()
-
-
-def _page(request, rows, size, count):
-    """The page asked for in `?page=`, within the pages there are (the total, then that page's
-    rows only), and a notice when the number asked for was not one of them."""
-    paginator = _CountedPaginator(rows, size, count=count)
-    asked = request.GET.get("page", "")
-    try:
-        number = int(asked) if asked else 1
-    except ValueError:
-        number = 0
-    shown = min(max(number, 1), paginator.num_pages)
-    notice = ""
-    if asked and shown != number:
-        notice = _("La page demandée n'existe pas : voici la page %(number)s.") % {"number": shown}
-    return paginator.page(shown), notice
+from partners.services import partner_request_complete, partner_request_is_editable
 
 
 @partner_required
@@ -71,7 +47,7 @@ def history(request, space):
     form = HistoryFilterForm(request.GET, requesters=structure_requesters(space.structure.pk))
     form.is_valid()
     filters = form.filters
-    page, notice = _page(
+    page, notice = page_of(
         request,
         partner_history(space, filters),
         form.page_size,
@@ -142,12 +118,48 @@ def _refusal(space, shown) -> str:
     )
 
 
+def _reply_form(request, shown, data=None, files=None) -> CaseMessageForm:
+    """The partner's answer to a complement asked: a comment and files within the request's 8
+    (none for the ODS that take no file)."""
+    takes_files = SERVICES[Service(shown.service)].has_files
+    form = CaseMessageForm(
+        data,
+        files,
+        user=request.user,
+        rules=PARTNER_REQUEST,
+        room=PARTNER_REQUEST.max_files - requester_files_count(shown) if takes_files else 0,
+        label=_("Votre complément"),
+        required_message=_("Saisissez votre complément."),
+        files_label=_("Pièces jointes"),
+    )
+    if "files" in form.fields:
+        partner_files_worded(form.fields["files"], form.room)
+    return form
+
+
 @partner_required
 def detail(request, space, number):
     """The guide's four blocks: the request, what was entered, the answer (once resolved), the
-    files sent (names only) and received (downloadable 15 days)."""
+    files sent (names only) and received (downloadable 15 days, the day shown); above them,
+    while the organism waits for a complement, what it asked and the form to answer; below,
+    the exchanges with the organism. Opening it marks the organism's messages read."""
     shown = get_partner_request_or_404(space, number)
     info = SERVICES[Service(shown.service)]
+    # A complement asked is answered even once the convention ended: it is no new request.
+    page = requester_page(
+        request,
+        shown,
+        move="reply",
+        form_factory=lambda data, files: _reply_form(request, shown, data, files),
+        sent_message=_("Votre complément a bien été envoyé à l'organisme."),
+        sent_url=reverse("partners:detail", args=[shown.number]),
+    )
+    if page.response is not None:
+        return page.response
+    thread = page.thread
+    answer = next(
+        (item.message for item in reversed(thread) if item.event.action == "resolve"), None
+    )
     return render(
         request,
         "partners/detail.html",
@@ -156,9 +168,17 @@ def detail(request, space, number):
             "shown": shown,
             "info": info,
             "motif_rows": _motif_rows(shown),
-            "resolved": shown.status == PartnerRequestStatus.RESOLVED,
-            "sent_files": list(shown.attachments.order_by("created_at", "original_name")),
-            "received_files": list(shown.answer_files.order_by("created_at", "original_name")),
+            "resolved": shown.status == CaseStatus.RESOLVED,
+            "answer": answer,
+            "awaited": awaited_message(shown),
+            "thread": thread,
+            "unread_ids": page.unread_ids,
+            "form": page.form,
+            "sent_files": [
+                *shown.attachments.order_by("created_at", "original_name"),
+                *case_files(shown, side=Side.REQUESTER),
+            ],
+            "received_files": case_files(shown, side=Side.INSURER),
             "actions": _actions_allowed(space, shown),
         },
     )
@@ -176,7 +196,7 @@ def complete(request, space, number):
     form_kwargs = {
         "user": request.user,
         "service": shown.service,
-        "files_sent": shown.attachments.count(),
+        "files_sent": requester_files_count(shown),
     }
     if request.method == "POST":
         form = CompleteForm(request.POST, request.FILES, **form_kwargs)
@@ -193,7 +213,7 @@ def complete(request, space, number):
                     comment=form.cleaned_data["comment"],
                     attachments=form.attachments,
                 )
-            except PartnerRequestError as error:
+            except CaseError as error:
                 form.add_error(None, error.message)
                 shown.refresh_from_db(fields=["status"])
                 allowed = partner_request_is_editable(shown)
@@ -224,10 +244,10 @@ def cancel(request, space, number):
             form.add_error(None, _refusal(space, shown))
         elif form.is_valid():
             try:
-                partner_request_cancel(
-                    request=shown, by=request.user, reason=form.cleaned_data["reason"]
+                case_move(
+                    case=shown, move="cancel", by=request.user, reason=form.cleaned_data["reason"]
                 )
-            except PartnerRequestError as error:
+            except CaseError as error:
                 form.add_error(None, error.message)
                 shown.refresh_from_db(fields=["status"])
                 allowed = partner_request_is_editable(shown)

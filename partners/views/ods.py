@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from casework.services import CaseError
 from partners.catalogue import SERVICES_BY_SLUG
 from partners.decorators import partner_required
 from partners.forms import PartnerRequestForm
 from partners.selectors import get_partner_request_or_404
-from partners.services import PartnerRequestError, partner_request_submit
+from partners.services import partner_request_submit
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +41,7 @@ def new_request(request, space, slug):
                     service=info.service,
                     **form.submission(),
                 )
-            except PartnerRequestError as error:
+            except CaseError as error:
                 form.add_error(None, error.message)
             else:
                 return redirect("partners:submitted", number=sent.number)

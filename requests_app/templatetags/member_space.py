@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from casework.lifecycle import STATUS_MARKS
 from requests_app.models import RequestKind, RequestStatus
 from requests_app.selectors import user_unread_answers_count
 
@@ -64,7 +65,6 @@ _ROW = (
     'aria-label="{l_view_detail} {reference}"><span>{l_view}</span></a></td></tr>'
 )
 # The status as a shape as well as a colour: readable in black and white.
-_MARKS = {"resolved": "✓", "in_progress": "◐", "new": "●"}
 
 
 @functools.lru_cache(maxsize=8)
@@ -100,7 +100,7 @@ def request_rows(requests) -> str:
     rows = []
     for item in requests:
         created = timezone.localtime(item["created_at"])
-        updated = timezone.localtime(item["updated_at"])
+        updated = timezone.localtime(item["status_changed_at"])
         reference = escape(item["reference"])
         topic = (
             f'<span class="muted sub-line">{escape(item["topic_label"])}</span>'
@@ -110,7 +110,7 @@ def request_rows(requests) -> str:
         rows.append(
             _ROW.format(
                 status=escape(item["status"]),
-                mark=_MARKS.get(item["status"], "●"),
+                mark=STATUS_MARKS.get(item["status"], "●"),
                 status_label=statuses.get(item["status"], ""),
                 reference=reference,
                 created_iso=created.isoformat(),

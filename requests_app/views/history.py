@@ -1,42 +1,39 @@
-"""Following requests: "Échanger avec nous" (history), the detail, "Ma messagerie",
-"Mes documents" and its "Historique des mails"."""
+"""Following requests: "Échanger avec nous" (history), the detail with its conversation,
+cancelling, "Ma messagerie", "Mes documents" and its "Historique des mails"."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.urls import path, re_path
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, re_path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.decorators import member_required
+from casework.forms import CancelForm, CaseMessageForm
+from casework.lifecycle import case_type_of
+from casework.lists import page_of
+from casework.models import CaseStatus
+from casework.selectors import awaited_message
+from casework.services import (
+    CaseError,
+    case_can,
+    case_move,
+    case_refusal,
+    requester_files_count,
+)
+from casework.views import requester_page
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.selectors import (
-    get_member_request_detail_or_404,
+    get_member_request_or_404,
     list_rows,
     member_answers,
     member_requests,
     member_requests_count,
+    with_requests,
 )
-from requests_app.services import request_answer_mark_read
+from requests_app.services import WRITE_MOVES
 
 ANSWERS_PAGE_SIZE = 10
-
-
-class _CountedPaginator(Paginator):
-    """A paginator told its total (a stored count) instead of running COUNT(*) over the rows."""
-
-    def __init__(self, items, size, *, count: int):
-        super().__init__(items, size)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-
-def _page(request, items, size, member=None, count=None):
-    """One page of `items`: the total (a COUNT unless `count` is given), then that page's rows."""
-    if count is None:
-        paginator = Paginator(items, size)
-    else:
-        paginator = _CountedPaginator(items, size, count=count)
-    page = paginator.get_page(request.GET.get("page"))
-    if member is not None:
-        page.object_list = list_rows(page.object_list, member)
-    return page
 
 
 def _request_list(request, member, form_class, template):
@@ -45,11 +42,20 @@ def _request_list(request, member, form_class, template):
     filtered = any(form.filters.values())
     # Unfiltered, the total is the member's stored count (no COUNT over thousands of rows).
     count = None if filtered else member_requests_count(member)
-    page = _page(
-        request, member_requests(member, **form.filters), form.page_size, member, count=count
+    page, notice = page_of(
+        request, member_requests(member, **form.filters), form.page_size, count=count
     )
+    page.object_list = list_rows(page.object_list, member)
     return render(
-        request, template, {"form": form, "page": page, "filtered": filtered, "member": member}
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "page_notice": notice,
+            "filtered": filtered,
+            "member": member,
+        },
     )
 
 
@@ -65,25 +71,102 @@ def mailbox(request, member):
     return _request_list(request, member, RequestSearchForm, "requests_app/mailbox.html")
 
 
+# -- A request and its conversation ----------------------------------------------------------------
+WRITE_TEXTS = {
+    "reply": (gettext_lazy("Votre réponse"), gettext_lazy("Envoyer ma réponse")),
+    "write": (gettext_lazy("Votre message"), gettext_lazy("Envoyer le message")),
+    "reopen": (gettext_lazy("Votre message"), gettext_lazy("Envoyer et rouvrir la demande")),
+}
+
+
+def _write_form(request, shown, data=None, files=None) -> CaseMessageForm:
+    kind = case_type_of(shown)
+    label, _button = WRITE_TEXTS[WRITE_MOVES.get(shown.status, "write")]
+    return CaseMessageForm(
+        data,
+        files,
+        user=request.user,
+        rules=kind.file_rules(shown),
+        room=kind.max_requester_files - requester_files_count(shown),
+        label=label,
+        required_message=_("Écrivez votre message."),
+    )
+
+
+def _new_request_link(shown) -> str:
+    """ "Écrire un message" with an object citing the old request."""
+    subject = _("Suite à la demande %(reference)s") % {"reference": shown.reference}
+    return f"{reverse('requests_app:message')}?{urlencode({'subject': subject})}"
+
+
 @member_required
 def detail(request, member, reference):
-    """Everything sent, every answer and the status timeline; the answers count as read."""
-    shown = get_member_request_detail_or_404(member, reference)
-    answers = list(shown.answers.all())
-    unread_ids = {answer.pk for answer in answers if answer.read_at is None}
-    for answer in answers:
-        if answer.pk in unread_ids:
-            request_answer_mark_read(answer=answer)
+    """Everything sent, the whole conversation with the managers, and what the member may do
+    now: answer the complement asked, add a message, write again within 30 days of the answer
+    (the request re-opens), or cancel while "Nouveau". Opening it marks the managers'
+    messages read."""
+    shown = get_member_request_or_404(member, reference)
+    write_move = WRITE_MOVES.get(shown.status, "write")
+    page = requester_page(
+        request,
+        shown,
+        move=write_move,
+        form_factory=lambda data, files: _write_form(request, shown, data, files),
+        sent_message=_("Votre message a bien été envoyé."),
+        sent_url=reverse("requests_app:detail", args=[reference]) + "#echanges",
+    )
+    if page.response is not None:
+        return page.response
     return render(
         request,
         "requests_app/detail.html",
         {
             "shown": shown,
-            "answers": answers,
-            "unread_ids": unread_ids,
-            "changes": list(shown.status_changes.all()),
+            "thread": page.thread,
+            "unread_ids": page.unread_ids,
+            "awaited": awaited_message(shown),
+            "form": page.form,
+            "write_move": write_move,
+            "write_button": WRITE_TEXTS[write_move][1],
+            "may_cancel": case_can(shown, "cancel"),
+            "closed_for_good": shown.status == CaseStatus.RESOLVED and page.form is None,
+            "new_request_link": _new_request_link(shown),
         },
     )
+
+
+@member_required
+def cancel(request, member, reference):
+    """ "Annuler la demande", while "Nouveau", with a reason; it stays in the history as
+    "Annulé"."""
+    shown = get_member_request_or_404(member, reference)
+    reasons = case_type_of(shown).cancel_reasons
+    detail_url = reverse("requests_app:detail", args=[reference])
+    allowed = case_can(shown, "cancel")
+    if not allowed and request.method != "POST":
+        messages.error(request, case_refusal(shown, "cancel"))
+        return redirect(detail_url)
+    if request.method == "POST":
+        form = CancelForm(request.POST, reasons=reasons)
+        if not allowed:
+            form.is_valid()
+            form.add_error(None, case_refusal(shown, "cancel"))
+        elif form.is_valid():
+            try:
+                case_move(
+                    case=shown, move="cancel", by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except CaseError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request,
+                    _("Votre demande %(reference)s est annulée.") % {"reference": reference},
+                )
+                return redirect(detail_url)
+    else:
+        form = CancelForm(reasons=reasons)
+    return render(request, "requests_app/cancel.html", {"shown": shown, "form": form})
 
 
 @member_required
@@ -94,16 +177,20 @@ def documents(request, member):
 
 @member_required
 def answers(request, member):
-    """ "Historique des mails": every answer received from the managers, newest first."""
-    page = _page(request, member_answers(member), ANSWERS_PAGE_SIZE)
-    return render(request, "requests_app/answers.html", {"page": page})
+    """ "Historique des mails": every message received from the managers, newest first."""
+    page, notice = page_of(request, member_answers(member), ANSWERS_PAGE_SIZE)
+    page.object_list = with_requests(page.object_list)
+    return render(request, "requests_app/answers.html", {"page": page, "page_notice": notice})
 
+
+REFERENCE = r"(?P<reference>DEM-\d{4}-\d{6,})"
 
 urlpatterns = [
     path("demandes/", history, name="history"),
     # Only what looks like a reference, so the forms' own addresses under /demandes/ never
     # land here whatever the order of the patterns.
-    re_path(r"^demandes/(?P<reference>DEM-\d{4}-\d{6,})/$", detail, name="detail"),
+    re_path(rf"^demandes/{REFERENCE}/$", detail, name="detail"),
+    re_path(rf"^demandes/{REFERENCE}/annuler/$", cancel, name="cancel"),
     path("messagerie/", mailbox, name="mailbox"),
     path("mes-documents/", documents, name="documents"),
     path("mes-documents/historique-des-mails/", answers, name="answers"),

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.decorators import member_required
+from casework.services import CaseError
 from documents.forms import AttachmentsField
 from requests_app.forms.base import RequestForm
 from requests_app.selectors import get_member_request_or_404
-from requests_app.services import RequestError, member_request_submit
+from requests_app.services import member_request_submit
 
 # The step a POST asks for: check and show the summary, go back to the form, or send.
 REVIEW, BACK, CONFIRM = "review", "back", "confirm"
@@ -83,7 +84,7 @@ class RequestWizardView(View):
                 sent = member_request_submit(
                     member=member, kind=self.kind, by=request.user, **form.submission()
                 )
-            except RequestError as error:
+            except CaseError as error:
                 form.add_error(None, error.message)
                 return render(request, self.template_name, self.get_context(member, form=form))
             return redirect("requests_app:sent", reference=sent.reference)

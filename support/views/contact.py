@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from accounts.decorators import member_required
+from casework.services import CaseError
 from requests_app.selectors import get_member_request_or_404
-from requests_app.services import RequestError
 from support.forms import CONTACT_TOPICS, ContactForm
 from support.services import contact_message_send
 
@@ -30,7 +30,7 @@ def contact(request, member):
                     message=form.cleaned_data["message"],
                     attachments=form.cleaned_data["files"],
                 )
-            except RequestError as error:
+            except CaseError as error:
                 form.add_error(None, error.message)
             else:
                 return redirect("support:contact_sent", reference=sent.reference)

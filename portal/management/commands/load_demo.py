@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
+from casework.demo import case_backdate, case_emails_silence
+from casework.services import case_move
 from cover.demo import demo_cover_load
 from directory.demo import demo_professionals_load
 from documents.rules import ANSWER, PARTNER_REQUEST
@@ -19,15 +21,10 @@ from partners.models import (
     Organism,
     OrganismService,
     PartnerRequest,
-    PartnerRequestEvent,
     Structure,
     StructureMembership,
 )
-from partners.services import (
-    partner_request_resolve,
-    partner_request_submit,
-    partner_request_take,
-)
+from partners.services import partner_request_submit
 from portal.models import Branding
 from requests_app.demo import _pdf, demo_requests_load
 from support.demo import demo_support_load
@@ -274,16 +271,14 @@ def _partners_load(*, structure: Structure, technician: User) -> None:
             motif="etude_c2s", person=PERSONS[2], on=filed_on,
             comment="Renouvellement de la C2S : ressources du foyer à étudier.",
         )  # fmt: skip
-        partner_request_take(request=request, by=manager)
+        case_move(case=request, move="take", by=manager)
         _backdate(request, days=(today - filed_on).days, handled_after=3)
-    # Demo data: nobody is emailed about it.
-    PartnerRequestEvent.objects.filter(
-        request__structure=structure, notified_at__isnull=True
-    ).update(notified_at=timezone.now())
+    case_emails_silence(PartnerRequest.objects.filter(structure=structure))
 
 
 def _gironde_history(structure, gironde, technician, manager) -> None:
-    """Seven requests in the three statuses, spread over the last weeks."""
+    """Seven requests in the guide's three statuses, one of them waiting for a complement,
+    spread over the last weeks."""
     sent = stored_file_create(
         uploaded=SimpleUploadedFile("avis-imposition.pdf", _pdf("Avis d'imposition 2025")),
         rules=PARTNER_REQUEST,
@@ -299,7 +294,7 @@ def _gironde_history(structure, gironde, technician, manager) -> None:
          "Je souhaite un rendez-vous pour fixer les modalités de renouvellement de la "
          "convention.", [], "take", 1),
         (12, Service.DIFFICULTY, "urgence", PERSONS[1],
-         "L'assuré a besoin de soins urgents.", [], "take", 1),
+         "L'assuré a besoin de soins urgents.", [], "ask", 1),
         (6, Service.DOCUMENT, "", PERSONS[2], "L'assurée a perdu son portefeuille.", [], "", 0),
         (2, Service.CASE_STUDY, "etude_c2s", PERSONS[0], "Hospitalisation en cours.", [], "",
          0),
@@ -314,15 +309,21 @@ def _gironde_history(structure, gironde, technician, manager) -> None:
             appointment_modes=["distance"] if service == Service.CONTACT else (),
         )  # fmt: skip
         if then:
-            partner_request_take(request=request, by=manager)
+            case_move(case=request, move="take", by=manager)
+        if then == "ask":
+            case_move(
+                case=request, move="ask", by=manager,
+                text="Bonjour, merci de nous transmettre l'attestation d'hébergement de "
+                     "l'assuré : nous ne pouvons pas étudier sa situation sans elle.",
+            )  # fmt: skip
         if then == "resolve":
             answer = stored_file_create(
                 uploaded=SimpleUploadedFile("reponse-cpam.pdf", _pdf("Reponse de la CPAM")),
                 rules=ANSWER,
                 by=manager,
             )
-            partner_request_resolve(
-                request=request, by=manager, attachments=[answer],
+            case_move(
+                case=request, move="resolve", by=manager, attachments=[answer],
                 text="Bonjour, le dossier a été étudié : vous trouverez notre réponse jointe.",
             )  # fmt: skip
         _backdate(request, days=days, handled_after=handled_after)
@@ -334,13 +335,4 @@ def _backdate(request: PartnerRequest, *, days: int, handled_after: int) -> None
     now = timezone.now()
     filed_at = now - datetime.timedelta(days=days)
     handled_at = min(filed_at + datetime.timedelta(days=handled_after), now)
-    request.refresh_from_db()
-    PartnerRequest.objects.filter(pk=request.pk).update(
-        created_at=filed_at,
-        status_changed_at=handled_at if request.status != "new" else filed_at,
-        resolved_at=handled_at if request.resolved_at else None,
-    )
-    for event in PartnerRequestEvent.objects.filter(request=request):
-        PartnerRequestEvent.objects.filter(pk=event.pk).update(
-            at=filed_at if event.to_status == "new" else handled_at
-        )
+    case_backdate(request, filed_at=filed_at, handled_at=handled_at)

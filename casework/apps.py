@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = _("Suivi des demandes")
+
+    def ready(self):
+        from casework.access import manager_kept_from_file, requester_may_read_file
+        from documents.access import register_download_rule, register_manager_restriction
+
+        register_download_rule(requester_may_read_file)
+        register_manager_restriction(manager_kept_from_file)

@@ -1,0 +1,31 @@
+"""Demo data helpers shared by the apps' demo loaders (`make run`)."""
+
+from casework.lifecycle import case_type_of
+from casework.models import CaseEvent, CaseMessage
+
+
+def case_backdate(case, *, filed_at, handled_at) -> None:
+    """Move a case's dates: sent at `filed_at`, everything after handled at `handled_at`, so
+    that a demo history reads like weeks of use."""
+    kind = case_type_of(case)
+    case.refresh_from_db()
+    type(case).objects.filter(pk=case.pk).update(
+        created_at=filed_at,
+        status_changed_at=handled_at if case.status != "new" else filed_at,
+        resolved_at=handled_at if case.resolved_at else None,
+        awaiting_since=handled_at if case.awaiting_since else None,
+    )
+    journal = {"case_type": kind.content_type(), "case_id": case.pk}
+    CaseEvent.objects.filter(**journal, action="submit").update(at=filed_at)
+    CaseEvent.objects.filter(**journal).exclude(action="submit").update(at=handled_at)
+    CaseMessage.objects.filter(**journal).update(created_at=handled_at)
+
+
+def case_emails_silence(cases) -> None:
+    """Demo data: nobody is emailed about it."""
+    from django.utils import timezone
+
+    for case in cases:
+        CaseEvent.objects.filter(
+            case_type=case_type_of(case).content_type(), case_id=case.pk, notified_at__isnull=True
+        ).update(notified_at=timezone.now())

@@ -1,0 +1,70 @@
+"""What a case's page does for its requester, whatever the case type: the message form of the
+move open now (a reply, a message), and the thread, read on opening.
+
+The apps' detail views call `requester_page` and render their own template with what it gives.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from casework.forms import CaseMessageForm
+from casework.models import Case, Side
+from casework.selectors import ThreadItem, case_thread, sent_with_token
+from casework.services import CaseError, case_can, case_messages_read, case_move, case_refusal
+
+
+@dataclass
+class RequesterPage:
+    form: CaseMessageForm | None
+    # A redirect once the message was recorded: the view returns it as it is.
+    response: HttpResponse | None = None
+    thread: list[ThreadItem] = field(default_factory=list)
+    # The other side's messages this visit opened for the first time ("Nouveau").
+    unread_ids: set[int] = field(default_factory=set)
+
+
+def requester_page(
+    request, case: Case, *, move: str, form_factory, sent_message: str, sent_url: str
+) -> RequesterPage:
+    """The requester's side of a case page.
+
+    GET: a blank form when `move` is open to the case (`form_factory(data, files)` builds it),
+    and the other side's messages marked read. POST: the message recorded through
+    `case_move` (then a redirect to `sent_url` with `sent_message`); or the form again with
+    why not (the case moved on meanwhile, a rule refused it), nothing typed lost. The same form
+    posted again answers as the first time did.
+    """
+    may = case_can(case, move)
+    if request.method == "POST":
+        form = form_factory(request.POST, request.FILES)
+        if sent_with_token(case, request.POST.get("token")):
+            messages.success(request, sent_message)
+            return RequesterPage(form=None, response=redirect(sent_url))
+        if not may:
+            form.is_valid()
+            form.add_error(None, case_refusal(case, move))
+        elif form.is_valid():
+            try:
+                case_move(
+                    case=case,
+                    move=move,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
+                    attachments=form.attachments,
+                    token=form.cleaned_data.get("token"),
+                )
+            except CaseError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, sent_message)
+                return RequesterPage(form=None, response=redirect(sent_url))
+        return RequesterPage(form=form, thread=case_thread(case, side=Side.REQUESTER))
+    opened = case_messages_read(case=case, side=Side.REQUESTER, by=request.user)
+    return RequesterPage(
+        form=form_factory(None, None) if may else None,
+        thread=case_thread(case, side=Side.REQUESTER),
+        unread_ids={message.pk for message in opened},
+    )
