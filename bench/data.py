@@ -9,15 +9,16 @@
 - requests spread over the last 3 years: a realistic mix of kinds, topics, beneficiaries,
   amounts and statuses (old requests are mostly resolved, recent ones mostly new), gapless
   references per year ("DEM-2025-000042", in time order) and the matching `portal.Sequence`
-  counters, the status audit trail (RequestStatusChange), one manager answer per resolved
-  request (RequestAnswer, most of them read) and each member's request counter
+  counters, the journal of status changes (casework `CaseEvent`), one manager answer per
+  resolved request (casework `CaseMessage`, most of them read) and each member's request counter
   (MemberRequestCounter);
 - the partner space (issue 4): 100 organisms (3-digit codes, "CPAM GIRONDE" is 331), 2,000
   partner structures with their conventions, ~6,000 technicians and a partner manager per
   structure, and 1,000,000 partner requests over the last 3 years, 100,000 of them filed by the
   bench structure ("CCAS de Bordeaux") to CPAM GIRONDE, numbered YY + code + sequence in time
   order per organism and year, with the matching `partner-<code>-<year>` counters, the
-  conventions' counters (`ConventionCounter`) and the status audit trail (PartnerRequestEvent); plus
+  conventions' counters (`ConventionCounter`), the journal (`CaseEvent`) and the organism's
+  answers (`CaseMessage`); plus
   an organism without requests (999) for the concurrent submissions of `partner_submit`;
 
 then VACUUM ANALYZE, the steady state autovacuum would reach in production. Loading happens in
@@ -42,6 +43,8 @@ from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
+from casework.lifecycle import case_type_of
+from casework.models import CaseEvent, CaseMessage
 from partners.catalogue import CANCEL_REASONS, SAISINE, SERVICES, Service
 from partners.models import (
     Convention,
@@ -49,20 +52,14 @@ from partners.models import (
     Organism,
     OrganismService,
     PartnerRequest,
-    PartnerRequestEvent,
     Structure,
     StructureMembership,
 )
 from portal.models import Sequence
-from requests_app.models import (
-    MemberRequest,
-    MemberRequestCounter,
-    RequestAnswer,
-    RequestStatusChange,
-)
+from requests_app.models import MemberRequest, MemberRequestCounter
 
 NAME = "requests_1m"
-VERSION = 2  # 2: the partner space
+VERSION = 3  # 2: the partner space; 3: the casework journal and messages
 
 TOTAL_REQUESTS = 1_000_000
 BENCH_MEMBER_REQUESTS = 10_000
@@ -245,10 +242,9 @@ BULK_MODELS = (
     Member,
     Beneficiary,
     MemberRequest,
-    RequestStatusChange,
-    RequestAnswer,
+    CaseEvent,
+    CaseMessage,
     PartnerRequest,
-    PartnerRequestEvent,
 )
 
 
@@ -256,9 +252,10 @@ def _tables() -> list[str]:
     return [
         model._meta.db_table
         for model in (
-            PartnerRequestEvent,
+            CaseMessage.attachments.through,
+            CaseEvent,
+            CaseMessage,
             PartnerRequest.attachments.through,
-            PartnerRequest.answer_files.through,
             PartnerRequest,
             StructureMembership,
             ConventionCounter,
@@ -267,8 +264,6 @@ def _tables() -> list[str]:
             Organism.managers.through,
             Organism,
             Structure,
-            RequestAnswer,
-            RequestStatusChange,
             MemberRequestCounter,
             MemberRequest,
             Beneficiary,
@@ -630,7 +625,7 @@ def _load_requests(cursor) -> None:
             "assignee_id": "CASE WHEN status <> 'new' THEN manager_id END",
             "submitted_by_id": "user_id",
             "created_at": "created_at",
-            "updated_at": "CASE status WHEN 'new' THEN created_at "
+            "status_changed_at": "CASE status WHEN 'new' THEN created_at "
             "WHEN 'in_progress' THEN taken_at ELSE resolved_at END",
             "resolved_at": "CASE WHEN status = 'resolved' THEN resolved_at END",
         },
@@ -645,39 +640,23 @@ def _load_requests(cursor) -> None:
 
 
 def _load_follow_up(cursor) -> None:
+    """The journal of each member request (sent, taken, resolved; every email long sent) and
+    the answer of each resolved one, as the casework core records them."""
     table = MemberRequest._meta.db_table
+    case_type = case_type_of(MemberRequest).content_type().pk
     taken = (
-        "CASE status WHEN 'in_progress' THEN updated_at "
-        "ELSE created_at + (resolved_at - created_at) * 0.2 END"
+        "CASE r.status WHEN 'in_progress' THEN r.status_changed_at "
+        "ELSE r.created_at + (r.resolved_at - r.created_at) * 0.2 END"
     )
     insert_select(
         cursor,
-        RequestStatusChange,
+        CaseMessage,
         {
-            "request_id": "id",
-            "from_status": "step_from",
-            "to_status": "step_to",
-            "by_id": "by_id",
-            "at": "at",
-            "notified_at": "at",
-        },
-        "FROM ("
-        f"SELECT id, '' AS step_from, 'new' AS step_to, submitted_by_id AS by_id, "
-        f"created_at AS at FROM {table} "
-        "UNION ALL "
-        f"SELECT id, 'new', 'in_progress', assignee_id, {taken} FROM {table} "
-        "WHERE status <> 'new' "
-        "UNION ALL "
-        f"SELECT id, 'in_progress', 'resolved', assignee_id, resolved_at FROM {table} "
-        "WHERE status = 'resolved'"
-        ") AS steps",
-    )
-    insert_select(
-        cursor,
-        RequestAnswer,
-        {
-            "request_id": "id",
-            "member_id": "member_id",
+            "case_type_id": str(case_type),
+            "case_id": "id",
+            "party_id": "member_id",
+            "side": "'insurer'",
+            "action": "'resolve'",
             "author_id": "assignee_id",
             "text": _sql_string(ANSWER),
             "created_at": "resolved_at",
@@ -686,7 +665,32 @@ def _load_follow_up(cursor) -> None:
             "THEN 0.98 ELSE 0.5 END "
             "THEN least(now(), resolved_at + interval '3 days' * random()) END",
         },
-        f"FROM {table} WHERE status = 'resolved'",
+        f"FROM {table} WHERE status = 'resolved' ORDER BY id",
+    )
+    insert_select(
+        cursor,
+        CaseEvent,
+        {
+            "case_type_id": str(case_type),
+            "case_id": "r.id",
+            "action": "e.action",
+            "from_status": "e.step_from",
+            "to_status": "e.step_to",
+            "message_id": "e.message_id",
+            "by_id": "e.by_id",
+            "at": "e.at",
+            "notification": "e.notification",
+            "notified_at": "e.at",
+        },
+        # One pass over the requests, their steps in order.
+        f"FROM {table} r LEFT JOIN {CaseMessage._meta.db_table} m "
+        f"ON m.case_type_id = {case_type} AND m.case_id = r.id CROSS JOIN LATERAL (VALUES "
+        "(1, 'submit', '', 'new', r.submitted_by_id, r.created_at, 'received', NULL::bigint), "
+        f"(2, 'take', 'new', 'in_progress', r.assignee_id, {taken}, 'taken', NULL), "
+        "(3, 'resolve', 'in_progress', 'resolved', r.assignee_id, r.resolved_at, 'resolved', m.id)"
+        ") AS e(step, action, step_from, step_to, by_id, at, notification, message_id) "
+        "WHERE e.step = 1 OR (e.step = 2 AND r.status <> 'new') "
+        "OR (e.step = 3 AND r.status = 'resolved') ORDER BY r.id, e.step",
     )
 
 
@@ -1072,8 +1076,6 @@ def _load_partner_requests(cursor) -> None:
             "ELSE cancelled_at END",
             "created_at": "created_at",
             "assignee_id": "CASE WHEN status IN ('in_progress', 'resolved') THEN manager_id END",
-            "answer": f"CASE WHEN status = 'resolved' THEN {_sql_string(PARTNER_ANSWER)} "
-            "ELSE '' END",
             "resolved_at": "CASE WHEN status = 'resolved' THEN resolved_at END",
             "cancel_reason": "CASE WHEN status = 'cancelled' THEN "
             f"{_pick(list(CANCEL_REASONS), 'g')} ELSE '' END",
@@ -1099,32 +1101,58 @@ def _load_partner_requests(cursor) -> None:
 
 
 def _load_partner_follow_up(cursor) -> None:
+    """The journal of each partner request (filed, taken, resolved or cancelled; the
+    technician's emails long sent) and the organism's answer of each resolved one."""
     table = PartnerRequest._meta.db_table
+    case_type = case_type_of(PartnerRequest).content_type().pk
     taken = (
-        "CASE status WHEN 'in_progress' THEN status_changed_at "
-        "ELSE created_at + (resolved_at - created_at) * 0.2 END"
+        "CASE p.status WHEN 'in_progress' THEN p.status_changed_at "
+        "ELSE p.created_at + (p.resolved_at - p.created_at) * 0.2 END"
     )
     insert_select(
         cursor,
-        PartnerRequestEvent,
+        CaseMessage,
         {
-            "request_id": "id",
-            "kind": "'status'",
-            "from_status": "step_from",
-            "to_status": "step_to",
-            "previous_comment": "''",
-            "added_files": "0",
-            "by_id": "by_id",
-            "at": "at",
-            "notified_at": "notified_at",
+            "case_type_id": str(case_type),
+            "case_id": "id",
+            "party_id": "structure_id",
+            "side": "'insurer'",
+            "action": "'resolve'",
+            "author_id": "assignee_id",
+            "text": _sql_string(PARTNER_ANSWER),
+            "created_at": "resolved_at",
+            "read_at": "CASE WHEN random() < 0.9 THEN least(now(), resolved_at + interval "
+            "'2 days' * random()) END",
+        },
+        f"FROM {table} WHERE status = 'resolved' ORDER BY id",
+    )
+    insert_select(
+        cursor,
+        CaseEvent,
+        {
+            "case_type_id": str(case_type),
+            "case_id": "p.id",
+            "action": "e.action",
+            "from_status": "e.step_from",
+            "to_status": "e.step_to",
+            "message_id": "e.message_id",
+            "data": "e.data",
+            "by_id": "e.by_id",
+            "at": "e.at",
+            "notification": "e.notification",
+            "notified_at": "CASE WHEN e.notification <> '' THEN e.at END",
         },
         # One pass over the requests, their steps in order.
-        f"FROM {table} p CROSS JOIN LATERAL (VALUES "
-        "(1, '', 'new', requester_id, created_at, NULL::timestamptz), "
-        f"(2, 'new', 'in_progress', assignee_id, {taken}, {taken}), "
-        "(3, 'in_progress', 'resolved', assignee_id, resolved_at, resolved_at), "
-        "(4, 'new', 'cancelled', requester_id, status_changed_at, NULL)"
-        ") AS e(step, step_from, step_to, by_id, at, notified_at) "
+        f"FROM {table} p LEFT JOIN {CaseMessage._meta.db_table} m "
+        f"ON m.case_type_id = {case_type} AND m.case_id = p.id CROSS JOIN LATERAL (VALUES "
+        "(1, 'submit', '', 'new', p.requester_id, p.created_at, '', NULL::bigint, "
+        "'{}'::jsonb), "
+        f"(2, 'take', 'new', 'in_progress', p.assignee_id, {taken}, 'taken', NULL, '{{}}'), "
+        "(3, 'resolve', 'in_progress', 'resolved', p.assignee_id, p.resolved_at, 'resolved', "
+        "m.id, '{}'), "
+        "(4, 'cancel', 'new', 'cancelled', p.requester_id, p.status_changed_at, '', NULL, "
+        "jsonb_build_object('reason', p.cancel_reason))"
+        ") AS e(step, action, step_from, step_to, by_id, at, notification, message_id, data) "
         "WHERE e.step = 1 OR (e.step = 2 AND p.status IN ('in_progress', 'resolved')) "
         "OR (e.step = 3 AND p.status = 'resolved') OR (e.step = 4 AND p.status = 'cancelled') "
         "ORDER BY p.id, e.step",
