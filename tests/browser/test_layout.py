@@ -36,14 +36,23 @@ def test_every_page_of_the_member_requests_fits_a_320_px_screen(
     from django.conf import settings
     from django.test import Client
 
-    from requests_app.services import member_request_resolve, member_request_submit
+    from casework.services import case_move
+    from requests_app.services import member_request_submit
     from tests.test_access_matrix import _sign_in
 
     sent = member_request_submit(
         member=member, kind="question", by=member.user, topic="card",
         topic_label="Ma carte de tiers payant", message="Comment obtenir ma carte ? " * 20,
     )  # fmt: skip
-    member_request_resolve(request=sent, by=insurer_manager, text="Depuis votre espace. " * 20)
+    case_move(case=sent, move="take", by=insurer_manager)
+    case_move(case=sent, move="resolve", by=insurer_manager, text="Depuis votre espace. " * 20)
+    asked = member_request_submit(
+        member=member, kind="question", by=member.user, topic="card",
+        topic_label="Ma carte de tiers payant", message="Et pour mon fils ? " * 20,
+    )  # fmt: skip
+    case_move(case=asked, move="take", by=insurer_manager)
+    case_move(case=asked, move="ask", by=insurer_manager, text="Son numéro de sécurité sociale ?")
+    fresh = member_request_submit(member=member, kind="question", by=member.user, message="Merci")
     client = Client()
     _sign_in(client, member.user)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
@@ -61,6 +70,8 @@ def test_every_page_of_the_member_requests_fits_a_320_px_screen(
         "/",
         "/demandes/",
         f"/demandes/{sent.reference}/",
+        f"/demandes/{asked.reference}/",
+        f"/demandes/{fresh.reference}/annuler/",
         "/mes-documents/",
         "/mes-documents/historique-des-mails/",
         "/messagerie/",

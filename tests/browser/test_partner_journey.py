@@ -408,7 +408,7 @@ def test_a_technician_finds_a_request_in_the_history_sorts_it_and_completes_it(
     comment.press("Control+End")
     comment.press("Enter")
     comment.press_sequentially("Je vous joins une facture supplémentaire.")
-    assert page.get_by_text("7 pièces jointes maximum").is_visible()
+    page.get_by_text("7 pièces jointes maximum").wait_for()
     _drop(page, ("facture-pharmacie.pdf", "application/pdf", pdf_bytes()))
     page.get_by_role("button", name="Retirer « facture-pharmacie.pdf »").wait_for()
     assert_fits_width(page)

@@ -1,6 +1,6 @@
 """Guide 000 end to end: a member sends a document with two files dropped on the page, follows
-it in "Échanger avec nous", a manager answers it in the admin with a file, and the member reads
-the answer and downloads its file from "Mes documents" > "Historique des mails"."""
+it in "Échanger avec nous", a manager takes it and answers it in the admin with a file, and the
+member reads the answer and downloads its file from "Mes documents" > "Historique des mails"."""
 
 import re
 
@@ -57,6 +57,8 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     admin.get_by_role("link", name=sent.reference).click()
     admin.wait_for_url(re.compile(r"/change/$"))
     admin.get_by_role("link", name=re.compile("facture-pharmacie.pdf")).first.wait_for()
+    admin.get_by_role("button", name="Prendre en charge").click()
+    admin.get_by_text("est prise en charge par vous").wait_for()
     admin.get_by_role("link", name="Résoudre").first.click()
     admin.get_by_label("Réponse à l'adhérent").fill(
         "Bonjour, votre facture est remboursée. Le décompte est joint."

@@ -37,6 +37,9 @@ DROP = """([files]) => {
 
 
 def _drop(page, *files):
+    # Once the script has set the zone up (on a busy machine the page's script may still be
+    # starting when the test is ready to drop).
+    page.locator(".uploader.is-enhanced [data-dropzone]").first.wait_for()
     payload = [
         {"name": name, "type": kind, "content": base64.b64encode(content).decode()}
         for name, kind, content in files
