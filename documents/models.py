@@ -39,7 +39,20 @@ class StoredFile(models.Model):
     class Meta:
         verbose_name = _("fichier déposé")
         verbose_name_plural = _("fichiers déposés")
-        indexes = [models.Index(fields=["expires_at"]), models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            # The purge reads only live files: what is due, never the rows of files long gone.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="storedfile_due",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(attached_at__isnull=True, deleted_at__isnull=True),
+                name="storedfile_pending",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name

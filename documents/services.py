@@ -90,11 +90,22 @@ def pending_upload_remove(*, stored_file: StoredFile, by) -> bool:
     return bool(deleted)
 
 
+def _due(now) -> list:
+    """What the purge deletes, as queries that each read one partial index of live files, in
+    that index's order, so that a run costs what is due, not what was ever stored: files past
+    their expiry date, and uploads never sent that are older than the orphan delay the settings
+    give today (a delay shortened after they were stored applies to them too). A sent file goes
+    on the date it was given when it was sent: the date its page showed."""
+    live = StoredFile.objects.filter(deleted_at__isnull=True)
+    return [
+        live.filter(expires_at__lte=now).order_by("expires_at", "pk"),
+        live.filter(
+            attached_at__isnull=True, created_at__lte=now - settings.UPLOAD_ORPHAN_DELAY
+        ).order_by("created_at", "pk"),
+    ]
+
+
 def _expired(now) -> Q:
-    """Files past their expiry date, and uploads never sent that are older than the orphan
-    delay the settings give today (a delay shortened after they were stored applies to them
-    too). A sent file goes on the date it was given when it was sent: the date its page
-    showed."""
     return Q(expires_at__lte=now) | Q(
         attached_at__isnull=True, created_at__lte=now - settings.UPLOAD_ORPHAN_DELAY
     )
@@ -111,24 +122,28 @@ def stored_files_purge_expired(*, now=None) -> dict[str, int]:
     """
     now = now or timezone.now()
     counts = {"expired": 0, "orphans": 0}
-    candidates = StoredFile.objects.filter(_expired(now), deleted_at__isnull=True)
-    last_pk = None
-    while True:
-        batch = candidates.order_by("pk")
-        if last_pk is not None:
-            batch = batch.filter(pk__gt=last_pk)
-        batch = list(batch.only("pk", "file", "attached_at")[:PURGE_BATCH])
-        if not batch:
-            break
-        last_pk = batch[-1].pk
-        for stored in batch:
-            try:
-                kind = _purge_one(stored, now=now)
-            except OSError:
-                logger.exception("could not delete the content of stored file %s", stored.pk)
-                continue
-            if kind:
-                counts[kind] += 1
+    for candidates in _due(now):
+        # A purged file leaves the query; one left as it was (its content could not be deleted,
+        # or it changed meanwhile) is passed over for the rest of this run.
+        passed_over = set()
+        while True:
+            batch = list(
+                candidates.exclude(pk__in=passed_over).only("pk", "file", "attached_at")[
+                    :PURGE_BATCH
+                ]
+            )
+            if not batch:
+                break
+            for stored in batch:
+                try:
+                    kind = _purge_one(stored, now=now)
+                except OSError:
+                    logger.exception("could not delete the content of stored file %s", stored.pk)
+                    kind = ""
+                if kind:
+                    counts[kind] += 1
+                else:
+                    passed_over.add(stored.pk)
     return counts
 
 
