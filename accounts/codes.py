@@ -18,7 +18,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import CodeDevice
-from portal.messaging import send_sms
+from portal.messaging import insurer_sender, send_sms
 
 
 class CodeError(Exception):
@@ -105,7 +105,7 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
     if device.channel == CodeDevice.Channel.SMS:
         send_sms(to=device.target, body=body)
     else:
-        send_mail(texts.subject, body + "\n", None, [device.target])
+        send_mail(texts.subject, body + "\n", insurer_sender(), [device.target])
 
 
 def code_verify(*, device: CodeDevice, code: str) -> None:

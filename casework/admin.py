@@ -42,6 +42,7 @@ from casework.services import (
     case_messages_read,
     case_move,
     case_refusal,
+    requester_files_count,
 )
 
 
@@ -170,24 +171,26 @@ class CaseAdmin(admin.ModelAdmin):
 
     def insurer_form_texts(self, obj, move) -> tuple[str, str, str]:
         """(label, help text, message when empty) of the text of `move`'s page."""
+        by_email = self.kind.may_email_text(obj)
         if move.name == "ask":
-            return (
-                _("Ce qu'il manque pour traiter la demande"),
-                _(
-                    "Le demandeur le lira en haut de sa demande et pourra y répondre, avec "
-                    "des fichiers. L'email qui le prévient ne contient pas ce texte, sauf si "
-                    "vous cochez la case ci-dessous."
-                ),
-                str(move.empty_message),
+            help_text = _(
+                "Le demandeur le lira en haut de sa demande et pourra y répondre, avec des "
+                "fichiers."
             )
-        return (
-            _("Réponse"),
-            _(
-                "Le demandeur la lira dans son espace. L'email qui le prévient ne contient "
-                "pas la réponse, sauf si vous cochez la case ci-dessous."
-            ),
-            str(move.empty_message),
-        )
+            label = _("Ce qu'il manque pour traiter la demande")
+        else:
+            help_text = _("Le demandeur la lira dans son espace.")
+            label = _("Réponse")
+        return label, f"{help_text} {self.email_notice(by_email)}", str(move.empty_message)
+
+    def email_notice(self, by_email: bool) -> str:
+        """What the requester's email holds, as the form's help says it."""
+        if by_email:
+            return _(
+                "L'email qui le prévient ne contient pas ce texte, sauf si vous cochez la case "
+                "ci-dessous."
+            )
+        return _("L'email qui le prévient ne contient jamais ce texte.")
 
     # -- Permissions: a read-only record --------------------------------------------------------
     def has_add_permission(self, request):
@@ -330,6 +333,11 @@ class CaseAdmin(admin.ModelAdmin):
             "help_text": help_text,
             "required_message": required,
             "email_text": email_text,
+            "email_label": (
+                _("Envoyer aussi le texte de la réponse par email")
+                if name == "resolve"
+                else _("Envoyer aussi le texte de la demande de complément par email")
+            ),
         }
         if request.method == "POST":
             form = InsurerMessageForm(request.POST, request.FILES, **form_kwargs)
@@ -365,6 +373,14 @@ class CaseAdmin(admin.ModelAdmin):
             "facts": [
                 *self.case_facts(obj),
                 (_("Statut"), self.kind.status_label(obj.status, Side.INSURER)),
+                (
+                    _("Fichiers envoyés par le demandeur"),
+                    _("%(count)s sur %(limit)s au plus")
+                    % {
+                        "count": requester_files_count(obj),
+                        "limit": self.kind.max_requester_files,
+                    },
+                ),
             ],
             "attachments": files_list(obj.attachments.order_by("created_at")),
             "thread": self.thread_display(obj),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.forms import AttachmentsField, AttachmentsFormMixin
 from documents.rules import ANSWER, SEND_DOCUMENT, UploadRules
-from portal.forms import LongTextField
+from portal.forms import ChoiceRadios, LongTextField
 
 MESSAGE_MAX_LENGTH = 5000
 INSURER_MESSAGE_MAX_LENGTH = 10000
@@ -26,8 +26,8 @@ class _TokenMixin:
 
 class CaseMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
     """A requester's message: text and files. Built with `user=` (the uploader), `rules=` (what
-    one message may carry), `room=` (how many more files the case takes in all), and the
-    page's wording (`label`, `required_message`)."""
+    one message may carry), `room=` (how many more files the case takes in all, of `limit`),
+    and the page's wording (`label`, `required_message`)."""
 
     text = LongTextField(
         label=_("Votre message"),
@@ -47,6 +47,7 @@ class CaseMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
         *args,
         rules: UploadRules,
         room: int,
+        limit: int | None = None,
         label=None,
         required_message=None,
         files_label=None,
@@ -61,6 +62,12 @@ class CaseMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
         self.room = max(room, 0)
         if self.room == 0:
             del self.fields["files"]
+            if limit:
+                text.help_text = _(
+                    "Cette demande compte déjà %(count)s pièces jointes, le maximum : vous "
+                    "pouvez encore écrire, sans fichier. Pour d'autres documents, faites une "
+                    "nouvelle demande."
+                ) % {"count": limit}
             return
         field = self.fields["files"]
         field.rules = replace(rules, max_files=min(rules.max_files, self.room))
@@ -85,7 +92,6 @@ class InsurerMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
     )
     attachments = AttachmentsField(rules=ANSWER, required=False)
     email_text = forms.BooleanField(
-        label=_("Envoyer aussi le texte de la réponse par email"),
         required=False,
         help_text=_(
             "Le texte part dans la boîte mail personnelle du demandeur : n'y écrivez aucune "
@@ -94,7 +100,9 @@ class InsurerMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, label, help_text, required_message, email_text=None, **kwargs):
+    def __init__(
+        self, *args, label, help_text, required_message, email_text=None, email_label="", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self._add_token()
         text = self.fields["text"]
@@ -103,8 +111,10 @@ class InsurerMessageForm(_TokenMixin, AttachmentsFormMixin, forms.Form):
         text.error_messages["required"] = required_message
         if email_text is None:
             del self.fields["email_text"]
-        elif not self.is_bound:
-            self.initial["email_text"] = email_text
+        else:
+            self.fields["email_text"].label = email_label
+            if not self.is_bound:
+                self.initial["email_text"] = email_text
 
 
 class CancelForm(forms.Form):
@@ -112,7 +122,7 @@ class CancelForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("Motif de l'annulation"),
-        widget=forms.RadioSelect,
+        widget=ChoiceRadios,
         error_messages={"required": _("Sélectionnez le motif de l'annulation.")},
     )
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from casework.lifecycle import case_type_of
 from casework.models import Case, CaseEvent, CaseMessage, Side
@@ -64,6 +65,13 @@ def case_thread(case: Case, *, side: str, with_reminders: bool = False) -> list[
         if event.action == "cancel" and event.data.get("reason"):
             reason = event.data["reason"]
             note = str(kind.cancel_reasons.get(reason, reason))
+        elif event.action == "complete":
+            added = event.data.get("added_files", 0)
+            note = ngettext(
+                "Commentaire complété, %(count)s pièce jointe ajoutée.",
+                "Commentaire complété, %(count)s pièces jointes ajoutées.",
+                added,
+            ) % {"count": added}
         items.append(ThreadItem(event.at, event, event.message, label, status, note))
     return items
 

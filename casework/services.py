@@ -293,25 +293,33 @@ def case_messages_read(*, case: Case, side: str, by) -> list[CaseMessage]:
     requester's waits for them any more. Returns the messages marked."""
     kind = case_type_of(case)
     other = Side.INSURER if side == Side.REQUESTER else Side.REQUESTER
-    now = timezone.now()
     unread = CaseMessage.objects.filter(
         case_type=kind.content_type(), case_id=case.pk, side=other, read_at__isnull=True
     )
+    with transaction.atomic():
+        marked = case_messages_mark_read(messages=unread, by=by)
+        if side == Side.INSURER and case.reply_pending_since is not None:
+            type(case).objects.filter(pk=case.pk).update(reply_pending_since=None)
+            case.reply_pending_since = None
+    return marked
+
+
+def case_messages_mark_read(*, messages, by) -> list[CaseMessage]:
+    """The messages (a query) not read yet are read now by `by`, each with a "read" event:
+    where a page shows a message in full ("Historique des mails"), showing it is reading it."""
+    now = timezone.now()
     marked = []
     with transaction.atomic():
-        for message in unread.select_for_update(of=("self",)):
+        for message in messages.filter(read_at__isnull=True).select_for_update(of=("self",)):
             message.read_at, message.read_by = now, by
             message.save(update_fields=["read_at", "read_by"])
             CaseEvent.objects.create(
                 case_type=message.case_type,
-                case_id=case.pk,
+                case_id=message.case_id,
                 action="read",
                 message=message,
                 by=by,
                 at=now,
             )
             marked.append(message)
-        if side == Side.INSURER and case.reply_pending_since is not None:
-            type(case).objects.filter(pk=case.pk).update(reply_pending_since=None)
-            case.reply_pending_since = None
     return marked

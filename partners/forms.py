@@ -32,7 +32,7 @@ from partners.catalogue import (
     ServiceInfo,
 )
 from partners.models import OrganismService
-from portal.forms import LongTextField
+from portal.forms import ChoiceRadios, LongTextField, ToggleCheckboxes
 
 COMMENT_MAX_LENGTH = 5000
 LAST_NAME_MAX_LENGTH = 30
@@ -213,22 +213,6 @@ def comment_field(*, counter: bool = False) -> LongTextField:
             ),
         },
     )
-
-
-class _FirstChoiceLabelled:
-    """The error summary's link leads to the first choice (Django gives fieldset widgets no
-    target, so the link would go nowhere)."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class ToggleCheckboxes(_FirstChoiceLabelled, forms.CheckboxSelectMultiple):
-    pass
-
-
-class ChoiceRadios(_FirstChoiceLabelled, forms.RadioSelect):
-    pass
 
 
 def _toggles() -> forms.CheckboxSelectMultiple:

@@ -1,4 +1,5 @@
-"""Form pieces every app's forms share: typed dates and long free text."""
+"""Form pieces every app's forms share: typed dates, long free text, choices that the error
+summary can point at."""
 
 import phonenumbers
 from django import forms
@@ -14,6 +15,22 @@ def date_widget() -> forms.DateInput:
         format="%d/%m/%Y",
         attrs={"placeholder": gettext_lazy("jj/mm/aaaa"), "inputmode": "numeric"},
     )
+
+
+class _FirstChoiceLabelled:
+    """The error summary's link leads to the first choice (Django gives fieldset widgets no
+    target, so the link would go nowhere)."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class ToggleCheckboxes(_FirstChoiceLabelled, forms.CheckboxSelectMultiple):
+    pass
+
+
+class ChoiceRadios(_FirstChoiceLabelled, forms.RadioSelect):
+    pass
 
 
 class LongTextField(forms.CharField):

@@ -99,11 +99,16 @@ def send_sms(*, to: str, body: str) -> None:
     backend.send(to=to, body=body)
 
 
-def insurer_sender(insurer_name: str) -> str:
+def insurer_sender(insurer_name: str | None = None) -> str:
     """DEFAULT_FROM_EMAIL's address under the insurer's name ("Mutuelle Exemple
-    <ne-pas-repondre@...>"), so that a person knows who writes before opening."""
+    <ne-pas-repondre@...>"), so that a person knows who writes before opening. Every email of
+    the portal goes from it."""
     from email.utils import formataddr, parseaddr
 
+    from portal.models import Branding
+
+    if insurer_name is None:
+        insurer_name = Branding.current().insurer_name
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((insurer_name or name, address))
 

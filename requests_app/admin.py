@@ -108,13 +108,13 @@ class MemberRequestAdmin(CaseAdmin):
 
     def insurer_form_texts(self, obj, move):
         if move.name == "resolve":
+            where = _(
+                "L'adhérent la lira dans son espace, rubrique « Mes documents » > "
+                "« Historique des mails »."
+            )
             return (
                 _("Réponse à l'adhérent"),
-                _(
-                    "L'adhérent la lira dans son espace, rubrique « Mes documents » > "
-                    "« Historique des mails ». L'email qui le prévient ne contient pas la "
-                    "réponse, sauf si vous cochez la case ci-dessous."
-                ),
+                f"{where} {self.email_notice(self.kind.may_email_text(obj))}",
                 _("Écrivez la réponse à l'adhérent."),
             )
         return super().insurer_form_texts(obj, move)

@@ -39,8 +39,22 @@ def test_it_lists_every_answer_newest_first_and_marks_the_unread_ones(
         r'<li class="card answer-item.*?</li>\s*(?=<li class="card|</ul>)', page, re.S
     )
     assert len(items) == 2
-    assert "Seconde réponse" in items[0] and "Nouveau" in items[0]
-    assert "Première réponse" in items[1] and "Nouveau" not in items[1]
+    assert "Seconde réponse" in items[0] and "Non lu" in items[0]
+    assert "Première réponse" in items[1] and "Non lu" not in items[1]
+
+
+def test_an_answer_shown_in_full_on_the_page_counts_as_read(client, member, insurer_manager):
+    answer = resolve(submit(member), insurer_manager, "Votre carte est en pièce jointe.")
+    _sign_in(client, member.user)
+
+    first = page_text(client.get(URL))
+    second = page_text(client.get(URL))
+
+    assert "Votre carte est en pièce jointe." in first and "Non lu" in first
+    assert "Non lu" not in second
+    answer.refresh_from_db()
+    assert answer.read_at is not None and answer.read_by == member.user
+    assert answer.events.filter(action="read").count() == 1
 
 
 def test_consulter_opens_the_request_at_the_answer(client, member, insurer_manager):

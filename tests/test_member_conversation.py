@@ -18,8 +18,10 @@ from django.utils.formats import date_format
 
 from casework.lifecycle import case_type_of
 from casework.models import CaseEvent, CaseMessage, Side
+from casework.services import case_move
 from documents.models import StoredFile
-from documents.services import stored_files_purge_expired
+from documents.rules import SEND_DOCUMENT
+from documents.services import stored_file_create, stored_files_purge_expired
 from requests_app.models import MemberRequest, RequestKind, RequestStatus
 from tests.test_access_matrix import _sign_in
 from tests.test_request_document import hidden_inputs, kept_file_ids
@@ -161,7 +163,7 @@ def test_the_members_answer_with_a_file_puts_the_request_back_in_progress(
     response = write(member_client, sent, "Voici mon RIB.", files=[a_pdf("rib.pdf")])
 
     assert response.status_code == 302
-    assert response["Location"] == f"{detail_url(sent)}#echanges"
+    assert response["Location"] == detail_url(sent)
     sent.refresh_from_db()
     assert sent.status == RequestStatus.IN_PROGRESS
     assert sent.awaiting_since is None
@@ -554,3 +556,65 @@ def test_the_unread_badge_counts_the_managers_messages_not_opened_yet(
     write(member_client, asked, "Voici le complément.")  # their own message counts for nothing
     member_client.get(detail_url(asked))
     assert unread_badge(page_text(member_client.get("/demandes/"))) == ""
+
+
+# -- What the QA pass asked for ------------------------------------------------------------------
+def test_a_resolved_request_shows_its_answer_first(client, member, insurer_manager):
+    sent = submit(member)
+    resolve(sent, insurer_manager, "Votre carte vous a été envoyée par courrier.")
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(detail_url(sent)))
+
+    answer_at = page.index("Réponse de nos gestionnaires")
+    assert answer_at < page.index("Ce que vous avez envoyé")
+    assert page.index("Votre carte vous a été envoyée par courrier.") < page.index(
+        "Ce que vous avez envoyé"
+    )
+
+
+def test_a_request_with_its_twenty_files_says_so_and_still_takes_text(client, member):
+    uploads = [
+        stored_file_create(uploaded=a_pdf(f"piece-{n}.pdf"), rules=SEND_DOCUMENT, by=member.user)
+        for n in range(5)
+    ]
+    sent = submit(member, attachments=uploads)
+    for round_ in range(3):
+        files = [
+            stored_file_create(
+                uploaded=a_pdf(f"suite-{round_}-{n}.pdf"), rules=SEND_DOCUMENT, by=member.user
+            )
+            for n in range(5)
+        ]
+        case_move(case=sent, move="write", by=member.user, text=f"Lot {round_}", attachments=files)
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(detail_url(sent)))
+
+    assert "Cette demande compte déjà 20 pièces jointes, le maximum" in page
+    assert 'type="file"' not in page
+    response = client.post(detail_url(sent), {"text": "Et une précision, sans fichier."})
+    assert response.status_code == 302
+    assert messages_of(sent).last().text == "Et une précision, sans fichier."
+
+
+def test_the_answer_form_mentions_the_email_box_only_where_there_is_one(
+    client, member, insurer_manager
+):
+    _sign_in(client, insurer_manager)
+    document = submit(member, kind=RequestKind.DOCUMENT)
+    take(document, insurer_manager)
+    question = submit(member, kind=RequestKind.QUESTION)
+    take(question, insurer_manager)
+
+    on_document = page_text(client.get(f"{QUEUE}{document.pk}/resoudre/"))
+    on_question = page_text(client.get(f"{QUEUE}{question.pk}/resoudre/"))
+    on_ask = page_text(client.get(f"{QUEUE}{question.pk}/demander-un-complement/"))
+
+    assert "cochez la case" not in on_document
+    assert "ne contient jamais ce texte" in on_document
+    assert "Envoyer aussi le texte" not in on_document
+    assert "sauf si vous cochez la case ci-dessous" in on_question
+    assert "Envoyer aussi le texte de la réponse par email" in on_question
+    assert "Envoyer aussi le texte de la demande de complément par email" in on_ask
+    assert "Fichiers envoyés par le demandeur" in on_question and "0 sur 20 au plus" in on_question

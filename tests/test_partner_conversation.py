@@ -305,6 +305,7 @@ def test_a_request_with_its_8_files_takes_a_reply_without_files(
 
     assert 'name="text"' in page
     assert 'name="files_files"' not in page
+    assert "Cette demande compte déjà 8 pièces jointes, le maximum" in page
     response = partner_client.post(_detail(request), {"text": REPLIED})
     assert response.status_code == 302
     assert _requester_messages(request).get().attachments.count() == 0
@@ -629,3 +630,20 @@ def test_an_ask_posted_twice_with_the_same_token_records_one_message(
     assert second["Location"] == _admin(request)
     assert request.case_messages.filter(side="insurer").count() == 1
     assert request.case_events.filter(action="ask").count() == 1
+
+
+def test_a_completion_says_in_the_thread_what_it_added(
+    manager_client, partner_client, technician, organism
+):
+    from partners.services import partner_request_complete
+
+    request = _filed(technician, organism)
+    partner_request_complete(
+        request=request, by=technician, comment="Commentaire complété.",
+        attachments=[_upload(technician, "ajout.pdf")],
+    )  # fmt: skip
+
+    thread = _page(manager_client.get(_admin(request)))
+
+    assert "Demande complétée" in thread
+    assert "Commentaire complété, 1 pièce jointe ajoutée." in thread

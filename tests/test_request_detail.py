@@ -149,8 +149,8 @@ def test_opening_the_detail_marks_its_answers_as_read(client, member, insurer_ma
     untouched.refresh_from_db()
     assert answer.read_at is not None
     assert untouched.read_at is None  # only the answers of the request opened
-    assert 'class="badge badge-unread">Nouveau' in first_visit  # shown as new this once
-    assert 'class="badge badge-unread">Nouveau' not in second_visit
+    assert 'class="badge badge-unread">Non lu' in first_visit  # shown as new this once
+    assert 'class="badge badge-unread">Non lu' not in second_visit
     unread = CaseMessage.objects.filter(side=Side.INSURER, read_at__isnull=True)
     assert list(unread) == [untouched]
 

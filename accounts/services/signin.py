@@ -29,6 +29,7 @@ from accounts.models import AccountToken, CodeDevice, LoginThrottle, TrustedBrow
 from accounts.remember import key_digest
 from accounts.services.passwords import user_set_password
 from accounts.tokens import token_consume, token_issue
+from portal.messaging import insurer_sender
 
 # Longest wait imposed after repeated sign-in failures.
 LOGIN_DELAY_CAP = timedelta(hours=1)
@@ -197,7 +198,7 @@ def password_reset_request(*, identifier: str) -> None:
     send_mail(
         _("Mot de passe oublié"),
         render_to_string("accounts/password_reset_email.txt", context),
-        None,
+        insurer_sender(),
         [user.email],
     )
 
@@ -224,7 +225,7 @@ def password_reset_complete(*, secret: str, password: str) -> User:
         send_mail(
             _("Votre mot de passe a été modifié"),
             render_to_string("accounts/password_reset_done_email.txt", context),
-            None,
+            insurer_sender(),
             [user.email],
         )
     return user

@@ -128,6 +128,7 @@ def _reply_form(request, shown, data=None, files=None) -> CaseMessageForm:
         user=request.user,
         rules=PARTNER_REQUEST,
         room=PARTNER_REQUEST.max_files - requester_files_count(shown) if takes_files else 0,
+        limit=PARTNER_REQUEST.max_files if takes_files else None,
         label=_("Votre complément"),
         required_message=_("Saisissez votre complément."),
         files_label=_("Pièces jointes"),

@@ -12,11 +12,12 @@ from accounts.decorators import member_required
 from casework.forms import CancelForm, CaseMessageForm
 from casework.lifecycle import case_type_of
 from casework.lists import page_of
-from casework.models import CaseStatus
+from casework.models import CaseMessage, CaseStatus
 from casework.selectors import awaited_message
 from casework.services import (
     CaseError,
     case_can,
+    case_messages_mark_read,
     case_move,
     case_refusal,
     requester_files_count,
@@ -88,9 +89,17 @@ def _write_form(request, shown, data=None, files=None) -> CaseMessageForm:
         user=request.user,
         rules=kind.file_rules(shown),
         room=kind.max_requester_files - requester_files_count(shown),
+        limit=kind.max_requester_files,
         label=label,
         required_message=_("Écrivez votre message."),
     )
+
+
+def _answer(shown, thread):
+    """The managers' answer of a resolved request, shown first on its page."""
+    if shown.status != CaseStatus.RESOLVED:
+        return None
+    return next((item.message for item in reversed(thread) if item.event.action == "resolve"), None)
 
 
 def _new_request_link(shown) -> str:
@@ -113,7 +122,7 @@ def detail(request, member, reference):
         move=write_move,
         form_factory=lambda data, files: _write_form(request, shown, data, files),
         sent_message=_("Votre message a bien été envoyé."),
-        sent_url=reverse("requests_app:detail", args=[reference]) + "#echanges",
+        sent_url=reverse("requests_app:detail", args=[reference]),
     )
     if page.response is not None:
         return page.response
@@ -123,6 +132,7 @@ def detail(request, member, reference):
         {
             "shown": shown,
             "thread": page.thread,
+            "answer": _answer(shown, page.thread),
             "unread_ids": page.unread_ids,
             "awaited": awaited_message(shown),
             "form": page.form,
@@ -177,10 +187,20 @@ def documents(request, member):
 
 @member_required
 def answers(request, member):
-    """ "Historique des mails": every message received from the managers, newest first."""
+    """ "Historique des mails": every message received from the managers, newest first, in
+    full; what the page shows is read."""
     page, notice = page_of(request, member_answers(member), ANSWERS_PAGE_SIZE)
-    page.object_list = with_requests(page.object_list)
-    return render(request, "requests_app/answers.html", {"page": page, "page_notice": notice})
+    shown = with_requests(page.object_list)
+    opened = case_messages_mark_read(
+        messages=CaseMessage.objects.filter(pk__in=[m.pk for m in shown if m.read_at is None]),
+        by=request.user,
+    )
+    page.object_list = shown
+    return render(
+        request,
+        "requests_app/answers.html",
+        {"page": page, "page_notice": notice, "unread_ids": {m.pk for m in opened}},
+    )
 
 
 REFERENCE = r"(?P<reference>DEM-\d{4}-\d{6,})"

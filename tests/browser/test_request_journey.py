@@ -78,7 +78,7 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     assert email.subject == "Une réponse vous attend dans votre espace"
     assert "remboursée" not in email.text
     page.goto(email.link())
-    page.get_by_text("votre facture est remboursée").wait_for()
+    page.get_by_text("votre facture est remboursée").first.wait_for()
 
     page.get_by_role("link", name=re.compile("^Mes documents")).first.click()
     page.get_by_role("link", name="Historique des mails").first.click()
