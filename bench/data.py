@@ -45,7 +45,14 @@ from django.utils import timezone
 from accounts.models import Beneficiary, CodeDevice, Member, User
 from casework.lifecycle import case_type_of
 from casework.models import CaseEvent, CaseMessage
-from partners.catalogue import CANCEL_REASONS, SAISINE, SERVICES, Service
+from partners.catalogue import (
+    CANCEL_REASONS,
+    SAISINE,
+    SERVICES,
+    Service,
+    motif_ranks,
+    service_ranks,
+)
 from partners.models import (
     Convention,
     ConventionCounter,
@@ -59,7 +66,13 @@ from portal.models import Sequence
 from requests_app.models import MemberRequest, MemberRequestCounter
 
 NAME = "requests_1m"
-VERSION = 3  # 2: the partner space; 3: the casework journal and messages
+# 2: the partner space; 3: the casework journal and messages; 4: the lists' positions, ranks
+# and searched text
+VERSION = 4
+STATUS_RANK_SQL = (
+    "CASE status WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'awaiting' THEN 2 "
+    "WHEN 'resolved' THEN 3 ELSE 4 END"
+)
 
 TOTAL_REQUESTS = 1_000_000
 BENCH_MEMBER_REQUESTS = 10_000
@@ -286,6 +299,8 @@ def _load() -> None:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL jit = off")
+        # The searched texts are folded as the services fold them (portal.text.folded).
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         cursor.execute("SELECT setseed(%s)", [SEED])
         _skip_foreign_key_checks(cursor)
         indexes = _drop_secondary_indexes(cursor)
@@ -603,25 +618,33 @@ def _load_requests(cursor) -> None:
         f"CASE WHEN kind IN ({', '.join(repr(kind) for kind in AMOUNT_KINDS)}) "
         "THEN round((15 + power(r_amount, 3) * 1500)::numeric, 2) END"
     )
+    reference = "'DEM-' || year || '-' || lpad(number::text, 6, '0')"
+    message = f"left({_sql_string(MESSAGE)}, 40 + floor(r_len * {len(MESSAGE) - 40})::int)"
     insert_select(
         cursor,
         MemberRequest,
         {
-            "reference": "'DEM-' || year || '-' || lpad(number::text, 6, '0')",
+            "reference": reference,
             "member_id": "member_id",
+            # Sending order: the history's order (what member_request_submit numbers).
+            "position": "row_number() OVER (PARTITION BY member_id ORDER BY created_at, "
+            "year, number)",
+            # What member_request_submit stores: folded reference, object, motif, message.
+            "search_text": f"lower(unaccent(concat_ws(E'\\n', {reference}, subject, label, "
+            f"{message})))",
             "beneficiary_id": "beneficiary_id",
             "kind": "kind",
             "topic": "topic",
             "topic_label": "label",
             "subject": "subject",
-            "message": f"left({_sql_string(MESSAGE)}, "
-            f"40 + floor(r_len * {len(MESSAGE) - 40})::int)",
+            "message": message,
             "amount": amount,
             "details": "jsonb_build_array("
             "jsonb_build_object('label', 'Motif', 'value', label), "
             "jsonb_build_object('label', 'Date', 'value', "
             f"to_char(created_at AT TIME ZONE '{settings.TIME_ZONE}', 'DD/MM/YYYY')))",
             "status": "status",
+            "status_rank": STATUS_RANK_SQL,
             "assignee_id": "CASE WHEN status <> 'new' THEN manager_id END",
             "submitted_by_id": "user_id",
             "created_at": "created_at",
@@ -947,11 +970,13 @@ def _load_partner_requests(cursor) -> None:
     cursor.execute("ANALYZE bench_pc")
     cursor.execute("SELECT count(*) - 1 FROM bench_pc")
     others = cursor.fetchone()[0]
-    cursor.execute("CREATE TEMP TABLE bench_motif (service int, i int, code text) ON COMMIT DROP")
+    cursor.execute(
+        "CREATE TEMP TABLE bench_motif (service int, i int, code text, rank int) ON COMMIT DROP"
+    )
     cursor.executemany(
-        "INSERT INTO bench_motif VALUES (%s, %s, %s)",
+        "INSERT INTO bench_motif VALUES (%s, %s, %s, %s)",
         [
-            (int(service), index, code)
+            (int(service), index, code, motif_ranks()[(int(service), code)])
             for service, info in SERVICES.items()
             for index, code in enumerate(info.motifs)
         ],
@@ -1018,6 +1043,7 @@ def _load_partner_requests(cursor) -> None:
     # production, without sorting the wide rows.
     joined = (
         "SELECT r.*, t.id AS requester_id, t.name AS requester_name, m.code AS motif, "
+        "m.rank AS motif_rank, "
         f"im.id AS manager_id, {status} AS status, {taken} AS taken_at, "
         f"{taken} + least(interval '15 days' * r.r_resolve, (now() - {taken}) * 0.9) "
         "AS resolved_at, "
@@ -1038,8 +1064,15 @@ def _load_partner_requests(cursor) -> None:
             "structure_id": "structure_id",
             "requester_id": "requester_id",
             "requester_name": "requester_name",
+            # Filing order: the history's date order (what partner_request_submit numbers).
+            "position": "row_number() OVER (PARTITION BY structure_id, organism_id "
+            "ORDER BY created_at, seq)",
             "service": "service",
+            "service_rank": "CASE service "
+            + " ".join(f"WHEN {service} THEN {rank}" for service, rank in service_ranks().items())
+            + " END",
             "motif": "motif",
+            "motif_rank": "motif_rank",
             "documents": f"CASE WHEN service = {int(Service.DOCUMENT)} THEN "
             "CASE WHEN r_extra < 0.75 THEN jsonb_build_array(motif) ELSE jsonb_build_array("
             "motif, CASE motif WHEN 'prevention' THEN 'attestation_droits' ELSE 'prevention' "
@@ -1054,6 +1087,10 @@ def _load_partner_requests(cursor) -> None:
             f"{_pick(LAST_NAMES, 'floor(r_person * 1000000)::int')} ELSE '' END",
             "first_name": f"CASE WHEN {person} THEN "
             f"{_pick(FIRST_NAMES, 'floor(r_person * 7777777)::int')} ELSE '' END",
+            # What partner_request_submit stores: portal.text.folded("NOM Prénom").
+            "person_search": f"CASE WHEN {person} THEN lower(unaccent("
+            f"{_pick(LAST_NAMES, 'floor(r_person * 1000000)::int')} || ' ' || "
+            f"{_pick(FIRST_NAMES, 'floor(r_person * 7777777)::int')})) ELSE '' END",
             "birth_date": f"CASE WHEN {person} THEN "
             "date '1935-01-01' + floor(r_person * 28000)::int END",
             "birth_place": f"CASE WHEN {person} THEN "
@@ -1071,6 +1108,7 @@ def _load_partner_requests(cursor) -> None:
             """'causes', CASE WHEN r_extra < 0.5 THEN '[]'::jsonb ELSE '["reste_a_charge"]'"""
             "::jsonb END) ELSE '{}'::jsonb END",
             "status": "status",
+            "status_rank": STATUS_RANK_SQL,
             "status_changed_at": "CASE status WHEN 'new' THEN created_at "
             "WHEN 'in_progress' THEN taken_at WHEN 'resolved' THEN resolved_at "
             "ELSE cancelled_at END",
@@ -1092,10 +1130,15 @@ def _load_partner_requests(cursor) -> None:
     insert_select(
         cursor,
         ConventionCounter,
-        {"convention_id": "c.id", "listed_requests": "coalesce(listed.n, 0)"},
+        {
+            "convention_id": "c.id",
+            "listed_requests": "coalesce(listed.n, 0)",
+            "filed_requests": "coalesce(listed.filed, 0)",
+        },
         f"FROM {Convention._meta.db_table} c LEFT JOIN ("
-        f"SELECT structure_id, organism_id, count(*) AS n FROM {PartnerRequest._meta.db_table} "
-        "WHERE status <> 'cancelled' GROUP BY structure_id, organism_id) AS listed "
+        "SELECT structure_id, organism_id, count(*) FILTER (WHERE status <> 'cancelled') AS n, "
+        f"count(*) AS filed FROM {PartnerRequest._meta.db_table} "
+        "GROUP BY structure_id, organism_id) AS listed "
         "ON listed.structure_id = c.structure_id AND listed.organism_id = c.organism_id",
     )
 

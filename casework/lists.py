@@ -1,33 +1,77 @@
-"""The list kit: pages of cases whose total may come from a stored count."""
+"""The list kit: pages of a long list that cost what the page shows, not what comes before it.
+
+- `page_of` numbers the pages from a total that may be stored, counted or estimated
+  (`Total`), and reads a page's rows through `rows(offset, limit)` when the list gives one.
+- `keyed_rows` reads a deep page from its index alone: the keys of the page first (an
+  index-only scan skips what comes before), then those rows.
+- `total_of` counts exactly when the answer is small (a capped count), and otherwise asks
+  PostgreSQL's planner for an estimate, which the page says is one ("environ").
+"""
+
+import json
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import BigIntegerField, Value
+from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+# Counted exactly up to this many rows (a few hundred microseconds on an index); beyond, the
+# planner's estimate.
+EXACT_UP_TO = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    exact: bool = True
+
 
 class CountedPaginator(Paginator):
-    """A paginator told its total (a stored count, or a function giving it) instead of running
-    COUNT(*) over the rows' query."""
+    """A paginator told its total (a `Total`, an int, or a function giving either) instead of
+    running COUNT(*) over the rows' query."""
 
     def __init__(self, items, size, *, count):
         super().__init__(items, size)
         self._told_count = count
 
     @cached_property
-    def count(self) -> int:
+    def total(self) -> Total:
         told = self._told_count
         if told is None:
-            return super().count
-        return told() if callable(told) else told
+            return Total(super().count)
+        told = told() if callable(told) else told
+        return told if isinstance(told, Total) else Total(told)
+
+    @cached_property
+    def count(self) -> int:
+        return self.total.count
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return not self.total.exact
 
 
-def page_of(request, items, size: int, *, count=None) -> tuple[Page, str]:
+class _Rows:
+    """What the paginator slices: rows read by `rows(offset, limit)`."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __getitem__(self, window: slice):
+        return self.rows(window.start or 0, window.stop - (window.start or 0))
+
+
+def page_of(request, items, size: int, *, count=None, rows=None) -> tuple[Page, str]:
     """The page `?page=` asks for, within the pages there are (the total first, then that
     page's rows only), and a notice when the number asked for was not one of them.
 
-    `count` is the total when known (an int, or a function called only if needed); otherwise
-    the rows are counted."""
-    paginator = CountedPaginator(items, size, count=count)
+    `count` is the total when known (an int, a `Total`, or a function called only if needed);
+    otherwise the rows are counted. `rows(offset, limit)`, when given, reads a page's rows
+    (instead of slicing `items`)."""
+    paginator = CountedPaginator(_Rows(rows) if rows else items, size, count=count)
     asked = request.GET.get("page", "")
     try:
         number = int(asked) if asked else 1
@@ -37,4 +81,56 @@ def page_of(request, items, size: int, *, count=None) -> tuple[Page, str]:
     notice = ""
     if asked and shown != number:
         notice = _("La page demandée n'existe pas : voici la page %(number)s.") % {"number": shown}
-    return paginator.page(shown), notice
+    page = paginator.page(shown)
+    if rows:
+        page.object_list = list(page.object_list)
+        if not page.object_list and shown > 1 and paginator.count_is_estimate:
+            # An estimate counted too many: the real last page, counted exactly.
+            exact = items.order_by().count()
+            paginator = CountedPaginator(_Rows(rows), size, count=Total(exact))
+            shown = paginator.num_pages
+            notice = _("La page demandée n'existe pas : voici la page %(number)s.") % {
+                "number": shown
+            }
+            page = paginator.page(shown)
+            page.object_list = list(page.object_list)
+    return page, notice
+
+
+def keyed_rows(queryset, key: str, offset: int, limit: int) -> list:
+    """The rows `offset` to `offset + limit` of an ordered queryset, read in two steps: their
+    `key` values (from the index that orders the list, without reading the rows before them),
+    then those rows, in the list's order."""
+    keys = list(queryset.values_list(key, flat=True)[offset : offset + limit])
+    if not keys:
+        return []
+    found = {
+        row[key] if isinstance(row, dict) else getattr(row, key): row
+        for row in queryset.filter(**{f"{key}__in": keys})
+    }
+    return [found[k] for k in keys if k in found]
+
+
+def total_of(queryset) -> Total:
+    """How many rows `queryset` has: exactly when at most EXACT_UP_TO (a capped count), else
+    PostgreSQL's estimate (the page then says "environ"); other databases count."""
+    queryset = queryset.order_by()
+    capped = queryset[: EXACT_UP_TO + 1].count()
+    if capped <= EXACT_UP_TO:
+        return Total(capped)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return Total(queryset.count())
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return Total(max(estimate, capped), exact=False)
+
+
+def bigint(value: int):
+    """`value` typed as the database's bigint: a foreign key compared with it can be read from
+    a GIN index (btree_gin has no cross-type operators, and a bare literal is an integer)."""
+    return Cast(Value(value), BigIntegerField())

@@ -28,6 +28,8 @@ class CaseStatus(models.TextChoices):
 
 # Statuses in which the insurer still has something to do or to wait for.
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING)
+# The workflow's order, for lists sorted by status (`Case.status_rank`).
+STATUS_RANKS = {status.value: rank for rank, status in enumerate(CaseStatus)}
 
 
 class Side(models.TextChoices):
@@ -48,6 +50,9 @@ class Case(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
+    # The status's place in the workflow (STATUS_RANKS), kept with it by the services: lists
+    # sorted by status read an index of it rather than computing it row by row.
+    status_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("envoyée le"))
     status_changed_at = models.DateTimeField(_("date statut"))
     assignee = models.ForeignKey(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from casework import tasks
 from casework.lifecycle import NONE, REQUIRED, CaseType, Move, case_type_of
-from casework.models import Case, CaseEvent, CaseMessage, CaseStatus, Side
+from casework.models import STATUS_RANKS, Case, CaseEvent, CaseMessage, CaseStatus, Side
 from documents.models import StoredFile
 from documents.services import stored_files_attach
 
@@ -265,6 +265,7 @@ def _apply(case: Case, move: Move, *, by, now, has_message: bool) -> list[str]:
             set_("awaiting_since", None)
             set_("reminded_at", None)
         set_("status", target)
+        set_("status_rank", STATUS_RANKS[target])
         set_("status_changed_at", now)
     if move.side == Side.INSURER:
         if move.name == "take" or case.assignee_id is None:

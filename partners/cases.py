@@ -13,7 +13,8 @@ from casework.lifecycle import CaseType, Notice, move
 from casework.models import CaseStatus, Side
 from documents.rules import PARTNER_REQUEST
 from partners.catalogue import CANCEL_REASONS, SERVICES, Service
-from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
+from partners.counters import history_request_unlisted
+from partners.models import Convention, PartnerRequest, PartnerRequestStatus
 
 N = CaseStatus.NEW
 
@@ -89,7 +90,7 @@ class PartnerRequestCase(CaseType):
                 structure_id=case.structure_id, organism_id=case.organism_id
             ).first()
             if convention is not None:
-                partner_history_count_change(convention.pk, -1)
+                history_request_unlisted(convention.pk)
         return []
 
     def notice(self, event, case, message):
@@ -113,16 +114,3 @@ class PartnerRequestCase(CaseType):
                 "link": f"{settings.SITE_URL}{reverse('partners:history')}",
             },
         )
-
-
-def partner_history_count_change(convention_id: int, change: int) -> None:
-    """Move the history's count of a convention (in the caller's transaction), by `F()` on a
-    row of its own so that a stale save of the convention can never undo it."""
-    from django.db.models import F
-
-    ConventionCounter.objects.bulk_create(
-        [ConventionCounter(convention_id=convention_id)], ignore_conflicts=True
-    )
-    ConventionCounter.objects.filter(convention_id=convention_id).update(
-        listed_requests=F("listed_requests") + change
-    )

@@ -5,10 +5,14 @@ Codes are stable identifiers stored in the database; labels are the guide's Fren
 ("Les motifs peuvent être réduits en fonction des organismes") — see `OrganismService`.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from portal.text import folded
 
 
 class Service(models.IntegerChoices):
@@ -216,3 +220,27 @@ CANCEL_REASONS = {
     "plus_justifiee": _("La demande n'est plus justifiée"),
     "autre": _("Autre motif"),
 }
+
+
+@functools.cache
+def service_ranks() -> dict[int, int]:
+    """Each ODS's place in the alphabetical order of the guide's (French) labels, accents and
+    case left out: "Trier par ... Offre de service" follows the words the guide shows. Stored on
+    each request (`PartnerRequest.service_rank`), so the sort reads an index."""
+    with override("fr"):
+        ordered = sorted(Service, key=lambda service: folded(str(service.label)))
+    return {int(service): rank for rank, service in enumerate(ordered)}
+
+
+@functools.cache
+def motif_ranks() -> dict[tuple[int, str], int]:
+    """Each (ODS, motif) pair's place in the alphabetical order of the motifs' French labels
+    (`PartnerRequest.motif_rank`)."""
+    with override("fr"):
+        pairs = [
+            ((int(service), code), folded(str(label)))
+            for service, info in SERVICES.items()
+            for code, label in info.motifs.items()
+        ]
+    ordered = sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+    return {pair: rank for rank, (pair, _label) in enumerate(ordered)}

@@ -154,6 +154,8 @@ class ConventionCounter(models.Model):
         Convention, on_delete=models.CASCADE, primary_key=True, related_name="counter"
     )
     listed_requests = models.PositiveIntegerField(default=0)
+    # Every request ever filed (cancelled ones too): the next request's `position`.
+    filed_requests = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("compteur de demandes")
@@ -233,11 +235,21 @@ class PartnerRequest(Case):
     """
 
     number = models.CharField(_("numéro de demande"), max_length=10, unique=True)
+    # No index of their own: the history's indexes start with both, the queue's with the
+    # organism (fewer indexes, cheaper plans for every query of the table).
     organism = models.ForeignKey(
-        Organism, verbose_name=_("organisme"), on_delete=models.PROTECT, related_name="requests"
+        Organism,
+        verbose_name=_("organisme"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
     )
     structure = models.ForeignKey(
-        Structure, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="requests"
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,15 +259,26 @@ class PartnerRequest(Case):
     )
     # Copied from the requester at submission: sorted and filtered on in the history.
     requester_name = models.CharField(_("demandeur"), max_length=120)
+    # The request's place among those its structure filed to its organism (1, 2, 3...), given
+    # in filing order: the history's date order, and the way to its deep pages without
+    # reading what comes before them.
+    position = models.PositiveIntegerField(_("rang de dépôt"), editable=False)
     service = models.PositiveSmallIntegerField(_("offre de service"), choices=Service.choices)
     # The motif code (ODS 1-4); for ODS 5 the first document asked for (see `documents`).
     motif = models.CharField(_("motif"), max_length=40, blank=True)
     documents = models.JSONField(_("documents demandés"), default=list, blank=True)
+    # The ODS's and the motif's places in the alphabetical order of their labels
+    # (`catalogue.service_ranks`, `motif_ranks`): the history's sorts read an index of them.
+    service_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    motif_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     appointment_modes = models.JSONField(_("modalités de rendez-vous"), default=list, blank=True)
     # Personne concernée (ODS 2 to 5).
     civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
     last_name = models.CharField(_("nom"), max_length=30, blank=True)
     first_name = models.CharField(_("prénom"), max_length=20, blank=True)
+    # "nom prénom" without case or accents (portal.text.folded): what "Personne concernée"
+    # searches, the same on every database.
+    person_search = models.CharField(max_length=60, blank=True, editable=False)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_place = models.CharField(_("lieu de naissance"), max_length=30, blank=True)
     phone = models.CharField(_("téléphone"), max_length=10, blank=True)
@@ -280,12 +303,44 @@ class PartnerRequest(Case):
         ordering = ["-created_at", "-id"]
         indexes = [
             *Case.Meta.indexes,
-            # The history: one structure's requests at one organism, newest first.
+            # The history's filters and sorts (partners.selectors): for each, one index of the
+            # structure's requests at the organism in that order, the listed ones only, ending
+            # with `position` so that a page's rows are found from the index alone.
+            *[
+                models.Index(
+                    fields=["structure", "organism", *keys, "position"],
+                    condition=~models.Q(status="cancelled"),
+                    name=f"phist_{name}",
+                )
+                for name, keys in (
+                    ("status", ["status_rank"]),
+                    ("service", ["service_rank"]),
+                    ("motif", ["motif_rank"]),
+                    ("requester", ["requester"]),
+                    ("requester_name", ["requester_name"]),
+                    ("person", ["last_name", "first_name"]),
+                    ("status_date", ["status_changed_at"]),
+                    ("number", ["number"]),
+                )
+            ],
+            # Dates to positions (a period of the history), cancelled requests included.
             models.Index(
-                fields=["structure", "organism", "-created_at", "-id"],
-                name="partnerrequest_history",
+                fields=["structure", "organism", "created_at", "position"], name="phist_created"
+            ),
+            # The cancelled requests between two positions (the history's arithmetic).
+            models.Index(
+                fields=["structure", "organism", "position"],
+                condition=models.Q(status="cancelled"),
+                name="phist_cancelled",
             ),
             models.Index(fields=["organism", "status", "created_at"], name="partnerrequest_queue"),
+        ]
+        constraints = [
+            # Filing order: unique in a structure's history at an organism; its index serves the
+            # history's default order and its deep pages.
+            models.UniqueConstraint(
+                fields=["structure", "organism", "position"], name="phist_position"
+            ),
         ]
 
     def __str__(self):

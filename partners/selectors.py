@@ -1,14 +1,16 @@
 """Reads the partner views share; every one is scoped to a structure and an organism."""
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from partners.catalogue import SERVICES, Service
+from casework.lists import Total, bigint, keyed_rows, total_of
+from casework.models import STATUS_RANKS
+from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.conventions import Situation, State, situation_of
 from partners.models import (
     Convention,
@@ -17,6 +19,7 @@ from partners.models import (
     Structure,
     StructureMembership,
 )
+from portal.text import folded
 
 # Where the chosen organism is kept for the session (its primary key).
 SESSION_ORGANISM = "partner_organism"
@@ -101,7 +104,7 @@ def get_partner_request_or_404(space: PartnerSpace, number: str) -> PartnerReque
 # be long, and a page of 100 must cost what a page of 10 does (one query for the rows).
 HISTORY_FIELDS = (
     "number", "service", "status", "created_at", "requester_name", "civility", "last_name",
-    "first_name",
+    "first_name", "position",
 )  # fmt: skip
 
 
@@ -142,100 +145,170 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _rank(pairs) -> Case:
-    """An expression giving each (condition, label) its rank in the labels' alphabetical
-    order, so that a sort by a label follows the words shown, not the stored codes."""
-    ordered = sorted(pairs, key=lambda pair: _sort_key(str(pair[1])))
-    return Case(
-        *[When(condition, then=Value(rank)) for rank, (condition, _label) in enumerate(ordered)],
-        default=Value(len(ordered)),
-        output_field=IntegerField(),
-    )
+# The sorts of the filter bar: the columns after (structure, organism) of the index that serves
+# each (partners.models: phist_*), every one ending with `position`, the filing order.
+SORT_KEYS = {
+    "date": [],
+    "number": ["number"],
+    "status": ["status_rank"],
+    "service": ["service_rank"],
+    "motif": ["motif_rank"],
+    "requester": ["requester_name"],
+    "person": ["last_name", "first_name"],
+    "status_date": ["status_changed_at"],
+}
 
 
-def _sort_key(text: str) -> str:
-    """Accents and case left out, as a reader sorts ("Étude" with "Etude")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+class PartnerHistory:
+    """ "Historique des demandes" of a space: what `filters` keeps, in their order, read a
+    page at a time.
 
+    Every filter and sort reads an index of the structure's requests at the organism (see
+    `PartnerRequest.Meta.indexes`), so a page costs what it shows: the default order's deep
+    pages are found by arithmetic on the filing order (`position`: requests are numbered 1, 2,
+    3... as they are filed; the cancelled ones, few, are counted where they sit), the other
+    pages from their index alone (`casework.lists.keyed_rows`). The total is stored (no
+    filter), computed (a period), or counted up to a thousand and estimated beyond.
+    """
 
-def _history_order(sort: str, descending: bool) -> list:
-    if sort == "number":
-        keys = [F("number")]
-    elif sort == "status":
-        workflow = (
-            PartnerRequestStatus.NEW,
-            PartnerRequestStatus.IN_PROGRESS,
-            PartnerRequestStatus.AWAITING,
-            PartnerRequestStatus.RESOLVED,
+    def __init__(self, space: PartnerSpace, filters: HistoryFilters):
+        self.space = space
+        self.filters = filters
+        self.mine = PartnerRequest.objects.filter(
+            structure_id=bigint(space.structure.pk), organism_id=bigint(space.organism.pk)
         )
-        keys = [
-            Case(
-                *[When(status=value, then=Value(rank)) for rank, value in enumerate(workflow)],
-                default=Value(len(workflow)),
-                output_field=IntegerField(),
-            )
-        ]
-    elif sort == "service":
-        keys = [_rank([(Q(service=service.value), service.label) for service in Service])]
-    elif sort == "motif":
-        keys = [
-            _rank(
-                [
-                    (Q(service=service.value, motif=code), label)
-                    for service, info in SERVICES.items()
-                    for code, label in info.motifs.items()
-                ]
-            )
-        ]
-    elif sort == "requester":
-        keys = [F("requester_name")]
-    elif sort == "person":
-        keys = [F("last_name"), F("first_name")]
-    elif sort == "status_date":
-        keys = [F("status_changed_at")]
-    else:  # "date": the default, served by the partnerrequest_history index
-        keys = [F("created_at")]
-    ordered = [key.desc() if descending else key.asc() for key in keys]
-    if sort == "date":
-        return [*ordered, F("id").desc() if descending else F("id").asc()]
-    # Within equal values, the newest first, as the default list.
-    return [*ordered, F("created_at").desc(), F("id").desc()]
+        self.listed = self.mine.exclude(status=PartnerRequestStatus.CANCELLED)
+
+    # -- What is kept ---------------------------------------------------------------------------
+    @cached_property
+    def positions(self) -> tuple[int, int] | None:
+        """The filing positions of the period searched (None without one)."""
+        filters = self.filters
+        if not (filters.date_from or filters.date_to):
+            return None
+        by_date = self.mine.order_by("created_at", "position")
+        low, high = 1, self._filed()
+        if filters.date_from:
+            first = by_date.filter(created_at__gte=_day_start(filters.date_from)).first()
+            low = first.position if first else high + 1
+        if filters.date_to:
+            end = _day_start(filters.date_to + timedelta(days=1))
+            last = by_date.filter(created_at__lt=end).last()
+            high = last.position if last else 0
+        return low, high
+
+    def _filed(self) -> int:
+        counter = getattr(self.space.convention, "counter", None)
+        return counter.filed_requests if counter is not None else 0
+
+    @cached_property
+    def only_the_period(self) -> bool:
+        """Nothing narrows the list but a period (or nothing at all)."""
+        f = self.filters
+        return not any((f.status, f.service, f.motif, f.requester_id, f.person, f.number))
+
+    @cached_property
+    def queryset(self):
+        filters = self.filters
+        requests = self.listed
+        if filters.status:
+            requests = requests.filter(status_rank=STATUS_RANKS[filters.status])
+        if filters.service:
+            requests = requests.filter(service_rank=service_ranks()[int(filters.service)])
+        if filters.motif:
+            service, code = filters.motif
+            if service == Service.DOCUMENT:
+                # Every document asked for counts, not only the first (kept in `motif`).
+                requests = requests.filter(
+                    Q(motif=code) | Q(documents__icontains=f'"{code}"'), service=service
+                )
+            else:
+                requests = requests.filter(motif_rank=motif_ranks().get((service, code), -1))
+        if filters.requester_id:
+            requests = requests.filter(requester_id=filters.requester_id)
+        for word in folded(filters.person).split():
+            requests = requests.filter(person_search__contains=word)
+        if self.positions is not None:
+            requests = requests.filter(position__range=self.positions)
+        if filters.number:
+            if len(filters.number) == 10:
+                requests = requests.filter(number=filters.number)
+            else:
+                requests = requests.filter(number__contains=filters.number)
+        keys = [*SORT_KEYS[filters.sort], "position"]
+        return requests.order_by(*[f"-{key}" if filters.descending else key for key in keys])
+
+    # -- The total ------------------------------------------------------------------------------
+    def total(self) -> Total:
+        return self._total
+
+    @cached_property
+    def _total(self) -> Total:
+        """How many requests the history lists (the "N demandes")."""
+        if self.only_the_period:
+            if self.positions is None:
+                counter = getattr(self.space.convention, "counter", None)
+                return Total(counter.listed_requests if counter is not None else 0)
+            low, high = self.positions
+            return Total(max(high - low + 1 - self._cancelled_between(low, high), 0))
+        return total_of(self.queryset)
+
+    def _cancelled_between(self, low: int, high: int) -> int:
+        return self.mine.filter(
+            status=PartnerRequestStatus.CANCELLED, position__range=(low, high)
+        ).count()
+
+    # -- A page ---------------------------------------------------------------------------------
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        """The requests `offset` to `offset + limit` of the list, as dicts of HISTORY_FIELDS."""
+        if self.only_the_period and self.filters.sort == "date":
+            return self._rows_by_position(offset, limit)
+        return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
+
+    def _rows_by_position(self, offset: int, limit: int) -> list[dict]:
+        """A page of the filing order: the listed request of a given rank is found by counting
+        the cancelled requests between it and the nearer end of the list (a handful), not by
+        reading every request before it."""
+        low, high = self.positions or (1, self._filed())
+        listed = self.total().count
+        if offset >= listed:
+            return []
+        limit = min(limit, listed - offset)
+        # The page's ranks in filing order (1: the oldest listed of the range).
+        first = listed - offset - limit + 1 if self.filters.descending else offset + 1
+        if first <= listed - first:
+            start = self._position_from_low(first, low)
+        else:
+            start = self._position_from_high(listed - first + 1, high)
+        rows = list(
+            self.listed.filter(position__gte=start, position__lte=high)
+            .order_by("position")
+            .values(*HISTORY_FIELDS)[:limit]
+        )
+        return rows[::-1] if self.filters.descending else rows
+
+    def _position_from_low(self, rank: int, low: int) -> int:
+        """The position of the `rank`-th listed request from `low` up: its rank plus the
+        cancelled requests up to it (each step adds those it had not counted yet)."""
+        position = low - 1 + rank
+        while True:
+            shifted = low - 1 + rank + self._cancelled_between(low, position)
+            if shifted == position:
+                return position
+            position = shifted
+
+    def _position_from_high(self, rank: int, high: int) -> int:
+        """The position of the `rank`-th listed request from `high` down."""
+        position = high + 1 - rank
+        while True:
+            shifted = high + 1 - rank - self._cancelled_between(position, high)
+            if shifted == position:
+                return position
+            position = shifted
 
 
 def partner_history(space: PartnerSpace, filters: HistoryFilters = HistoryFilters()):
-    """The space's requests matching `filters`, in their order, as `.values()` rows of
-    HISTORY_FIELDS (no model instances to build, no query per row)."""
-    requests = partner_requests(space)
-    if filters.status:
-        requests = requests.filter(status=filters.status)
-    if filters.service:
-        requests = requests.filter(service=filters.service)
-    if filters.motif:
-        service, code = filters.motif
-        if service == Service.DOCUMENT:
-            # Every document asked for counts, not only the first (kept in `motif`).
-            requests = requests.filter(
-                Q(motif=code) | Q(documents__icontains=f'"{code}"'), service=service
-            )
-        else:
-            requests = requests.filter(service=service, motif=code)
-    if filters.requester_id:
-        requests = requests.filter(requester_id=filters.requester_id)
-    for word in filters.person.split():
-        requests = requests.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-    if filters.date_from:
-        requests = requests.filter(created_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        requests = requests.filter(created_at__lt=_day_start(filters.date_to + timedelta(days=1)))
-    if filters.number:
-        if len(filters.number) == 10:
-            requests = requests.filter(number=filters.number)
-        else:
-            requests = requests.filter(number__contains=filters.number)
-    return requests.order_by(*_history_order(filters.sort, filters.descending)).values(
-        *HISTORY_FIELDS
-    )
+    return PartnerHistory(space, filters)
 
 
 def structure_requesters(structure_id: int) -> list[tuple[int, str]]:
@@ -251,15 +324,3 @@ def structure_requesters(structure_id: int) -> list[tuple[int, str]]:
     return [
         (pk, f"{last.upper()} {first}".strip() or username) for pk, last, first, username in people
     ]
-
-
-def partner_history_count(space: PartnerSpace, filters: HistoryFilters = HistoryFilters()) -> int:
-    """How many requests `partner_history(space, filters)` lists (the "N demandes").
-
-    Unfiltered, it is the convention's `listed_requests`, kept by the services that file and
-    cancel (counting 100,000 rows on each page would cost more than the rest of the page).
-    Filtered lists are counted as they are."""
-    if filters.active:
-        return partner_history(space, filters).order_by().count()
-    counter = getattr(space.convention, "counter", None)
-    return counter.listed_requests if counter is not None else 0

@@ -25,11 +25,12 @@ from casework.services import (
 )
 from documents.models import StoredFile
 from documents.rules import PARTNER_REQUEST
-from partners.cases import partner_history_count_change
-from partners.catalogue import SAISINE, SERVICES, Service
+from partners.catalogue import SAISINE, SERVICES, Service, motif_ranks, service_ranks
 from partners.conventions import situation_of
+from partners.counters import history_request_filed
 from partners.models import Convention, Organism, PartnerRequest, PartnerRequestStatus, Structure
 from portal.sequences import SequenceExhausted, sequence_next
+from portal.text import folded
 
 # The last five digits of a number: at most 99,999 requests per organism and year.
 SEQUENCE_MAX = 99_999
@@ -127,19 +128,24 @@ def partner_request_submit(
                     "(99999) : la demande n'a pas été enregistrée. Contactez l'organisme."
                 )
             ) from None
+        last_name, first_name = person.get("last_name", ""), person.get("first_name", "")
         request = PartnerRequest.objects.create(
             number=request_number(year=year, organism_code=organism.code, sequence=sequence),
             organism=organism,
             structure=structure,
             requester=by,
             requester_name=f"{by.last_name.upper()} {by.first_name}".strip() or by.username,
+            position=history_request_filed(convention.pk),
             service=service,
+            service_rank=service_ranks()[int(service)],
             motif=motif,
+            motif_rank=motif_ranks().get((int(service), motif), 0),
             documents=documents if service == Service.DOCUMENT else [],
             appointment_modes=list(appointment_modes) if service == Service.CONTACT else [],
             civility=person.get("civility", ""),
-            last_name=person.get("last_name", ""),
-            first_name=person.get("first_name", ""),
+            last_name=last_name,
+            first_name=first_name,
+            person_search=folded(f"{last_name} {first_name}"),
             birth_date=person.get("birth_date"),
             birth_place=person.get("birth_place", ""),
             phone=person.get("phone", ""),
@@ -150,7 +156,6 @@ def partner_request_submit(
             created_at=now,
         )
         case_opened(case=request, by=by)
-        partner_history_count_change(convention.pk, +1)
         if files:
             request.attachments.add(*files)
             case_files_attach(request, files, side=Side.REQUESTER)

@@ -39,8 +39,13 @@ class MemberRequest(Case):
     """
 
     reference = models.CharField(_("référence"), max_length=20, unique=True)
+    # No index of its own: the history's indexes start with it.
     member = models.ForeignKey(
-        Member, verbose_name=_("adhérent"), on_delete=models.PROTECT, related_name="requests"
+        Member,
+        verbose_name=_("adhérent"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
     )
     # Null when the request concerns the member themself.
     beneficiary = models.ForeignKey(
@@ -61,6 +66,12 @@ class MemberRequest(Case):
         _("montant (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     details = models.JSONField(_("détails"), default=list, blank=True)
+    # The request's place among the member's (1, 2, 3... in sending order): the history's
+    # order, and the way to its last pages without reading what comes before them.
+    position = models.PositiveIntegerField(_("rang d'envoi"), editable=False)
+    # Reference, object, motif and message without case or accents (portal.text.folded): what
+    # the history's and the messaging's searches read, the same on every database.
+    search_text = models.TextField(blank=True, editable=False)
     # Sent from the "Contact" page: the answer may go to the member's mailbox too (guide 002).
     contact_form = models.BooleanField(_("envoyée depuis la page Contact"), default=False)
     attachments = models.ManyToManyField(
@@ -80,13 +91,19 @@ class MemberRequest(Case):
     status_changed_at = models.DateTimeField(_("mise à jour le"))
 
     class Meta(Case.Meta):
+        constraints = [
+            # Sending order: unique among a member's requests; its index serves the history.
+            models.UniqueConstraint(fields=["member", "position"], name="memberrequest_position")
+        ]
         verbose_name = _("demande d'adhérent")
         verbose_name_plural = _("demandes d'adhérents")
         ordering = ["-created_at", "-id"]
         indexes = [
             *Case.Meta.indexes,
-            # The history page: one member's requests, newest first, maybe by status or kind.
-            models.Index(fields=["member", "-created_at", "-id"], name="memberrequest_history"),
+            # The history page: one member's requests, newest first, maybe by status or kind
+            # (`position` is the sending order).
+            models.Index(fields=["member", "status", "position"], name="memberrequest_status"),
+            models.Index(fields=["member", "kind", "position"], name="memberrequest_kind"),
             models.Index(fields=["status", "created_at"], name="memberrequest_queue"),
         ]
 

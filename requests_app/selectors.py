@@ -1,58 +1,89 @@
 """Reads of member requests shared by views: always scoped to one member."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from accounts.models import Member
+from casework.lists import Total, bigint, keyed_rows, total_of
 from casework.models import CaseMessage
 from casework.selectors import party_received_messages, party_unread_count
+from portal.text import folded
 from requests_app.models import MemberRequest, MemberRequestCounter
 
 
-def member_requests(
-    member: Member, *, status: str = "", kind: str = "", query: str = ""
-) -> QuerySet[MemberRequest]:
-    """The requests of a member and of their beneficiaries, newest first.
+class MemberHistory:
+    """The requests of a member and of their beneficiaries, newest first ("Échanger avec nous",
+    "Ma messagerie"), read a page at a time.
 
-    Everything a list row shows comes in the same query (no query per row), so a page of 100
-    costs what a page of 10 does.
+    Every filter reads an index of the member's requests: by status, by kind, and for the
+    search (reference, object, motif, message, without case or accents: `search_text`) a
+    trigram index on PostgreSQL. Unfiltered, a page is the requests of a range of `position`s
+    (requests are numbered 1, 2, 3... as the member sends them) and the total is stored, so
+    the last page costs what the first does. Everything a row shows comes in one query.
     """
-    requests = MemberRequest.objects.filter(member=member)
-    if status:
-        requests = requests.filter(status=status)
-    if kind:
-        requests = requests.filter(kind=kind)
-    query = (query or "").strip()
-    if query:
-        requests = requests.filter(
-            Q(reference__icontains=query)
-            | Q(subject__icontains=query)
-            | Q(topic_label__icontains=query)
-            | Q(message__icontains=query)
+
+    def __init__(self, member: Member, *, status: str = "", kind: str = "", query: str = ""):
+        self.member = member
+        requests = MemberRequest.objects.filter(member_id=bigint(member.pk))
+        if status:
+            requests = requests.filter(status=status)
+        if kind:
+            requests = requests.filter(kind=kind)
+        self.query = folded(query)
+        if self.query:
+            requests = requests.filter(search_text__contains=self.query)
+        self.filtered = bool(status or kind or self.query)
+        self.queryset = requests.order_by("-position")
+
+    def total(self) -> Total:
+        return self._total
+
+    @cached_property
+    def _total(self) -> Total:
+        if self.filtered:
+            return total_of(self.queryset)
+        return Total(member_requests_count(self.member))
+
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        if self.filtered:
+            return keyed_rows(self._values(self.queryset), "position", offset, limit)
+        last = self.total().count - offset
+        requests = self.queryset.filter(position__range=(last - limit + 1, last))
+        return list(self._values(requests))
+
+    def _values(self, requests):
+        """Only what a list row shows, with `concerns` (the beneficiary or the member)."""
+        return _Concerned(
+            requests.values(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name"),
+            self.member,
         )
-    # Only what a list row shows: the message and the JSON details can be long, and the member
-    # is already known (the rows get it back from `with_member`).
-    return (
-        requests.select_related("beneficiary")
-        .only(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name")
-        .order_by("-created_at", "-id")
-    )
+
+
+class _Concerned:
+    """A values query whose rows say who the request concerns (and nothing else to build per
+    row); filtered and sliced like the query it wraps."""
+
+    def __init__(self, values, member):
+        self.values, self.member = values, member
+
+    def filter(self, **conditions):
+        return _Concerned(self.values.filter(**conditions), self.member)
+
+    def values_list(self, *fields, **options):
+        return self.values.values_list(*fields, **options)
+
+    def __iter__(self):
+        for row in self.values:
+            first, last = row.pop("beneficiary__first_name"), row.pop("beneficiary__last_name")
+            row["concerns"] = f"{first} {last}" if row["beneficiary_id"] else self.member.full_name
+            yield row
 
 
 LIST_FIELDS = (
     "reference", "member_id", "beneficiary_id", "kind", "topic_label", "status",
-    "created_at", "status_changed_at",
+    "created_at", "status_changed_at", "position",
 )  # fmt: skip
-
-
-def list_rows(requests, member: Member) -> list[dict]:
-    """The rows of a page of `member_requests`, as plain values: what a list row shows, with
-    `concerns` (the beneficiary or the member), and nothing more to build per row."""
-    rows = list(requests.values(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name"))
-    for row in rows:
-        first, last = row.pop("beneficiary__first_name"), row.pop("beneficiary__last_name")
-        row["concerns"] = f"{first} {last}" if row["beneficiary_id"] else member.full_name
-    return rows
 
 
 def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:

@@ -18,12 +18,19 @@ from casework.models import CaseEvent, CaseStatus, Side
 from casework.services import CaseError, case_files_attach, case_move, case_opened, files_check
 from documents.models import StoredFile
 from portal.sequences import sequence_next
+from portal.text import folded
 from requests_app.models import MemberRequest, MemberRequestCounter, RequestKind
 
 
 def reference_for(year: int, number: int) -> str:
     """ "DEM-2026-000042": readable on the phone, sorted by time, unique per year."""
     return f"DEM-{year}-{number:06d}"
+
+
+def request_search_text(*, reference: str, subject: str, topic_label: str, message: str) -> str:
+    """What the member's searches read: the fields they search, folded, one per line (a word
+    never spans two fields)."""
+    return "\n".join(folded(value) for value in (reference, subject, topic_label, message))
 
 
 def member_request_submit(
@@ -57,8 +64,15 @@ def member_request_submit(
         files = files_check(attachments, by)
         year = timezone.localtime(now).year
         number = sequence_next(f"member-request-{year}")
+        MemberRequestCounter.objects.bulk_create(
+            [MemberRequestCounter(member=member)], ignore_conflicts=True
+        )
+        counter = MemberRequestCounter.objects.filter(member=member)
+        # The counter's row stays locked until the transaction ends: positions never repeat.
+        counter.update(requests=F("requests") + 1)
+        reference = reference_for(year, number)
         request = MemberRequest.objects.create(
-            reference=reference_for(year, number),
+            reference=reference,
             member=member,
             beneficiary=beneficiary,
             kind=kind,
@@ -68,15 +82,15 @@ def member_request_submit(
             message=message,
             amount=amount,
             details=list(details),
+            position=counter.values_list("requests", flat=True).get(),
+            search_text=request_search_text(
+                reference=reference, subject=subject, topic_label=topic_label, message=message
+            ),
             contact_form=contact_form,
             submitted_by=by,
             created_at=now,
             status_changed_at=now,
         )
-        MemberRequestCounter.objects.bulk_create(
-            [MemberRequestCounter(member=member)], ignore_conflicts=True
-        )
-        MemberRequestCounter.objects.filter(member=member).update(requests=F("requests") + 1)
         case_opened(case=request, by=by)
         if files:
             request.attachments.add(*files)

@@ -15,9 +15,10 @@ glued into one word ("tiers payant" -> "tierspayant"), French stop words dropped
 import bisect
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from portal.text import folded
 
 # Words that say nothing about the subject of a question.
 _STOP_WORDS = """
@@ -84,9 +85,7 @@ _SHORTEST = 2  # words of one letter are noise ("l'", "d'")
 
 def normalise(text: str) -> str:
     """Lower case, no accents, "œ"/"æ" spelled out: "Télétransmission" -> "teletransmission"."""
-    text = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded(text)
 
 
 def _stem(word: str) -> str:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.services import case_move
-from partners.catalogue import Service
+from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
 from tests.factories import PERSON, ConventionFactory, OrganismFactory, make_partner_request
 
@@ -47,8 +47,18 @@ def filed(technician, organism, *, at=None, person=None, **kwargs):
     if at is not None:
         when = at.replace(tzinfo=PARIS)
         PartnerRequest.objects.filter(pk=request.pk).update(created_at=when, status_changed_at=when)
+        renumber(request.structure_id, request.organism_id)
         request.refresh_from_db()
     return request
+
+
+def renumber(structure_id, organism_id):
+    """Dated behind the services' back: the filing order follows the dates again, as filing
+    would have made it."""
+    mine = PartnerRequest.objects.filter(structure_id=structure_id, organism_id=organism_id)
+    mine.update(position=F("position") + 1_000_000)
+    for rank, pk in enumerate(mine.order_by("created_at", "pk").values_list("pk", flat=True), 1):
+        PartnerRequest.objects.filter(pk=pk).update(position=rank)
 
 
 def take(request, manager):
@@ -64,6 +74,11 @@ def resolve(request, manager, text="C'est fait."):
 def bulk_requests(technician, organism, count):
     """`count` requests written at once (numbers 9900000001...), for the pages' tests."""
     now = timezone.now()
+    convention = Convention.objects.get(
+        structure=technician.partner_membership.structure, organism=organism
+    )
+    ConventionCounter.objects.get_or_create(convention=convention)
+    filed_before = ConventionCounter.objects.get(convention=convention).filed_requests
     PartnerRequest.objects.bulk_create(
         PartnerRequest(
             number=f"99{organism.code}{i:05d}",
@@ -72,10 +87,15 @@ def bulk_requests(technician, organism, count):
             requester=technician,
             requester_name=f"{technician.last_name.upper()} {technician.first_name}",
             service=Service.CASE_STUDY,
+            service_rank=service_ranks()[Service.CASE_STUDY],
             motif="ame",
+            motif_rank=motif_ranks()[(Service.CASE_STUDY, "ame")],
             civility="MME",
             last_name=f"PERSONNE{i:03d}",
             first_name="Anne",
+            person_search=f"personne{i:03d} anne",
+            # The oldest first: i counts back in time.
+            position=filed_before + count + 1 - i,
             comment="Un long commentaire. " * 50,
             status=PartnerRequestStatus.NEW,
             created_at=now - datetime.timedelta(minutes=i),
@@ -83,13 +103,9 @@ def bulk_requests(technician, organism, count):
         )
         for i in range(1, count + 1)
     )
-    # Written behind the services' back: keep the convention's count as they would.
-    convention = Convention.objects.get(
-        structure=technician.partner_membership.structure, organism=organism
-    )
-    ConventionCounter.objects.get_or_create(convention=convention)
+    # Written behind the services' back: keep the convention's counts as they would.
     ConventionCounter.objects.filter(convention=convention).update(
-        listed_requests=F("listed_requests") + count
+        listed_requests=F("listed_requests") + count, filed_requests=F("filed_requests") + count
     )
 
 
@@ -396,8 +412,9 @@ def three_requests(technician, partner_manager, organism, organism_manager):
         ("ods", "bac"),
         # "Certificat provisoire CEAM", "Demande d'aide financière", "Situation d'urgence".
         ("motif", "bca"),
-        # ABEL Hélène, then BERNARD Zoé (a, then c: the newest first among equals).
-        ("demandeur", "bca"),
+        # ABEL Hélène, then BERNARD Zoé (a and c: among equals, the order of filing, the
+        # oldest first going up, as "Croissant (A-Z, du plus ancien au plus récent)" says).
+        ("demandeur", "bac"),
         # DURAND, MARTIN, ZOLA.
         ("personne", "bac"),
         # 15 (c), 20 (a), 25 (b) April.
@@ -410,13 +427,8 @@ def test_each_criterion_sorts_both_ways(partner_client, three_requests, sort, as
     up = numbers_in(page_text(partner_client.get(URL, {"tri": sort, "ordre": "asc"})))
     down = numbers_in(page_text(partner_client.get(URL, {"tri": sort, "ordre": "desc"})))
 
-    if sort == "demandeur":
-        # Equal requesters keep the newest first both ways: c before a under BERNARD.
-        assert up == [three_requests["b"], three_requests["c"], three_requests["a"]]
-        assert down == [three_requests["c"], three_requests["a"], three_requests["b"]]
-    else:
-        assert up == expected
-        assert down == expected[::-1]
+    assert up == expected
+    assert down == expected[::-1]
 
 
 def test_the_default_order_is_the_newest_first(partner_client, three_requests):

@@ -307,7 +307,7 @@ def test_submit_goes_through_the_keyword_only_service(technician, convention, or
 
 
 def test_the_history_count_follows_filing_and_cancelling(technician, convention, organism):
-    from partners.selectors import SESSION_ORGANISM, partner_history_count, space_for
+    from partners.selectors import SESSION_ORGANISM, partner_history, space_for
 
     first = make_partner_request(technician=technician, organism=organism)
     make_partner_request(technician=technician, organism=organism)
@@ -317,4 +317,4 @@ def test_the_history_count_follows_filing_and_cancelling(technician, convention,
     case_move(case=first, move="cancel", by=technician, reason="autre")
 
     request = type("Request", (), {"user": technician, "session": {SESSION_ORGANISM: organism.pk}})
-    assert partner_history_count(space_for(request)) == 1
+    assert partner_history(space_for(request)).total().count == 1

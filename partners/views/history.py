@@ -35,7 +35,6 @@ from partners.forms_followup import (
 from partners.selectors import (
     get_partner_request_or_404,
     partner_history,
-    partner_history_count,
     structure_requesters,
 )
 from partners.services import partner_request_complete, partner_request_is_editable
@@ -47,13 +46,10 @@ def history(request, space):
     form = HistoryFilterForm(request.GET, requesters=structure_requesters(space.structure.pk))
     form.is_valid()
     filters = form.filters
+    listed = partner_history(space, filters)
     page, notice = page_of(
-        request,
-        partner_history(space, filters),
-        form.page_size,
-        count=lambda: partner_history_count(space, filters),
+        request, listed.queryset, form.page_size, count=listed.total, rows=listed.rows
     )
-    page.object_list = list(page.object_list)
     return render(
         request,
         "partners/history.html",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import member_required
 from casework.forms import CancelForm, CaseMessageForm
 from casework.lifecycle import case_type_of
-from casework.lists import page_of
+from casework.lists import keyed_rows, page_of, total_of
 from casework.models import CaseMessage, CaseStatus
 from casework.selectors import awaited_message
 from casework.services import (
@@ -25,11 +25,9 @@ from casework.services import (
 from casework.views import requester_page
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.selectors import (
+    MemberHistory,
     get_member_request_or_404,
-    list_rows,
     member_answers,
-    member_requests,
-    member_requests_count,
     with_requests,
 )
 from requests_app.services import WRITE_MOVES
@@ -40,13 +38,10 @@ ANSWERS_PAGE_SIZE = 10
 def _request_list(request, member, form_class, template):
     form = form_class(request.GET)
     form.is_valid()
-    filtered = any(form.filters.values())
-    # Unfiltered, the total is the member's stored count (no COUNT over thousands of rows).
-    count = None if filtered else member_requests_count(member)
+    listed = MemberHistory(member, **form.filters)
     page, notice = page_of(
-        request, member_requests(member, **form.filters), form.page_size, count=count
+        request, listed.queryset, form.page_size, count=listed.total, rows=listed.rows
     )
-    page.object_list = list_rows(page.object_list, member)
     return render(
         request,
         template,
@@ -54,7 +49,7 @@ def _request_list(request, member, form_class, template):
             "form": form,
             "page": page,
             "page_notice": notice,
-            "filtered": filtered,
+            "filtered": listed.filtered,
             "member": member,
         },
     )
@@ -189,7 +184,14 @@ def documents(request, member):
 def answers(request, member):
     """ "Historique des mails": every message received from the managers, newest first, in
     full; what the page shows is read."""
-    page, notice = page_of(request, member_answers(member), ANSWERS_PAGE_SIZE)
+    received = member_answers(member)
+    page, notice = page_of(
+        request,
+        received,
+        ANSWERS_PAGE_SIZE,
+        count=lambda: total_of(received),
+        rows=lambda offset, limit: keyed_rows(received, "pk", offset, limit),
+    )
     shown = with_requests(page.object_list)
     opened = case_messages_mark_read(
         messages=CaseMessage.objects.filter(pk__in=[m.pk for m in shown if m.read_at is None]),

@@ -1,0 +1,184 @@
+"""Every page of the histories is the right one, however it is read: the filing order's
+arithmetic (deep pages without reading what comes before), the pages read from an index, the
+searches without accents or case, and the totals (stored, computed, counted or estimated)."""
+
+import datetime
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from casework import lists
+from casework.services import case_move
+from partners.catalogue import Service
+from partners.models import ConventionCounter, PartnerRequest
+from requests_app.services import member_request_submit
+from tests.factories import PERSON, make_partner_request
+
+pytestmark = pytest.mark.django_db
+
+PARTNERS = "/partenaires/historique/"
+MEMBERS = "/demandes/"
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def _numbers(page: str) -> list[str]:
+    """The request numbers listed, in the order shown (each card links to its detail)."""
+    return re.findall(r'href="/partenaires/historique/(\d{10})/"', page)
+
+
+def _shown_numbers(client, query) -> list[str]:
+    return _numbers(_text(client.get(PARTNERS, query)))
+
+
+@pytest.fixture
+def filed(technician, organism, convention):
+    """23 requests filed a day apart (the oldest 23 days ago), every 4th one cancelled."""
+    requests = []
+    now = timezone.now()
+    for day in range(23, 0, -1):
+        request = make_partner_request(technician=technician, organism=organism)
+        PartnerRequest.objects.filter(pk=request.pk).update(
+            created_at=now - datetime.timedelta(days=day)
+        )
+        requests.append(request)
+    for request in requests[1::4]:
+        case_move(case=request, move="cancel", by=technician, reason="autre")
+    return [r for r in requests if r not in requests[1::4]]
+
+
+def test_filing_numbers_the_requests_one_after_the_other(filed, convention):
+    everything = PartnerRequest.objects.filter(structure=convention.structure)
+    assert sorted(everything.values_list("position", flat=True)) == list(range(1, 24))
+    counter = ConventionCounter.objects.get(convention=convention)
+    assert (counter.filed_requests, counter.listed_requests) == (23, 17)
+
+
+@pytest.mark.parametrize("size", [10, 25])
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_every_page_of_the_filing_order_skips_the_cancelled_requests(
+    partner_client, filed, size, order
+):
+    expected = [r.number for r in (filed[::-1] if order == "desc" else filed)]
+    shown = []
+    for page in range(1, (len(filed) + size - 1) // size + 1):
+        shown += _shown_numbers(partner_client, {"taille": size, "ordre": order, "page": page})
+    assert shown == expected
+
+
+def test_a_period_is_counted_and_paged_by_the_filing_order(partner_client, filed):
+    today = timezone.localdate()
+    start = (today - datetime.timedelta(days=15)).strftime("%d/%m/%Y")
+    end = (today - datetime.timedelta(days=4)).strftime("%d/%m/%Y")
+    inside = [
+        r
+        for r in filed
+        if today - datetime.timedelta(days=15)
+        <= timezone.localdate(PartnerRequest.objects.get(pk=r.pk).created_at)
+        <= today - datetime.timedelta(days=4)
+    ]
+
+    first = _text(partner_client.get(PARTNERS, {"du": start, "au": end, "taille": 10}))
+    ascending = _shown_numbers(partner_client, {"du": start, "au": end, "ordre": "asc"})
+
+    assert len(inside) == 9
+    assert f"{len(inside)} demandes" in first
+    assert _numbers(first) == [r.number for r in inside[::-1]]
+    assert ascending == [r.number for r in inside]
+
+
+def test_other_sorts_and_filters_read_their_pages_from_their_index(
+    partner_client, technician, organism, convention
+):
+    names = ["ZOLA", "ABADIE", "MARTIN", "DURAND", "BERNARD", "PETIT"] * 3
+    for i, name in enumerate(names):
+        make_partner_request(
+            technician=technician, organism=organism, service=Service.CASE_STUDY,
+            motif="etude_c2s", person={**PERSON, "last_name": name, "first_name": f"Anne{i:02d}"},
+        )  # fmt: skip
+    wanted = sorted(
+        PartnerRequest.objects.filter(structure=convention.structure).values_list(
+            "last_name", "position", "number"
+        )
+    )
+    shown = []
+    for page in (1, 2):
+        shown += _shown_numbers(
+            partner_client, {"tri": "personne", "ordre": "asc", "taille": 10, "page": page}
+        )
+    assert shown == [number for _name, _position, number in wanted]
+
+
+def test_the_person_is_found_without_accents_or_case(
+    partner_client, technician, organism, convention
+):
+    josephine = make_partner_request(
+        technician=technician, organism=organism,
+        person={**PERSON, "last_name": "TUTU", "first_name": "Joséphine"},
+    )  # fmt: skip
+    make_partner_request(
+        technician=technician, organism=organism,
+        person={**PERSON, "last_name": "PRINCE", "first_name": "Marius"},
+    )  # fmt: skip
+
+    for typed in ("josephine", "JOSÉPHINE", "tutu joséphine", "Tutu"):
+        assert _shown_numbers(partner_client, {"personne": typed}) == [josephine.number]
+
+
+def _member_references(client, query) -> list[str]:
+    page = _text(client.get(MEMBERS, query))
+    return list(dict.fromkeys(re.findall(r"DEM-\d{4}-\d{6}", page)))
+
+
+def test_a_members_search_ignores_accents_and_case(client, member):
+    from tests.test_access_matrix import _sign_in
+
+    soft = member_request_submit(
+        member=member, kind="soft_medicine", by=member.user, topic_label="Ostéopathie",
+        message="Séance du 3 mars.",
+    )  # fmt: skip
+    member_request_submit(member=member, kind="question", by=member.user, message="Ma carte")
+    _sign_in(client, member.user)
+
+    for typed in ("osteopathie", "OSTÉOPATHIE", "seance du 3", soft.reference.lower()):
+        assert _member_references(client, {"recherche": typed}) == [soft.reference], typed
+    assert _member_references(client, {"recherche": "osteo"}) == [soft.reference]
+    page = _text(client.get("/messagerie/", {"recherche": "ostéopathie"}))
+    assert soft.reference in page
+
+
+def test_a_members_last_page_is_the_oldest_requests(client, member):
+    from tests.test_access_matrix import _sign_in
+
+    sent = [
+        member_request_submit(member=member, kind="question", by=member.user, message=f"n{i}")
+        for i in range(23)
+    ]
+    _sign_in(client, member.user)
+
+    assert _member_references(client, {"page": 3}) == [r.reference for r in sent[2::-1]]
+    assert _member_references(client, {"page": 2, "taille": 10}) == [
+        r.reference for r in sent[12:2:-1]
+    ]
+
+
+def test_a_large_filtered_total_is_an_estimate_and_says_so(
+    partner_client, technician, organism, convention, monkeypatch
+):
+    for _ in range(6):
+        make_partner_request(technician=technician, organism=organism)
+    monkeypatch.setattr(lists, "EXACT_UP_TO", 3)
+
+    page = _text(partner_client.get(PARTNERS, {"statut": "new"}))
+
+    if connection.vendor == "postgresql":
+        assert re.search(r"environ \d+ demandes", page)
+    else:
+        # Without a planner to ask, the rows are counted.
+        assert "6 demandes" in page and "environ" not in page
