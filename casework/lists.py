@@ -97,16 +97,22 @@ def page_of(request, items, size: int, *, count=None, rows=None) -> tuple[Page, 
     return page, notice
 
 
+# Below this offset a page is read directly: the rows before it cost less than a second query.
+DIRECT_UP_TO = 1000
+
+
 def keyed_rows(queryset, key: str, offset: int, limit: int) -> list:
-    """The rows `offset` to `offset + limit` of an ordered queryset, read in two steps: their
-    `key` values (from the index that orders the list, without reading the rows before them),
-    then those rows, in the list's order."""
+    """The rows `offset` to `offset + limit` of an ordered queryset. Deep pages are read in two
+    steps: their `key` values (from the index that orders the list, without reading the rows
+    before them), then those rows, in the list's order."""
+    if offset < DIRECT_UP_TO:
+        return list(queryset[offset : offset + limit])
     keys = list(queryset.values_list(key, flat=True)[offset : offset + limit])
     if not keys:
         return []
     found = {
         row[key] if isinstance(row, dict) else getattr(row, key): row
-        for row in queryset.filter(**{f"{key}__in": keys})
+        for row in queryset.order_by().filter(**{f"{key}__in": keys})
     }
     return [found[k] for k in keys if k in found]
 

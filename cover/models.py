@@ -6,6 +6,7 @@ beneficiary, teletransmission, bank details) is a request to the insurer (`reque
 an edit of these rows.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.db import models
@@ -281,3 +282,38 @@ class Reimbursement(models.Model):
     def remaining(self) -> Decimal:
         """Reste à charge: what the member paid that no one reimbursed."""
         return max(self.real_cost - self.ss_share - self.insurer_share, Decimal("0.00"))
+
+
+class StatementExport(models.Model):
+    """The statements of a long period, built in the background (a Celery job) as one PDF the
+    member downloads from their space; kept STATEMENT_EXPORT_HOURS, never emailed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En préparation")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    third_party = models.BooleanField(_("remboursements aux tiers"), default=False)
+    # The search's person (`selectors.Person.key`, "" for everyone) and type of care.
+    person_key = models.CharField(_("bénéficiaire"), max_length=20, blank=True)
+    care_type = models.CharField(_("type de soins"), max_length=20, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default="queued")
+    payments = models.PositiveIntegerField(_("paiements"), default=0)
+    pages = models.PositiveIntegerField(_("pages prêtes"), default=0)
+    file = models.FileField(_("fichier"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("supprimé le"))
+
+    class Meta:
+        verbose_name = _("relevés d'une période")
+        verbose_name_plural = _("relevés des périodes")
+        indexes = [models.Index(fields=["expires_at"], name="statementexport_expiry")]
+
+    def __str__(self):
+        return f"{self.member_id} · {self.start} → {self.end}"

@@ -202,6 +202,8 @@ class Document:
 
     # -- Output -------------------------------------------------------------------------
     def _page_footer(self, canvas, document):
+        if self.on_page is not None:
+            self.on_page(document.page)
         canvas.saveState()
         canvas.setStrokeColor(self.brand.primary)
         canvas.setLineWidth(0.8)
@@ -216,6 +218,9 @@ class Document:
             A4[0] - MARGIN, 10 * mm, _("Page %(number)d") % {"number": document.page}
         )
         canvas.restoreState()
+
+    # Called with each page's number as it is drawn (the progress of a long document).
+    on_page = None
 
     def render(self) -> bytes:
         buffer = io.BytesIO()

@@ -3,12 +3,13 @@ member's contract, payment, beneficiary or card is a 404, whatever the URL."""
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Beneficiary, Member
-from cover.models import Contract, PayeeKind, Payment
+from cover.models import Contract, PayeeKind, Payment, Reimbursement
 
 # The member themself in URLs and forms that choose a person ("la vôtre ou celle d'un de vos
 # bénéficiaires"); a beneficiary is their primary key.
@@ -94,3 +95,31 @@ def payment_or_404(member: Member, number: str) -> Payment:
         Payment.objects.filter(member=member).prefetch_related("lines__beneficiary"),
         number=number,
     )
+
+
+def payments_searched(
+    member: Member,
+    *,
+    start,
+    end,
+    third_party: bool = False,
+    person: Person | None = None,
+    care_type: str = "",
+):
+    """The member's payments of a period; a person or a type of care keeps the payments with
+    at least one such line (each payment once)."""
+    payments = member_payments(member, third_party=third_party).filter(
+        payment_date__range=(start, end)
+    )
+    conditions = {}
+    if person is not None:
+        if person.is_member:
+            conditions["beneficiary__isnull"] = True
+        else:
+            conditions["beneficiary"] = person.beneficiary
+    if care_type:
+        conditions["care_type"] = care_type
+    if conditions:
+        lines = Reimbursement.objects.filter(payment=OuterRef("pk"), **conditions)
+        payments = payments.filter(Exists(lines))
+    return payments

@@ -1,10 +1,16 @@
-"""Writes on the cover data that more than one place makes (imports and the admin)."""
+"""Writes on the cover data that more than one place makes (imports and the admin), and the
+member's request of a long period's statements."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Member
-from cover.models import Contract, ContractKind
+from cover import tasks
+from cover.models import Contract, ContractKind, StatementExport
 
 
 def member_collective_flags_sync(*, member_ids) -> None:
@@ -24,3 +30,24 @@ def member_collective_flags_sync(*, member_ids) -> None:
     )
     Member.objects.filter(pk__in=collective).update(collective_contract=True)
     Member.objects.filter(pk__in=member_ids - collective).update(collective_contract=False)
+
+
+def statement_export_request(
+    *, member: Member, start, end, third_party: bool, person_key: str = "", care_type: str = ""
+) -> StatementExport:
+    """The statements of a long period, to be built in the background: the row the member's
+    page follows, the job queued once it is committed. The file is kept
+    STATEMENT_EXPORT_HOURS, then deleted; it is never emailed."""
+    now = timezone.now()
+    export = StatementExport.objects.create(
+        member=member,
+        start=start,
+        end=end,
+        third_party=third_party,
+        person_key=person_key,
+        care_type=care_type,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.STATEMENT_EXPORT_HOURS),
+    )
+    transaction.on_commit(lambda: tasks.build_statement_export.delay(str(export.pk)), robust=True)
+    return export

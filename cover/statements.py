@@ -189,10 +189,11 @@ def payment_statement(member: Member, payment: Payment) -> bytes:
 
 
 def period_statements(
-    member: Member, payments, *, start: datetime.date, end: datetime.date
+    member: Member, payments, *, start: datetime.date, end: datetime.date, on_page=None
 ) -> bytes:
     """Every payment of `payments` (use `with_lines`), one section each, in one document that
-    opens with the period, the number of payments and their total."""
+    opens with the period, the number of payments and their total. `on_page(number)` is called
+    as each page is drawn."""
     payments = list(payments)
     period = {"start": day(start), "end": day(end)}
     document = Document(
@@ -217,4 +218,5 @@ def period_statements(
             % {"number": payment.number, "date": day(payment.payment_date)}
         )
         writer.payment(payment, identity=False)
+    document.on_page = on_page
     return document.render()

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -235,8 +236,13 @@ class PartnerHistory:
                 requests = requests.filter(number=filters.number)
             else:
                 requests = requests.filter(number__contains=filters.number)
-        keys = [*SORT_KEYS[filters.sort], "position"]
-        return requests.order_by(*[f"-{key}" if filters.descending else key for key in keys])
+        keys = [F(key) for key in SORT_KEYS[filters.sort]]
+        if filters.person and filters.sort == "person":
+            # The people found share the name searched: walking the names' index to them would
+            # read every name before theirs. Sorted as found instead (from the trigram index).
+            keys = [Concat(key, Value("")) for key in keys]
+        keys.append(F("position"))
+        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
 
     # -- The total ------------------------------------------------------------------------------
     def total(self) -> Total:

@@ -144,6 +144,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
     "casework-send-reminders": {"task": "casework.tasks.send_reminders", "schedule": 3600.0},
+    "cover-purge-statement-exports": {
+        "task": "cover.tasks.purge_statement_exports",
+        "schedule": 3600.0,
+    },
     # Daily, in CELERY_TIMEZONE (Europe/Paris): access closes as the day starts, reminders go
     # out before the working day.
     "partners-close-ended-accesses": {
@@ -266,6 +270,9 @@ CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
 _member_days = env_int("MEMBER_FILE_RETENTION_DAYS", 0, minimum=0)
 MEMBER_FILE_RETENTION = timedelta(days=_member_days) if _member_days else None
 PARTNER_FILE_RETENTION = timedelta(days=env_int("PARTNER_FILE_RETENTION_DAYS", 15, minimum=1))
+# The statements of a period longer than a year are built by a background job; its PDF stays
+# downloadable this long.
+STATEMENT_EXPORT_HOURS = env_int("STATEMENT_EXPORT_HOURS", 24, minimum=1)
 # A request waiting for its requester's complement is recalled to them by email after this
 # many days without an answer, and again each such period at most.
 CASE_REMINDER_DAYS = env_int("CASE_REMINDER_DAYS", 7, minimum=1)

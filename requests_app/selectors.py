@@ -70,8 +70,14 @@ class _Concerned:
     def filter(self, **conditions):
         return _Concerned(self.values.filter(**conditions), self.member)
 
+    def order_by(self, *keys):
+        return _Concerned(self.values.order_by(*keys), self.member)
+
     def values_list(self, *fields, **options):
         return self.values.values_list(*fields, **options)
+
+    def __getitem__(self, window: slice):
+        return list(_Concerned(self.values[window], self.member))
 
     def __iter__(self):
         for row in self.values:

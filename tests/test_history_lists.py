@@ -93,9 +93,11 @@ def test_a_period_is_counted_and_paged_by_the_filing_order(partner_client, filed
     assert ascending == [r.number for r in inside]
 
 
+@pytest.mark.parametrize("direct_up_to", [1000, 0], ids=["direct", "keyed"])
 def test_other_sorts_and_filters_read_their_pages_from_their_index(
-    partner_client, technician, organism, convention
+    partner_client, technician, organism, convention, monkeypatch, direct_up_to
 ):
+    monkeypatch.setattr(lists, "DIRECT_UP_TO", direct_up_to)
     names = ["ZOLA", "ABADIE", "MARTIN", "DURAND", "BERNARD", "PETIT"] * 3
     for i, name in enumerate(names):
         make_partner_request(
@@ -151,6 +153,25 @@ def test_a_members_search_ignores_accents_and_case(client, member):
     assert _member_references(client, {"recherche": "osteo"}) == [soft.reference]
     page = _text(client.get("/messagerie/", {"recherche": "ostéopathie"}))
     assert soft.reference in page
+
+
+@pytest.mark.parametrize("direct_up_to", [1000, 0], ids=["direct", "keyed"])
+def test_a_members_filtered_pages_are_read_from_their_index(
+    client, member, monkeypatch, direct_up_to
+):
+    from tests.test_access_matrix import _sign_in
+
+    monkeypatch.setattr(lists, "DIRECT_UP_TO", direct_up_to)
+    sent = [
+        member_request_submit(member=member, kind="question", by=member.user, message=f"n{i}")
+        for i in range(15)
+    ]
+    _sign_in(client, member.user)
+
+    shown = _member_references(client, {"statut": "new", "page": 1}) + _member_references(
+        client, {"statut": "new", "page": 2}
+    )
+    assert shown == [r.reference for r in sent[::-1]]
 
 
 def test_a_members_last_page_is_the_oldest_requests(client, member):

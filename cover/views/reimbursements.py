@@ -11,17 +11,20 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Sum
-from django.shortcuts import redirect, render
+from django.db.models import Prefetch, Sum
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
 from cover.forms import FIELDS, PaymentSearchForm
-from cover.models import BankDetails, Reimbursement
+from cover.models import BankDetails, Reimbursement, StatementExport
 from cover.pdf import day, euros, pdf_response
-from cover.selectors import member_payments, payment_or_404
+from cover.selectors import payment_or_404, payments_searched
+from cover.services import statement_export_request
 from cover.statements import (
     AMOUNT_FIELDS,
     Totals,
@@ -37,6 +40,8 @@ PAGE_SIZE = 20
 MAX_STATEMENTS = 500
 # The list a statements download came from (`?liste=tiers`), to go back to it.
 THIRD_PARTY_LIST = "tiers"
+# The statements of a period up to a year come at once; a longer period is built by a job.
+INLINE_PERIOD_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -69,24 +74,15 @@ class LineRow:
 
 
 def _search(member, form: PaymentSearchForm, *, third_party: bool):
-    """The member's payments of the searched period; a person or a type of care keeps the
-    payments with at least one such line (each payment once)."""
-    payments = member_payments(member, third_party=third_party).filter(
-        payment_date__range=(form.start, form.end)
+    """The member's payments of the searched period, person and type of care."""
+    return payments_searched(
+        member,
+        start=form.start,
+        end=form.end,
+        third_party=third_party,
+        person=form.person,
+        care_type=form.care_type,
     )
-    conditions = {}
-    person = form.person
-    if person is not None:
-        if person.is_member:
-            conditions["beneficiary__isnull"] = True
-        else:
-            conditions["beneficiary"] = person.beneficiary
-    if form.care_type:
-        conditions["care_type"] = form.care_type
-    if conditions:
-        lines = Reimbursement.objects.filter(payment=OuterRef("pk"), **conditions)
-        payments = payments.filter(Exists(lines))
-    return payments
 
 
 def _unique(values) -> list[str]:
@@ -228,6 +224,17 @@ def statements_pdf(request, member):
             _("Les relevés n'ont pas pu être téléchargés : corrigez votre recherche ci-dessous."),
         )
         return redirect(back)
+    if (form.end - form.start).days > INLINE_PERIOD_DAYS:
+        # Longer than a year: built in the background, followed on its own page.
+        export = statement_export_request(
+            member=member,
+            start=form.start,
+            end=form.end,
+            third_party=third_party,
+            person_key=form.person.key if form.person else "",
+            care_type=form.care_type,
+        )
+        return redirect("cover:statements_export", pk=export.pk)
     payments = _search(member, form, third_party=third_party)
     count = payments.count()
     if count == 0:
@@ -252,6 +259,79 @@ def statements_pdf(request, member):
 
 
 @member_required
+def statements_export(request, member, pk):
+    """The statements of a long period being built: how far it got, then the download link.
+    JSON for the page's script (`Accept: application/json`); a plain page without it."""
+    export = get_object_or_404(StatementExport, pk=pk, member=member)
+    download = (
+        reverse("cover:statements_export_file", args=[export.pk])
+        if export.state == StatementExport.State.READY
+        else ""
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "state": export.state,
+                "status": _export_status(export),
+                "download": download,
+            }
+        )
+    back = reverse("cover:third_party" if export.third_party else "cover:reimbursements")
+    return render(
+        request,
+        "cover/reimbursements/statements_export.html",
+        {
+            "export": export,
+            "status": _export_status(export),
+            "download": download,
+            "start": day(export.start),
+            "end": day(export.end),
+            "back": f"{back}?{urlencode({'du': day(export.start), 'au': day(export.end)})}",
+            "current": "third_party" if export.third_party else "consultation",
+        },
+    )
+
+
+def _export_status(export) -> str:
+    State = StatementExport.State
+    if export.state == State.READY:
+        return _("Vos relevés sont prêts : %(count)d paiements.") % {"count": export.payments}
+    if export.state == State.FAILED:
+        return _(
+            "Vos relevés n'ont pas pu être préparés. Réessayez, ou choisissez une période "
+            "plus courte."
+        )
+    if export.state == State.RUNNING:
+        return _("Préparation de vos relevés : %(count)d paiements, %(pages)d pages prêtes.") % {
+            "count": export.payments,
+            "pages": export.pages,
+        }
+    return _("Vos relevés vont être préparés dans un instant.")
+
+
+@member_required
+def statements_export_file(request, member, pk):
+    """The PDF of a long period's statements, while it is kept."""
+    export = get_object_or_404(
+        StatementExport,
+        pk=pk,
+        member=member,
+        state=StatementExport.State.READY,
+        expires_at__gt=timezone.now(),
+    )
+    prefix = "releves-tiers" if export.third_party else "releves"
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"{prefix}-{export.start:%Y-%m-%d}-{export.end:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required
 def bank_details(request, member):
     """ "RIB": the account where reimbursements are paid (IBAN masked), and how to change it."""
     details = BankDetails.objects.filter(member=member).first()
@@ -267,6 +347,12 @@ urlpatterns = [
     path("remboursements/tiers/", third_party, name="third_party"),
     path("remboursements/rib/", bank_details, name="bank_details"),
     path("remboursements/releves.pdf", statements_pdf, name="statements_pdf"),
+    path("remboursements/releves/<uuid:pk>/", statements_export, name="statements_export"),
+    path(
+        "remboursements/releves/<uuid:pk>/releves.pdf",
+        statements_export_file,
+        name="statements_export_file",
+    ),
     path("remboursements/paiements/<str:number>/", payment_detail, name="payment"),
     path("remboursements/paiements/<str:number>/releve.pdf", payment_pdf, name="payment_pdf"),
 ]

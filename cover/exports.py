@@ -1,0 +1,71 @@
+"""The statements of a long period, built away from the page (a Celery job calls these) and
+deleted once their time is up. Called by `cover.tasks`; imports neither services nor tasks."""
+
+import logging
+import secrets
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from cover.models import StatementExport
+from cover.selectors import member_people, payments_searched
+from cover.statements import period_statements, with_lines
+
+logger = logging.getLogger(__name__)
+
+# The progress written to the row every this many pages.
+PROGRESS_EVERY = 5
+
+
+def statement_export_build(*, export_id) -> bool:
+    """Build the PDF of an export, once: True if this call built it. The row says how far it
+    got (pages drawn) while it runs, then "ready" with the file, or "failed"."""
+    export = StatementExport.objects.select_related("member").filter(pk=export_id).first()
+    if export is None or export.state == StatementExport.State.READY:
+        return False
+    member = export.member
+    people = {person.key: person for person in member_people(member)}
+    payments = payments_searched(
+        member,
+        start=export.start,
+        end=export.end,
+        third_party=export.third_party,
+        person=people.get(export.person_key),
+        care_type=export.care_type,
+    )
+    rows = StatementExport.objects.filter(pk=export.pk)
+    rows.update(state=StatementExport.State.RUNNING, payments=payments.count(), pages=0)
+
+    def progress(page):
+        if page % PROGRESS_EVERY == 0:
+            rows.update(pages=page)
+
+    try:
+        content = period_statements(
+            member, with_lines(payments), start=export.start, end=export.end, on_page=progress
+        )
+    except Exception:
+        rows.update(state=StatementExport.State.FAILED, finished_at=timezone.now())
+        raise
+    name = f"statements/{export.created_at:%Y/%m}/{secrets.token_hex(16)}.pdf"
+    export.file.save(name, ContentFile(content), save=False)
+    rows.update(
+        file=export.file.name, state=StatementExport.State.READY, finished_at=timezone.now()
+    )
+    return True
+
+
+def statement_exports_purge(*, now=None) -> int:
+    """Delete the exports whose time is up, file and row. Returns how many."""
+    now = now or timezone.now()
+    purged = 0
+    for export in StatementExport.objects.filter(expires_at__lte=now).iterator():
+        if export.file:
+            try:
+                export.file.delete(save=False)
+            except OSError:
+                logger.exception("could not delete the statements of export %s", export.pk)
+                continue
+        StatementExport.objects.filter(pk=export.pk).delete()
+        purged += 1
+    return purged
