@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework import lists
 from casework.services import case_move
+from partners import selectors as partner_selectors
 from partners.catalogue import Service
 from partners.models import ConventionCounter, PartnerRequest
 from requests_app.services import member_request_submit
@@ -60,11 +61,15 @@ def test_filing_numbers_the_requests_one_after_the_other(filed, convention):
     assert (counter.filed_requests, counter.listed_requests) == (23, 17)
 
 
+# Pages near the top are read from the index in order; deeper ones by counting the cancelled
+# requests (`direct_up_to=0` takes that path at this test's size).
+@pytest.mark.parametrize("direct_up_to", [1000, 0], ids=["read-in-order", "counted"])
 @pytest.mark.parametrize("size", [10, 25])
 @pytest.mark.parametrize("order", ["desc", "asc"])
 def test_every_page_of_the_filing_order_skips_the_cancelled_requests(
-    partner_client, filed, size, order
+    partner_client, filed, size, order, direct_up_to, monkeypatch
 ):
+    monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", direct_up_to)
     expected = [r.number for r in (filed[::-1] if order == "desc" else filed)]
     shown = []
     for page in range(1, (len(filed) + size - 1) // size + 1):
@@ -72,7 +77,11 @@ def test_every_page_of_the_filing_order_skips_the_cancelled_requests(
     assert shown == expected
 
 
-def test_a_period_is_counted_and_paged_by_the_filing_order(partner_client, filed):
+@pytest.mark.parametrize("direct_up_to", [1000, 0], ids=["read-in-order", "counted"])
+def test_a_period_is_counted_and_paged_by_the_filing_order(
+    partner_client, filed, direct_up_to, monkeypatch
+):
+    monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", direct_up_to)
     today = timezone.localdate()
     start = (today - datetime.timedelta(days=15)).strftime("%d/%m/%Y")
     end = (today - datetime.timedelta(days=4)).strftime("%d/%m/%Y")
