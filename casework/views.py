@@ -1,9 +1,11 @@
-"""What a case's page does for its requester, whatever the case type: the message form of the
-move open now (a reply, a message), and the thread, read on opening.
+"""What a case's pages do for its requester, whatever the case type: the message form of the
+move open now (a reply, a message), the thread, read on opening, and "Annuler la demande".
 
-The apps' detail views call `requester_page` and render their own template with what it gives.
+The apps' views call `requester_page` / `requester_cancel` and render their own template with
+what they give.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -68,3 +70,52 @@ def requester_page(
         thread=case_thread(case, side=Side.REQUESTER),
         unread_ids={message.pk for message in opened},
     )
+
+
+@dataclass
+class CancelPage:
+    form: object | None
+    # A redirect (cancelled, or not cancellable when the page was asked for): returned as is.
+    response: HttpResponse | None = None
+    # Whether the cancel is still open to the case (the form is then shown with its button).
+    allowed: bool = True
+
+
+def requester_cancel(
+    request,
+    case: Case,
+    *,
+    form_factory,
+    allowed: Callable[[], bool],
+    refusal: Callable[[], str],
+    done_message: str,
+    done_url: str,
+    back_url: str,
+) -> CancelPage:
+    """ "Annuler la demande": the form with its reasons (`form_factory(data)`), the cancel
+    recorded through `case_move`, then a redirect to `done_url` with `done_message`.
+
+    Not cancellable (`allowed()` false, `refusal()` says why): asked for, the page goes back to
+    `back_url` with why; posted (the case moved on while the form was open), nothing is written
+    and the form comes back with why, the reason chosen kept."""
+    may = allowed()
+    if request.method != "POST":
+        if not may:
+            messages.error(request, refusal())
+            return CancelPage(form=None, response=redirect(back_url), allowed=False)
+        return CancelPage(form=form_factory(None))
+    form = form_factory(request.POST)
+    if not may:
+        form.is_valid()
+        form.add_error(None, refusal())
+    elif form.is_valid():
+        try:
+            case_move(case=case, move="cancel", by=request.user, reason=form.cleaned_data["reason"])
+        except CaseError as refused:
+            form.add_error(None, refused.message)
+            case.refresh_from_db(fields=["status"])
+            may = allowed()
+        else:
+            messages.success(request, done_message)
+            return CancelPage(form=None, response=redirect(done_url))
+    return CancelPage(form=form, allowed=may)

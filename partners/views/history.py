@@ -10,8 +10,8 @@ from casework.forms import CaseMessageForm
 from casework.lists import page_of
 from casework.models import CaseStatus, Side
 from casework.selectors import awaited_message, case_files
-from casework.services import CaseError, case_move, requester_files_count
-from casework.views import requester_page
+from casework.services import CaseError, requester_files_count
+from casework.views import requester_cancel, requester_page
 from documents.rules import PARTNER_REQUEST
 from partners.catalogue import (
     APPOINTMENT_MODES,
@@ -230,37 +230,23 @@ def complete(request, space, number):
 def cancel(request, space, number):
     """ "Annuler la demande": a motif and the confirmation; the request leaves the history."""
     shown = get_partner_request_or_404(space, number)
-    allowed = _actions_allowed(space, shown)
-    if not allowed and request.method != "POST":
-        messages.error(request, _refusal(space, shown))
-        return redirect("partners:detail", number=shown.number)
-    if request.method == "POST":
-        form = CancelForm(request.POST)
-        if not allowed:
-            form.is_valid()
-            form.add_error(None, _refusal(space, shown))
-        elif form.is_valid():
-            try:
-                case_move(
-                    case=shown, move="cancel", by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except CaseError as error:
-                form.add_error(None, error.message)
-                shown.refresh_from_db(fields=["status"])
-                allowed = partner_request_is_editable(shown)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "La demande a été automatiquement supprimée de la liste des demandes "
-                        "affichées dans l'historique des demandes."
-                    ),
-                )
-                return redirect("partners:history")
-    else:
-        form = CancelForm()
+    page = requester_cancel(
+        request,
+        shown,
+        form_factory=CancelForm,
+        allowed=lambda: _actions_allowed(space, shown),
+        refusal=lambda: _refusal(space, shown),
+        done_message=_(
+            "La demande a été automatiquement supprimée de la liste des demandes "
+            "affichées dans l'historique des demandes."
+        ),
+        done_url=reverse("partners:history"),
+        back_url=reverse("partners:detail", args=[shown.number]),
+    )
+    if page.response:
+        return page.response
     return render(
         request,
         "partners/cancel.html",
-        {"space": space, "shown": shown, "form": form, "allowed": allowed},
+        {"space": space, "shown": shown, "form": page.form, "allowed": page.allowed},
     )

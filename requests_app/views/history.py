@@ -1,8 +1,7 @@
 """Following requests: "Échanger avec nous" (history), the detail with its conversation,
 cancelling, "Ma messagerie", "Mes documents" and its "Historique des mails"."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, re_path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -15,14 +14,12 @@ from casework.lists import keyed_rows, page_of, total_of
 from casework.models import CaseMessage, CaseStatus
 from casework.selectors import awaited_message
 from casework.services import (
-    CaseError,
     case_can,
     case_messages_mark_read,
-    case_move,
     case_refusal,
     requester_files_count,
 )
-from casework.views import requester_page
+from casework.views import requester_cancel, requester_page
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.selectors import (
     MemberHistory,
@@ -147,31 +144,19 @@ def cancel(request, member, reference):
     shown = get_member_request_or_404(member, reference)
     reasons = case_type_of(shown).cancel_reasons
     detail_url = reverse("requests_app:detail", args=[reference])
-    allowed = case_can(shown, "cancel")
-    if not allowed and request.method != "POST":
-        messages.error(request, case_refusal(shown, "cancel"))
-        return redirect(detail_url)
-    if request.method == "POST":
-        form = CancelForm(request.POST, reasons=reasons)
-        if not allowed:
-            form.is_valid()
-            form.add_error(None, case_refusal(shown, "cancel"))
-        elif form.is_valid():
-            try:
-                case_move(
-                    case=shown, move="cancel", by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except CaseError as refused:
-                form.add_error(None, refused.message)
-            else:
-                messages.success(
-                    request,
-                    _("Votre demande %(reference)s est annulée.") % {"reference": reference},
-                )
-                return redirect(detail_url)
-    else:
-        form = CancelForm(reasons=reasons)
-    return render(request, "requests_app/cancel.html", {"shown": shown, "form": form})
+    page = requester_cancel(
+        request,
+        shown,
+        form_factory=lambda data: CancelForm(data, reasons=reasons),
+        allowed=lambda: case_can(shown, "cancel"),
+        refusal=lambda: case_refusal(shown, "cancel"),
+        done_message=_("Votre demande %(reference)s est annulée.") % {"reference": reference},
+        done_url=detail_url,
+        back_url=detail_url,
+    )
+    if page.response:
+        return page.response
+    return render(request, "requests_app/cancel.html", {"shown": shown, "form": page.form})
 
 
 @member_required
