@@ -184,17 +184,39 @@ def log(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def requests_dataset() -> BenchData:
-    """The 1,000,000-request data set, loaded first if the database does not hold it yet."""
-    global _loaded_here
+# -- Which data sets the database holds (one marker row each) ----------------------------------
+def marker_of(name: str) -> tuple[int, float] | None:
+    """(version, load seconds) of the data set `name` as last loaded, or None."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (name text PRIMARY KEY, "
             "version integer NOT NULL, loaded_at timestamptz NOT NULL, "
             "seconds double precision NOT NULL)"
         )
-        cursor.execute(f"SELECT version, seconds FROM {MARKER_TABLE} WHERE name = %s", [NAME])
-        marker = cursor.fetchone()
+        cursor.execute(f"SELECT version, seconds FROM {MARKER_TABLE} WHERE name = %s", [name])
+        return cursor.fetchone()
+
+
+def mark_loaded(cursor, name: str, version: int) -> None:
+    """Record, inside the load's transaction, that `name` now holds `version`."""
+    cursor.execute(
+        f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
+        "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
+        "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
+        [name, version],
+    )
+
+
+def mark_seconds(name: str, seconds: float) -> None:
+    """Record how long loading `name` took (VACUUM ANALYZE included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, name])
+
+
+def requests_dataset() -> BenchData:
+    """The 1,000,000-request data set, loaded first if the database does not hold it yet."""
+    global _loaded_here
+    marker = marker_of(NAME)
     bench_user = User.objects.filter(username=BENCH_USERNAME).first()
     reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0") and not _loaded_here
     complete = bench_user is not None and _partners_present()
@@ -211,17 +233,11 @@ def requests_dataset() -> BenchData:
     with transaction.atomic(), connection.execute_wrapper(_log_slow_statement):
         _load()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
-                "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
-                "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
-                [NAME, VERSION],
-            )
+            mark_loaded(cursor, NAME, VERSION)
     loaded = time.perf_counter() - started
     _vacuum_analyze()
     seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, NAME])
+    mark_seconds(NAME, seconds)
     log(f"loaded in {loaded:.1f} s, VACUUM ANALYZE {seconds - loaded:.1f} s")
     bench_user = User.objects.get(username=BENCH_USERNAME)
     _loaded_here = True

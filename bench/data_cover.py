@@ -34,7 +34,6 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, Member
 from bench.data import (
-    MARKER_TABLE,
     _create_indexes,
     _drop_secondary_indexes,
     _log_slow_statement,
@@ -43,6 +42,9 @@ from bench.data import (
     _Steps,
     insert_select,
     log,
+    mark_loaded,
+    mark_seconds,
+    marker_of,
     requests_dataset,
 )
 from cover.demo import ACTS, CONFORT_GUARANTEES
@@ -105,9 +107,7 @@ def cover_dataset() -> CoverBenchData:
     """The 5,000,000-line reimbursements data set, loaded first if the database lacks it."""
     global _loaded_here
     data = requests_dataset()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {MARKER_TABLE} WHERE name = %s", [NAME])
-        marker = cursor.fetchone()
+    marker = marker_of(NAME)
     reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0") and not _loaded_here
     complete = (
         Reimbursement.objects.filter(member_id=data.member_id).exists()
@@ -155,19 +155,13 @@ def _load_once(bench_member_id: int) -> None:
         step("reimbursement lines", _load_lines)
         step("payments", _load_payments)
         step("cover indexes", _create_indexes, indexes)
-        cursor.execute(
-            f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
-            "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
-            "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
-            [NAME, VERSION],
-        )
+        mark_loaded(cursor, NAME, VERSION)
     loaded = time.perf_counter() - started
     with connection.cursor() as cursor:
         for model in (Payment, Reimbursement):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, NAME])
+    mark_seconds(NAME, seconds)
     log(f"loaded in {loaded:.1f} s, VACUUM ANALYZE {seconds - loaded:.1f} s")
 
 

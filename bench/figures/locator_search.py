@@ -31,7 +31,7 @@ import time
 from django.db import connection, transaction
 
 from accounts.models import User
-from bench.data import MARKER_TABLE, log, requests_dataset
+from bench.data import log, mark_loaded, mark_seconds, marker_of, requests_dataset
 from bench.measure import count_queries, format_line, ms, percentile
 from bench.server import alternate_timings, member_cookies
 from directory.communes import DATA_FILE
@@ -92,9 +92,7 @@ def _pick(values, number_sql: str) -> str:
 def directory_dataset() -> None:
     """The 50,000 professionals, loaded first if the bench database does not hold them."""
     global _loaded_here
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {MARKER_TABLE} WHERE name = %s", [DATASET])
-        marker = cursor.fetchone()
+    marker = marker_of(DATASET)
     reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0") and not _loaded_here
     if (
         marker
@@ -107,18 +105,11 @@ def directory_dataset() -> None:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         _load(cursor)
-        cursor.execute(
-            f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
-            "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
-            "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
-            [DATASET, VERSION],
-        )
+        mark_loaded(cursor, DATASET, VERSION)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {Professional._meta.db_table}")
-        seconds = time.perf_counter() - started
-        cursor.execute(
-            f"UPDATE {MARKER_TABLE} SET seconds = %s WHERE name = %s", [seconds, DATASET]
-        )
+    seconds = time.perf_counter() - started
+    mark_seconds(DATASET, seconds)
     _loaded_here = True
     log(f"loaded the directory in {seconds:.1f} s")
 

@@ -24,7 +24,7 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.data import MARKER_TABLE, log, requests_dataset
+from bench.data import log, mark_loaded, marker_of, requests_dataset
 from bench.measure import format_line, ms
 from documents.models import StoredFile
 from documents.services import _due, stored_files_purge_expired
@@ -41,9 +41,7 @@ _loaded_here = False
 
 def files_dataset() -> None:
     global _loaded_here
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {MARKER_TABLE} WHERE name = %s", [DATASET])
-        marker = cursor.fetchone()
+    marker = marker_of(DATASET)
     reload = os.environ.get("BENCH_RELOAD", "") not in ("", "0") and not _loaded_here
     if marker and marker[0] == VERSION and not reload and StoredFile.objects.count() >= FILES:
         return
@@ -70,12 +68,7 @@ def files_dataset() -> None:
             "FROM generate_series(1, %s) AS g) AS files",
             [FILES, FILES, FILES, FILES],
         )
-        cursor.execute(
-            f"INSERT INTO {MARKER_TABLE} (name, version, loaded_at, seconds) "
-            "VALUES (%s, %s, now(), 0) ON CONFLICT (name) DO UPDATE SET "
-            "version = EXCLUDED.version, loaded_at = EXCLUDED.loaded_at",
-            [DATASET, VERSION],
-        )
+        mark_loaded(cursor, DATASET, VERSION)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {table}")
     _loaded_here = True
