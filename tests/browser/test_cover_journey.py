@@ -285,6 +285,56 @@ def test_a_member_searches_a_period_and_downloads_all_its_statements(
     assert_fits_width(page)
 
 
+def test_the_statements_of_a_period_longer_than_a_year_are_prepared_then_downloaded(
+    new_page, live_server, member, viewport
+):
+    start, end = days_ago(700), days_ago(5)
+    old = make_payment(member, payment_date=days_ago(650))
+    recent = make_payment(member, lines=2, payment_date=days_ago(30))
+    before = make_payment(member, payment_date=days_ago(720))
+
+    page = open_signed_in(new_page, live_server, member.user, "/remboursements/")
+    # A date that is not one keeps what was typed and says why next to the box.
+    box = page.get_by_label("Du", exact=True)
+    box.clear()
+    box.press_sequentially("31/02/2025")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    expect(page.get_by_label("Du", exact=True)).to_have_value("31/02/2025")
+    expect(page.get_by_label("Du", exact=True)).to_have_attribute("aria-invalid", "true")
+    # In the summary at the top and under the box.
+    expect(page.get_by_text("Saisissez une date valide au format jj/mm/aaaa.")).to_have_count(2)
+
+    for label, day in (("Du", start), ("Au", end)):
+        box = page.get_by_label(label, exact=True)
+        box.clear()
+        box.press_sequentially(jj(day))
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.wait_for_url(re.compile(r"/remboursements/\?.*du="))
+    page.get_by_role(
+        "link", name=re.compile(r"^Télécharger tous les relevés de la période")
+    ).click()
+
+    # Longer than a year: its own page, which says the file is kept 24 hours and not emailed,
+    # then offers it once ready.
+    page.wait_for_url(re.compile(r"/remboursements/releves/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", name=f"Relevés du {jj(start)} au {jj(end)}")).to_be_visible()
+    expect(page.get_by_text("ils ne sont pas envoyés par email")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Vos relevés sont prêts : 2 paiements.")
+    assert_fits_width(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger mes relevés (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"releves-{start:%Y-%m-%d}-{end:%Y-%m-%d}.pdf"
+    text = _pdf_text(download)
+    assert old.number in text and recent.number in text
+    assert before.number not in text
+
+    # Back to the list, the period kept.
+    page.get_by_role("link", name="Revenir à mes remboursements").click()
+    expect(page.get_by_label("Du", exact=True)).to_have_value(jj(start))
+    expect(page.get_by_label("Au", exact=True)).to_have_value(jj(end))
+
+
 # -- (c) A beneficiary's tiers-payant card -------------------------------------------------------
 def test_a_member_shows_and_downloads_the_tiers_payant_card_of_a_beneficiary(
     new_page, live_server, member, viewport
