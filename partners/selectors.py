@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.http import Http404
@@ -323,16 +324,35 @@ def partner_history(space: PartnerSpace, filters: HistoryFilters = HistoryFilter
     return PartnerHistory(space, filters)
 
 
+# The requesters' list is on every history page: kept in the cache, dropped when a
+# membership or a name changes (`partners.apps`), and at the latest after an hour.
+REQUESTERS_SECONDS = 3600
+
+
+def _requesters_key(structure_id: int) -> str:
+    return f"partners:requesters:{structure_id}"
+
+
 def structure_requesters(structure_id: int) -> list[tuple[int, str]]:
     """ "Demandeur": the structure's accounts (technicians and managers, active or not: their
     requests stay), as (pk, "NOM Prénom") by name."""
     from accounts.models import User
 
-    people = (
-        User.objects.filter(partner_membership__structure_id=structure_id)
-        .order_by("last_name", "first_name", "pk")
-        .values_list("pk", "last_name", "first_name", "username")
-    )
-    return [
-        (pk, f"{last.upper()} {first}".strip() or username) for pk, last, first, username in people
-    ]
+    key = _requesters_key(structure_id)
+    requesters = cache.get(key)
+    if requesters is None:
+        people = (
+            User.objects.filter(partner_membership__structure_id=structure_id)
+            .order_by("last_name", "first_name", "pk")
+            .values_list("pk", "last_name", "first_name", "username")
+        )
+        requesters = [
+            (pk, f"{last.upper()} {first}".strip() or username)
+            for pk, last, first, username in people
+        ]
+        cache.set(key, requesters, REQUESTERS_SECONDS)
+    return requesters
+
+
+def forget_structure_requesters(*structure_ids: int) -> None:
+    cache.delete_many([_requesters_key(pk) for pk in structure_ids])

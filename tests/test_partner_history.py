@@ -12,10 +12,17 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import User
 from casework.services import case_move
 from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
-from tests.factories import PERSON, ConventionFactory, OrganismFactory, make_partner_request
+from tests.factories import (
+    PERSON,
+    ConventionFactory,
+    OrganismFactory,
+    make_partner_request,
+    make_partner_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -311,6 +318,32 @@ def test_it_filters_by_requester(partner_client, technician, partner_manager, or
 
     assert numbers_in(page) == [theirs.number]
     assert f'<option value="{technician.pk}">' in page, "every account of the structure is offered"
+
+
+def test_the_requesters_offered_follow_the_structures_accounts(
+    partner_client, technician, partner_manager, structure, organism
+):
+    def offered() -> list[str]:
+        page = page_text(partner_client.get(URL))
+        start = page.index('name="demandeur"')
+        select = page[start : page.index("</select>", start)]
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+    filed(technician, organism)
+    first = offered()
+    partner_manager.last_name = "Zumsteeg"
+    partner_manager.save()
+    renamed = offered()
+    newcomer = make_partner_user(
+        User.Role.TECHNICIAN, structure, first_name="Yann", last_name="Abgrall"
+    )
+    joined = offered()
+    newcomer.partner_membership.delete()
+
+    assert "ZUMSTEEG Hélène" not in first
+    assert (len(renamed), renamed[-1]) == (len(first), "ZUMSTEEG Hélène")
+    assert joined[0] == "ABGRALL Yann"
+    assert "ABGRALL Yann" not in offered()
 
 
 def test_it_searches_the_person_concerned_by_name_or_first_name(
