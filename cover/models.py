@@ -206,8 +206,12 @@ class Payment(models.Model):
         verbose_name_plural = _("paiements")
         ordering = ["-payment_date", "-pk"]
         indexes = [
+            # "Mes remboursements": a period's payments, their number and total from the
+            # index alone.
             models.Index(
-                fields=["member", "payee_kind", "-payment_date"], name="payment_member_date"
+                fields=["member", "payee_kind", "-payment_date"],
+                include=["id", "amount"],
+                name="payment_member_date",
             ),
         ]
 
@@ -264,6 +268,13 @@ class Reimbursement(models.Model):
         ordering = ["-care_date", "pk"]
         indexes = [
             models.Index(fields=["member", "care_date"], name="reimbursement_member_care"),
+            # The payments search by person or type of care: the matching lines' payments from
+            # the index alone.
+            models.Index(
+                fields=["member", "beneficiary", "care_type"],
+                include=["payment"],
+                name="reimbursement_search",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary
 from cover.forms import years_before
-from cover.models import BankDetails
+from cover.models import BankDetails, Payment
 from tests.factories import BeneficiaryFactory, ReimbursementFactory, make_payment
 from tests.test_access_matrix import _sign_in
 
@@ -114,6 +114,30 @@ def test_it_shows_twenty_payments_a_page(signed_in, member):
     # The detail's way back returns to page 2.
     assert re.search(r'href="/remboursements/paiements/[^/"]+/\?du=[^"]*&page=2"', second)
     assert not set(numbers_in(first)) & set(numbers_in(second))
+
+
+def test_a_page_past_the_last_says_so_and_shows_the_last(signed_in, member):
+    for index in range(25):
+        make_payment(member, payment_date=days_ago(index + 1))
+
+    page = page_text(signed_in.get(URL, {"page": 9}))
+
+    assert "La page demandée n'existe pas : voici la page 2." in page
+    assert "Page 2 sur 2" in page
+    assert len(numbers_in(page)) == 5
+
+
+def test_the_total_is_that_of_the_payments_found(signed_in, member):
+    optics = make_payment(member, lines=0)
+    ReimbursementFactory(payment=optics, care_type="optics", insurer_share=Decimal("80.00"))
+    Payment.objects.filter(pk=optics.pk).update(amount=Decimal("80.00"))
+    make_payment(member, lines=2)
+
+    everything = page_text(signed_in.get(URL))
+    only_optics = page_text(signed_in.get(URL, {"soins": "optics"}))
+
+    assert "Montant total payé : 80,00 €" in only_optics
+    assert "Montant total payé : 80,00 €" not in everything
 
 
 def test_the_list_reads_the_same_number_of_queries_for_3_or_20_payments(signed_in, member):

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -20,10 +19,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
+from casework.lists import page_of
 from cover.forms import FIELDS, PaymentSearchForm
 from cover.models import BankDetails, Reimbursement, StatementExport
 from cover.pdf import day, euros, pdf_response
-from cover.selectors import payment_or_404, payments_searched
+from cover.selectors import payment_or_404, payments_found, payments_searched
 from cover.services import statement_export_request
 from cover.statements import (
     AMOUNT_FIELDS,
@@ -73,16 +73,20 @@ class LineRow:
     remaining: str
 
 
+def _criteria(form: PaymentSearchForm, *, third_party: bool) -> dict:
+    """The searched period, person and type of care, as the selectors take them."""
+    return {
+        "start": form.start,
+        "end": form.end,
+        "third_party": third_party,
+        "person": form.person,
+        "care_type": form.care_type,
+    }
+
+
 def _search(member, form: PaymentSearchForm, *, third_party: bool):
     """The member's payments of the searched period, person and type of care."""
-    return payments_searched(
-        member,
-        start=form.start,
-        end=form.end,
-        third_party=third_party,
-        person=form.person,
-        care_type=form.care_type,
-    )
+    return payments_searched(member, **_criteria(form, third_party=third_party))
 
 
 def _unique(values) -> list[str]:
@@ -94,7 +98,7 @@ def _payment_rows(member, payments, query: str) -> list[PaymentRow]:
     lines = Reimbursement.objects.select_related("beneficiary").only(
         "payment_id", "care_type", "care_date", "beneficiary__first_name", "beneficiary__last_name"
     )
-    payments = payments.prefetch_related(Prefetch("lines", queryset=lines))
+    prefetch_related_objects(payments, Prefetch("lines", queryset=lines))
     suffix = f"?{query}" if query else ""
     rows = []
     for payment in payments:
@@ -122,20 +126,20 @@ def _payment_list(request, member, *, third_party: bool):
         "current": "third_party" if third_party else "consultation",
     }
     if form.is_valid():
-        payments = _search(member, form, third_party=third_party)
-        page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
+        found = payments_found(member, **_criteria(form, third_party=third_party))
+        page, notice = page_of(request, None, PAGE_SIZE, count=len(found.keys), rows=found.rows)
         # The detail's "Retourner à l'écran de recherche" comes back to this very page.
         row_query = form.query
         if page.number > 1:
             row_query += "&" + urlencode({"page": page.number})
         page.object_list = _payment_rows(member, page.object_list, row_query)
-        total = payments.aggregate(total=Sum("amount"))["total"] if page.paginator.count else None
         statements_query = form.query
         if third_party:
             statements_query += "&" + urlencode({"liste": THIRD_PARTY_LIST})
         context.update(
             page=page,
-            total=euros(total),
+            page_notice=notice,
+            total=euros(found.total),
             start=day(form.start),
             end=day(form.end),
             statements_query=statements_query,

@@ -1,7 +1,8 @@
-"""Template tags of the partner space: its dates, and the history's cards and filter bar.
+"""Template tags of the partner space: its dates, and the history's cards.
 
-The history is the most visited page of the space and shows up to 100 cards: its cards and
-fields are built here (every value escaped once) rather than by a template per card.
+The history is the most visited page of the space and shows up to 100 cards: its cards are
+built here (every value escaped once) rather than by a template per card (its filter bar's
+fields: `portal.templatetags.filter_bar`).
 """
 
 from html import escape as _esc
@@ -10,7 +11,6 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casework.lifecycle import STATUS_MARKS
@@ -97,83 +97,3 @@ def history_cards(rows) -> str:
             f'<span class="visually-hidden"> {l_of_request} {number}</span></a></li>'
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
-
-
-def _option_parts(choices) -> list[tuple[str | None, str, str]]:
-    """(value, before, after) of each option, "selected" going between the two; `value` is
-    None for optgroup tags."""
-    parts = []
-    for option, text in choices:
-        if isinstance(text, list | tuple):  # an optgroup
-            parts.append((None, f'<optgroup label="{_esc(str(option))}">', ""))
-            parts.extend(_option_parts(text))
-            parts.append((None, "</optgroup>", ""))
-            continue
-        parts.append(
-            (str(option), f'<option value="{_esc(str(option))}"', f">{_esc(str(text))}</option>")
-        )
-    return parts
-
-
-# Options of the choices that do not change from one page to the next (the catalogue, the
-# statuses, the sorts), per form, field and language: built once per process.
-_STATIC_OPTIONS: dict[tuple, list] = {}
-
-
-def _options(field, value: str) -> str:
-    static = field.name in getattr(field.form, "static_choices", ())
-    key = (type(field.form), field.name, get_language()) if static else None
-    parts = _STATIC_OPTIONS.get(key) if key else None
-    if parts is None:
-        parts = _option_parts(field.field.choices)
-        if key:
-            _STATIC_OPTIONS[key] = parts
-    return "".join(
-        f"{before} selected{after}" if option == value else f"{before}{after}"
-        for option, before, after in parts
-    )
-
-
-@register.simple_tag
-def history_field(field) -> str:
-    """One field of the history's filter bar: label, select or text box, help, and its error
-    next to it (described by, so a screen reader reads it with the field)."""
-    widget_id = _esc(field.id_for_label)
-    name = _esc(field.html_name)
-    value = field.value()
-    value = "" if value is None else str(value)
-    described = []
-    after = ""
-    if field.help_text:
-        described.append(f"{widget_id}_helptext")
-        after += f'<p class="help" id="{widget_id}_helptext">{_esc(str(field.help_text))}</p>'
-    invalid = ""
-    errors = field.errors
-    if errors:
-        described.append(f"{widget_id}_error")
-        invalid = ' aria-invalid="true"'
-        items = "".join(f"<li>{_esc(str(error))}</li>" for error in errors)
-        after += f'<ul class="errors" id="{widget_id}_error">{items}</ul>'
-    describedby = f' aria-describedby="{" ".join(described)}"' if described else ""
-    if hasattr(field.field, "choices"):
-        control = (
-            f'<select name="{name}" id="{widget_id}"{describedby}{invalid}>'
-            f"{_options(field, value)}</select>"
-        )
-    else:
-        attrs = field.field.widget.attrs
-        extra = "".join(
-            f' {key}="{_esc(str(attrs[key]))}"'
-            for key in ("placeholder", "inputmode")
-            if key in attrs
-        )
-        maxlength = getattr(field.field, "max_length", None)
-        if maxlength:
-            extra += f' maxlength="{int(maxlength)}"'
-        control = (
-            f'<input type="text" name="{name}" value="{_esc(value)}" id="{widget_id}"'
-            f"{extra}{describedby}{invalid}>"
-        )
-    css = f"filter-field ph-filter-{_esc(field.name)}{' field-invalid' if errors else ''}"
-    label = f'<label for="{widget_id}">{_esc(str(field.label))}</label>'
-    return mark_safe(f'<div class="{css}">{label}{control}{after}</div>')  # noqa: S308
