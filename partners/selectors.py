@@ -1,5 +1,6 @@
 """Reads the partner views share; every one is scoped to a structure and an organism."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -147,6 +148,11 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# How long the cancelled requests' positions of a history stay in the cache (their key changes
+# with every request filed or cancelled).
+CANCELLED_SECONDS = 3600
+
+
 # The sorts of the filter bar: the columns after (structure, organism) of the index that serves
 # each (partners.models: phist_*), every one ending with `position`, the filing order.
 SORT_KEYS = {
@@ -261,9 +267,29 @@ class PartnerHistory:
         return total_of(self.queryset)
 
     def _cancelled_between(self, low: int, high: int) -> int:
-        return self.mine.filter(
-            status=PartnerRequestStatus.CANCELLED, position__range=(low, high)
-        ).count()
+        positions = self._cancelled_positions
+        return bisect_right(positions, high) - bisect_left(positions, low)
+
+    @cached_property
+    def _cancelled_positions(self) -> list[int]:
+        """The filing positions of the cancelled requests, in order. Kept in the cache under
+        the counts of filed and listed requests: a request filed or cancelled changes the key
+        (a cancelled request never comes back), so a stale list is never read."""
+        counter = getattr(self.space.convention, "counter", None)
+        filed, listed = (counter.filed_requests, counter.listed_requests) if counter else (0, 0)
+        key = (
+            f"partners:cancelled:{self.space.structure.pk}:{self.space.organism.pk}"
+            f":{filed}:{listed}"
+        )
+        positions = cache.get(key)
+        if positions is None:
+            positions = list(
+                self.mine.filter(status=PartnerRequestStatus.CANCELLED)
+                .order_by("position")
+                .values_list("position", flat=True)
+            )
+            cache.set(key, positions, CANCELLED_SECONDS)
+        return positions
 
     # -- A page ---------------------------------------------------------------------------------
     def rows(self, offset: int, limit: int) -> list[dict]:
@@ -273,9 +299,9 @@ class PartnerHistory:
         return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
 
     def _rows_by_position(self, offset: int, limit: int) -> list[dict]:
-        """A page of the filing order: the listed request of a given rank is found by counting
-        the cancelled requests between it and the nearer end of the list (a handful), not by
-        reading every request before it."""
+        """A page of the filing order: the listed request of a given rank is found from the
+        cancelled requests' positions (`_cancelled_positions`), not by reading every request
+        before it."""
         low, high = self.positions or (1, self._filed())
         listed = self.total().count
         if offset >= listed:

@@ -77,6 +77,26 @@ def test_every_page_of_the_filing_order_skips_the_cancelled_requests(
     assert shown == expected
 
 
+def test_a_request_cancelled_between_two_visits_leaves_the_deep_pages_at_once(
+    partner_client, filed, technician, monkeypatch
+):
+    # The cancelled requests' positions are kept in the cache: a cancel must change what the
+    # next visit reads, not an hour later.
+    monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", 0)
+    ascending = {"taille": 10, "ordre": "asc", "page": 2}
+    descending = {"taille": 10, "ordre": "desc", "page": 2}
+    assert _shown_numbers(partner_client, ascending) == [r.number for r in filed[10:]]
+    assert _shown_numbers(partner_client, descending) == [r.number for r in filed[::-1][10:]]
+
+    # One near each end of the list: either end may be the one counted from.
+    for gone in (filed[1], filed[-2]):
+        case_move(case=gone, move="cancel", by=technician, reason="autre")
+
+    remaining = [r for r in filed if r not in (filed[1], filed[-2])]
+    assert _shown_numbers(partner_client, ascending) == [r.number for r in remaining[10:]]
+    assert _shown_numbers(partner_client, descending) == [r.number for r in remaining[::-1][10:]]
+
+
 @pytest.mark.parametrize("direct_up_to", [1000, 0], ids=["read-in-order", "counted"])
 def test_a_period_is_counted_and_paged_by_the_filing_order(
     partner_client, filed, direct_up_to, monkeypatch
