@@ -123,8 +123,18 @@ def member_answers(member: Member) -> QuerySet[CaseMessage]:
 def with_requests(messages) -> list[CaseMessage]:
     """The messages of a page, each with `request` (its member request) loaded in one query."""
     messages = list(messages)
-    requests = MemberRequest.objects.select_related("beneficiary", "member").in_bulk(
-        {message.case_id for message in messages}
+    # What the page shows of a request (its reference, kind and person), not its texts.
+    requests = (
+        MemberRequest.objects.select_related("beneficiary", "member")
+        .only(
+            "reference",
+            "kind",
+            "member__first_name",
+            "member__last_name",
+            "beneficiary__first_name",
+            "beneficiary__last_name",
+        )
+        .in_bulk({message.case_id for message in messages})
     )
     for message in messages:
         message.request = requests.get(message.case_id)
