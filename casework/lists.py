@@ -18,9 +18,9 @@ from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-# Counted exactly up to this many rows (a few hundred microseconds on an index); beyond, the
-# planner's estimate.
-EXACT_UP_TO = 1000
+# Counted exactly up to this many rows (a capped count over an index: it costs what it counts);
+# beyond, the planner's estimate, and the page says "environ".
+EXACT_UP_TO = 300
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,26 @@ def page_of(request, items, size: int, *, count=None, rows=None) -> tuple[Page, 
     """The page `?page=` asks for, within the pages there are (the total first, then that
     page's rows only), and a notice when the number asked for was not one of them.
 
-    `count` is the total when known (an int, a `Total`, or a function called only if needed);
-    otherwise the rows are counted. `rows(offset, limit)`, when given, reads a page's rows
-    (instead of slicing `items`)."""
-    paginator = CountedPaginator(_Rows(rows) if rows else items, size, count=count)
+    `count` is the total when known (an int, a `Total`, or a function called only if needed:
+    not for a first page that holds the whole list); otherwise the rows are counted.
+    `rows(offset, limit)`, when given, reads a page's rows (instead of slicing `items`)."""
     asked = request.GET.get("page", "")
     try:
         number = int(asked) if asked else 1
     except ValueError:
         number = 0
+    if rows and callable(count) and number == 1:
+        # The first page is read one row further: when that row is not there, the page holds
+        # the whole list and no count is needed (a narrow search, the usual case).
+        first = rows(0, size + 1)
+        if len(first) <= size:
+            count = Total(len(first))
+        read = rows
+
+        def rows(offset, limit):
+            return first[:limit] if offset == 0 and limit <= len(first) else read(offset, limit)
+
+    paginator = CountedPaginator(_Rows(rows) if rows else items, size, count=count)
     shown = min(max(number, 1), paginator.num_pages)
     notice = ""
     if asked and shown != number:

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework import lists
@@ -232,3 +233,26 @@ def test_a_large_filtered_total_is_an_estimate_and_says_so(
     else:
         # Without a planner to ask, the rows are counted.
         assert "6 demandes" in page and "environ" not in page
+
+
+def test_a_search_whose_answer_fits_one_page_is_not_counted_again(
+    partner_client, technician, organism, convention
+):
+    for _ in range(12):
+        make_partner_request(technician=technician, organism=organism)
+    wanted = make_partner_request(technician=technician, organism=organism)
+
+    with CaptureQueriesContext(connection) as one_page:
+        found = _text(partner_client.get(PARTNERS, {"numero": wanted.number[-6:]}))
+    with CaptureQueriesContext(connection) as two_pages:
+        listed = _text(partner_client.get(PARTNERS, {"statut": "new"}))
+
+    def counts(captured) -> int:
+        return sum("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+    assert _numbers(found) == [wanted.number]
+    assert "1 demande" in found
+    assert counts(one_page) == 0
+    # A longer answer is counted.
+    assert "13 demandes" in listed and len(_numbers(listed)) == 10
+    assert counts(two_pages) == 1
