@@ -68,7 +68,7 @@ from requests_app.models import MemberRequest, MemberRequestCounter
 NAME = "requests_1m"
 # 2: the partner space; 3: the casework journal and messages; 4: the lists' positions, ranks
 # and searched text
-VERSION = 4
+VERSION = 5  # 5: the people of partner requests named at French frequencies
 STATUS_RANK_SQL = (
     "CASE status WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'awaiting' THEN 2 "
     "WHEN 'resolved' THEN 3 ELSE 4 END"
@@ -148,6 +148,35 @@ LAST_NAMES = [
     "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
     "LAURENT", "SIMON", "MICHEL", "LEFEBVRE", "LEROY", "ROUX", "DAVID", "BERTRAND", "MOREL",
     "FOURNIER", "GIRARD", "BONNET", "DUPONT", "LAMBERT", "FONTAINE", "ROUSSEAU", "VINCENT",
+]  # fmt: skip
+# The people concerned by partner requests carry names as frequent as in France: the most
+# common surnames with their share of the population (INSEE, births 1891-1990: MARTIN 0.39 %,
+# BERNARD 0.18 %...), then a long tail of rarer ones (built from syllables, ~0.014 % each), and
+# first names spread over a longer list, accented ones included.
+FREQUENT_SURNAMES = [
+    ("MARTIN", 235), ("BERNARD", 106), ("THOMAS", 99), ("PETIT", 95), ("ROBERT", 94),
+    ("RICHARD", 93), ("DURAND", 88), ("DUBOIS", 86), ("MOREAU", 84), ("LAURENT", 83),
+    ("SIMON", 82), ("MICHEL", 80), ("LEFEBVRE", 79), ("LEROY", 73), ("ROUX", 67), ("DAVID", 66),
+    ("BERTRAND", 66), ("MOREL", 65), ("FOURNIER", 64), ("GIRARD", 63), ("BONNET", 60),
+    ("DUPONT", 60), ("LAMBERT", 59), ("FONTAINE", 58), ("ROUSSEAU", 57), ("VINCENT", 56),
+]  # fmt: skip
+SURNAME_POPULATION = 60_000  # thousands: the counts above are out of it
+SURNAME_SYLLABLES = (
+    ["BA", "BE", "BO", "CA", "CHA", "DE", "DU", "FA", "GA", "GI", "LA", "LE", "LO", "MA", "ME",
+     "MO", "NO", "PA", "PE", "RA", "RO", "SA", "TA", "VA"],
+    ["BL", "CH", "D", "G", "L", "LL", "M", "N", "R", "RR", "S", "SS", "T", "V", "Z", "RN", "RT",
+     "RD", "ND", "NT", "ST", "LD", "GN", "CQ"],
+    ["IN", "ET", "AUD", "IER", "ARD", "OT", "EAU", "ON", "AS", "Y", "EL", "OUX"],
+)  # fmt: skip
+PERSON_FIRST_NAMES = [
+    "Marie", "Jean", "Pierre", "Michel", "André", "Philippe", "Nathalie", "Isabelle", "Sylvie",
+    "Catherine", "Françoise", "Christine", "Monique", "Valérie", "Sandrine", "Stéphane",
+    "Frédéric", "Sébastien", "Nicolas", "Christophe", "Laurent", "Patrick", "Thierry", "Éric",
+    "David", "Julien", "Céline", "Aurélie", "Émilie", "Julie", "Camille", "Léa", "Manon",
+    "Chloé", "Inès", "Zoé", "Hugo", "Lucas", "Louis", "Gabriel", "Arthur", "Jules", "Nathan",
+    "Thomas", "Hélène", "Joséphine", "Thérèse", "Gérard", "René", "Jérôme", "Noémie", "Anaïs",
+    "Élodie", "Mélanie", "Amélie", "Brigitte", "Josiane", "Danièle", "Agnès", "Cécile", "Mathéo",
+    "Noé", "Maëlys", "Yasmine", "Mohamed", "Fatima", "Karima", "Rachid", "Ana", "João",
 ]  # fmt: skip
 CITIES = [("33000", "Bordeaux"), ("64000", "Pau"), ("69003", "Lyon"), ("75011", "Paris"),
           ("13005", "Marseille"), ("31000", "Toulouse"), ("44000", "Nantes")]  # fmt: skip
@@ -432,6 +461,28 @@ def _sql_array(values) -> str:
 def _pick(values, number_sql: str) -> str:
     """SQL choosing one of `values` by an integer expression (cycled)."""
     return f"({_sql_array(values)})[1 + mod({number_sql}, {len(values)})]"
+
+
+def _surname(u_sql: str) -> str:
+    """SQL: a surname drawn from the uniform `u_sql` (0 to 1) at French frequencies."""
+    whens, bound = [], 0.0
+    for name, thousands in FREQUENT_SURNAMES:
+        bound += thousands / SURNAME_POPULATION
+        whens.append(f"WHEN {u_sql} < {bound:.6f} THEN {_sql_string(name)}")
+    first, middle, last = SURNAME_SYLLABLES
+    names = len(first) * len(middle) * len(last)
+    tail = f"floor(({u_sql} - {bound:.6f}) / {1 - bound:.6f} * {names})::int"
+    built = (
+        f"{_pick(first, tail)} || {_pick(middle, f'{tail} / {len(first)}')} || "
+        f"{_pick(last, f'{tail} / {len(first) * len(middle)}')}"
+    )
+    return f"CASE {' '.join(whens)} ELSE {built} END"
+
+
+def _first_name(u_sql: str) -> str:
+    """SQL: a first name drawn from the uniform `u_sql` (0 to 1), independent of the surname
+    drawn from the same number."""
+    return _pick(PERSON_FIRST_NAMES, f"floor({u_sql} * 7919 * {len(PERSON_FIRST_NAMES)})::int")
 
 
 def insert_select(cursor, model, columns: dict[str, str], tail: str) -> int:
@@ -1099,14 +1150,11 @@ def _load_partner_requests(cursor) -> None:
             """ELSE '["distance", "physique"]'::jsonb END ELSE '[]'::jsonb END""",
             "civility": f"CASE WHEN {person} THEN "
             "CASE WHEN r_person < 0.55 THEN 'MME' ELSE 'M' END ELSE '' END",
-            "last_name": f"CASE WHEN {person} THEN "
-            f"{_pick(LAST_NAMES, 'floor(r_person * 1000000)::int')} ELSE '' END",
-            "first_name": f"CASE WHEN {person} THEN "
-            f"{_pick(FIRST_NAMES, 'floor(r_person * 7777777)::int')} ELSE '' END",
+            "last_name": f"CASE WHEN {person} THEN {_surname('r_person')} ELSE '' END",
+            "first_name": f"CASE WHEN {person} THEN {_first_name('r_person')} ELSE '' END",
             # What partner_request_submit stores: portal.text.folded("NOM Prénom").
             "person_search": f"CASE WHEN {person} THEN lower(unaccent("
-            f"{_pick(LAST_NAMES, 'floor(r_person * 1000000)::int')} || ' ' || "
-            f"{_pick(FIRST_NAMES, 'floor(r_person * 7777777)::int')})) ELSE '' END",
+            f"{_surname('r_person')} || ' ' || {_first_name('r_person')})) ELSE '' END",
             "birth_date": f"CASE WHEN {person} THEN "
             "date '1935-01-01' + floor(r_person * 28000)::int END",
             "birth_place": f"CASE WHEN {person} THEN "
