@@ -176,7 +176,7 @@ class PartnerHistory:
     pages are found by arithmetic on the filing order (`position`: requests are numbered 1, 2,
     3... as they are filed; the cancelled ones, few, are counted where they sit), the other
     pages from their index alone (`casework.lists.keyed_rows`). The total is stored (no
-    filter), computed (a period), or counted up to a thousand and estimated beyond.
+    filter), computed (a period), or counted up to `EXACT_UP_TO` and estimated beyond.
     """
 
     def __init__(self, space: PartnerSpace, filters: HistoryFilters):
