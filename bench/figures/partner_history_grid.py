@@ -14,6 +14,7 @@ to stderr, slowest first.
 """
 
 from datetime import timedelta
+from urllib.parse import quote_plus
 
 from django.utils import timezone
 
@@ -53,9 +54,10 @@ def cases(data) -> dict[str, str]:
             "ods=2": "ods=2",
             "motif=1-aide_financiere": "motif=1-aide_financiere",
             f"demandeur={requester}": f"demandeur={requester}",
-            "personne=name": f"personne={sample.last_name}",
+            "personne=name": f"personne={quote_plus(sample.last_name)}",
             "personne=most common": f"personne={MOST_COMMON}",
-            "personne=first+last": f"personne={sample.last_name}+{sample.first_name}",
+            "personne=first+last": "personne="
+            + quote_plus(f"{sample.last_name} {sample.first_name}"),
             "personne=unaccented": "personne=josephine",
             "du=one_year": f"du={year_ago}",
             "numero=partial": f"numero={sample.number[3:8]}",
