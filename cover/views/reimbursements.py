@@ -8,9 +8,9 @@ person the member does not cover is refused by the search form.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import member_required
 from casework.lists import page_of
 from cover.forms import FIELDS, PaymentSearchForm
-from cover.models import BankDetails, Reimbursement, StatementExport
+from cover.models import BankDetails, CareType, Reimbursement, StatementExport
 from cover.pdf import day, euros, pdf_response
 from cover.selectors import payment_or_404, payments_found, payments_searched
 from cover.services import statement_export_request
@@ -93,25 +93,41 @@ def _unique(values) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))
 
 
-def _payment_rows(member, payments, query: str) -> list[PaymentRow]:
-    """The rows of one page, with the people and the care of every payment read in one query."""
-    lines = Reimbursement.objects.select_related("beneficiary").only(
-        "payment_id", "care_type", "care_date", "beneficiary__first_name", "beneficiary__last_name"
+def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow]:
+    """The rows of one page, with the people and the care of every payment read in one query
+    (of the lines' values: the names come from `people`, the member and their beneficiaries,
+    whom every line names: the import finds a line's beneficiary among its member's)."""
+    names = {
+        (person.beneficiary.pk if person.beneficiary else None): person.full_name
+        for person in people
+    }
+    lines = (
+        Reimbursement.objects.filter(payment__in=payments)
+        .order_by("-care_date", "pk")
+        .values_list("payment_id", "beneficiary_id", "care_type")
     )
-    prefetch_related_objects(payments, Prefetch("lines", queryset=lines))
+    by_payment = {}
+    for payment_id, beneficiary_id, care_type in lines:
+        by_payment.setdefault(payment_id, []).append((beneficiary_id, care_type))
+    care_labels = dict(CareType.choices)
+    # The detail's address with a placeholder number: one reverse() per page.
+    placeholder = "0"
+    detail = reverse("cover:payment", args=[placeholder])[: -len(placeholder) - 1]
     suffix = f"?{query}" if query else ""
     rows = []
     for payment in payments:
-        payment_lines = list(payment.lines.all())
+        found = by_payment.get(payment.pk, [])
         rows.append(
             PaymentRow(
                 number=payment.number,
                 payment_date=day(payment.payment_date),
                 payee=payment.payee_name,
-                people=", ".join(_unique(person_name(member, line) for line in payment_lines)),
-                care_types=", ".join(_unique(care_label(line) for line in payment_lines)),
+                people=", ".join(_unique(names.get(b, "") for b, _care in found)),
+                care_types=", ".join(
+                    _unique(str(care_labels.get(care, care)) for _b, care in found)
+                ),
                 amount=euros(payment.amount),
-                url=reverse("cover:payment", args=[payment.number]) + suffix,
+                url=f"{detail}{quote(payment.number)}/{suffix}",
             )
         )
     return rows
@@ -132,7 +148,9 @@ def _payment_list(request, member, *, third_party: bool):
         row_query = form.query
         if page.number > 1:
             row_query += "&" + urlencode({"page": page.number})
-        page.object_list = _payment_rows(member, page.object_list, row_query)
+        page.object_list = _payment_rows(
+            member, page.object_list, row_query, list(form.people.values())
+        )
         statements_query = form.query
         if third_party:
             statements_query += "&" + urlencode({"liste": THIRD_PARTY_LIST})
