@@ -1,11 +1,14 @@
 """Reads the partner views share; every one is scoped to a structure and an organism."""
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db.models import F, Q, Value
+from django.db import connections
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
@@ -218,7 +221,7 @@ class PartnerHistory:
     @cached_property
     def queryset(self):
         filters = self.filters
-        requests = self.listed
+        requests = self._person_searched(filters.person) if filters.person else self.listed
         if filters.status:
             requests = requests.filter(status_rank=STATUS_RANKS[filters.status])
         if filters.service:
@@ -234,8 +237,6 @@ class PartnerHistory:
                 requests = requests.filter(motif_rank=motif_ranks().get((service, code), -1))
         if filters.requester_id:
             requests = requests.filter(requester_id=filters.requester_id)
-        for word in folded(filters.person).split():
-            requests = requests.filter(person_search__contains=word)
         if self.positions is not None:
             requests = requests.filter(position__range=self.positions)
         if filters.number:
@@ -250,6 +251,42 @@ class PartnerHistory:
             keys = [Concat(key, Value("")) for key in keys]
         keys.append(F("position"))
         return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+
+    def _person_searched(self, typed: str):
+        """The listed requests whose person has a word beginning with each word typed, without
+        case or accents ("jo" finds "Joséphine", "tutu jo" finds "TUTU Joséphine").
+
+        PostgreSQL reads the words' beginnings from their index, each keyed by the request's
+        own structure and organism (partners.migrations.0007_person_keys): the keys asked for
+        are this space's, so they select its requests alone, and the query names no other
+        condition on the space (one the planner would read the space's whole index for).
+        Other databases compare the folded name."""
+        words = [word for word in re.split(r"[^a-z0-9]+", folded(typed)) if word]
+        if not words:
+            return self.listed
+        if connections[self.mine.db].vendor == "postgresql":
+            space = f"{self.space.structure.pk}:{self.space.organism.pk}"
+            keys = Func(
+                F("structure_id"),
+                F("organism_id"),
+                F("person_search"),
+                function="partners_person_keys",
+                output_field=ArrayField(TextField()),
+            )
+            return (
+                PartnerRequest.objects.exclude(status=PartnerRequestStatus.CANCELLED)
+                .alias(person_keys=keys)
+                .filter(person_keys__contains=[f"{space}:{word}" for word in words])
+            )
+        requests = self.listed
+        for word in words:
+            requests = requests.filter(
+                Q(person_search__startswith=word)
+                | Q(person_search__contains=f" {word}")
+                | Q(person_search__contains=f"-{word}")
+                | Q(person_search__contains=f"'{word}")
+            )
+        return requests
 
     # -- The total ------------------------------------------------------------------------------
     def total(self) -> Total:

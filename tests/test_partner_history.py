@@ -359,6 +359,46 @@ def test_it_searches_the_person_concerned_by_name_or_first_name(
     ]
 
 
+def test_the_person_search_keeps_to_the_structure_and_the_organism(
+    partner_client, technician, other_technician, structure, organism
+):
+    # The same person everywhere: searched, only this history's request comes back (the
+    # search's index is keyed by structure and organism, and the query has no other scope).
+    person = {"last_name": "TUTU", "first_name": "Joséphine"}
+    shown = filed(technician, organism, person=person)
+    ConventionFactory(structure=other_technician.partner_membership.structure, organism=organism)
+    theirs = filed(other_technician, organism, person=person)
+    elsewhere = OrganismFactory(name="CPAM LANDES", code="401")
+    ConventionFactory(structure=structure, organism=elsewhere)
+    other_organism = filed(technician, elsewhere, person=person)
+    cancelled = filed(technician, organism, person=person)
+    case_move(case=cancelled, move="cancel", by=technician, reason="autre")
+
+    page = page_text(partner_client.get(URL, {"personne": "tutu"}))
+
+    assert numbers_in(page) == [shown.number]
+    for hidden in (theirs, other_organism, cancelled):
+        assert hidden.number not in page
+
+
+def test_the_person_search_finds_the_beginnings_of_words(partner_client, technician, organism):
+    compound = filed(
+        technician, organism, person={"last_name": "DE LA FONTAINE", "first_name": "Jean-Pierre"}
+    )
+    filed(technician, organism, person={"last_name": "MARTIN", "first_name": "Pierrette"})
+
+    def found(typed):
+        return numbers_in(page_text(partner_client.get(URL, {"personne": typed})))
+
+    assert found("fontaine") == [compound.number]
+    assert found("jean-pierre") == [compound.number]
+    assert found("pierre fontaine") == [compound.number]
+    assert found("font jea") == [compound.number]
+    # A word is found from its beginning, not from its middle.
+    assert found("ontaine") == []
+    assert len(found("pierre")) == 2
+
+
 def test_it_filters_by_days_of_filing_in_europe_paris(partner_client, technician, organism):
     # 00h30 on the 10th in Paris is still the 9th in UTC: the days are Paris's.
     late = filed(technician, organism, at=datetime.datetime(2024, 1, 9, 23, 30))
