@@ -26,6 +26,12 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _single_use_link(*, user: User, purpose: str, validity, view: str) -> str:
+    """A new single-use link of `purpose` for `user` (the earlier ones stop working)."""
+    secret = token_issue(user=user, purpose=purpose, validity=validity)
+    return absolute_url(reverse(view, args=[secret]))
+
+
 # -- Sign-up link ----------------------------------------------------------------------------
 def signup_link_send(*, user: User) -> None:
     """Email a new 48-hour single-use link to the pending account's email (earlier links of
@@ -33,18 +39,47 @@ def signup_link_send(*, user: User) -> None:
     member = Member.objects.filter(user=user).first()
     if member is None or member.is_activated or user.is_active or not user.email:
         return
-    secret = token_issue(
+    link = _single_use_link(
         user=user,
         purpose=AccountToken.Purpose.SIGNUP,
         validity=settings.SIGNUP_LINK_VALIDITY,
+        view="accounts:signup_confirm",
     )
-    link = absolute_url(reverse("accounts:signup_confirm", args=[secret]))
     hours = int(settings.SIGNUP_LINK_VALIDITY.total_seconds() // 3600)
     account_email_send(
         to=user.email,
         subject=_("Confirmez la création de votre espace"),
         template="signup_link",
         context={"link": link, "hours": hours},
+    )
+
+
+# -- Forgotten password ----------------------------------------------------------------------
+def password_reset_link_send(*, user: User) -> None:
+    """Email a new single-use reset link (earlier links of the account stop working), made
+    here, in the job, so that the page that asked never depends on the mail relay. Does nothing
+    for an account that was closed meanwhile."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from portal.messaging import insurer_sender
+    from portal.models import Branding
+
+    if not user.is_active or not user.email:
+        return
+    link = _single_use_link(
+        user=user,
+        purpose=AccountToken.Purpose.PASSWORD_RESET,
+        validity=settings.PASSWORD_RESET_VALIDITY,
+        view="accounts:password_reset_confirm",
+    )
+    minutes = int(settings.PASSWORD_RESET_VALIDITY.total_seconds() // 60)
+    context = {"link": link, "minutes": minutes, "insurer": Branding.current().insurer_name}
+    send_mail(
+        _("Mot de passe oublié"),
+        render_to_string("accounts/password_reset_email.txt", context),
+        insurer_sender(),
+        [user.email],
     )
 
 

@@ -8,7 +8,11 @@ never import this module back. A change notice is an AccountNotice row: a task d
 from celery import Task, shared_task
 
 from accounts.models import AccountNotice, User
-from accounts.notifications import account_notice_deliver, signup_link_send
+from accounts.notifications import (
+    account_notice_deliver,
+    password_reset_link_send,
+    signup_link_send,
+)
 from accounts.purge import account_data_purge
 from portal.messaging import SMSDeliveryError
 
@@ -50,6 +54,14 @@ def send_signup_link(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         signup_link_send(user=user)
+
+
+@shared_task(**RETRY)
+def send_password_reset_link(user_id: int) -> None:
+    """Email a fresh password reset link ("Mot de passe oublié") to an active account."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        password_reset_link_send(user=user)
 
 
 @shared_task(**RETRY)

@@ -220,3 +220,44 @@ def partner_client(client, technician, convention):
     session[SESSION_ORGANISM] = convention.organism_id
     session.save()
     return client
+
+
+# -- Faults (issue 19): a real SMTP relay the tests start, or none ----------------------------
+@pytest.fixture
+def smtp_sink(settings):
+    """Emails go by SMTP to a local sink started for this test (tests/helpers/smtp.py)."""
+    from tests.helpers.smtp import SMTPSink
+
+    sink = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Emails go by SMTP to a local port where nothing listens (the relay is down)."""
+    from tests.helpers.smtp import closed_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def broker_down(settings, celery_conf):
+    """Jobs are published (not run eagerly) to a Redis broker on a port where nothing listens."""
+    from tests.helpers.smtp import closed_port
+
+    celery_conf(
+        task_always_eager=False,
+        broker_url=f"redis://127.0.0.1:{closed_port()}/0",
+        broker_transport_options={},
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    saved = celery_app._pool, celery_app.amqp._producer_pool
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    yield
+    celery_app._pool, celery_app.amqp._producer_pool = saved

@@ -27,6 +27,7 @@ from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
 from accounts.tasks import send_signup_link
 from accounts.tokens import TokenInvalid, token_consume
+from portal.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def member_signup_request(
             user.save(update_fields=["email"])
     except IntegrityError:  # the same email claimed at the same instant by another account
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
+    enqueue_on_commit(send_signup_link, user.pk)
 
 
 def member_signup_resend(*, email: str) -> None:
@@ -157,7 +158,7 @@ def member_signup_resend(*, email: str) -> None:
     )
     if user is None:
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
+    enqueue_on_commit(send_signup_link, user.pk)
 
 
 def member_signup_complete(*, secret: str, password: str) -> User:
