@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.models import CodeDevice
+from accounts.models import CodeDevice, SignInRecord
 from portal.faults import log_fault
 from portal.messaging import insurer_sender, send_sms
 
@@ -117,6 +117,12 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
         device.code_valid_until = now + settings.OTP_CODE_VALIDITY
         device.code_failures = 0
         device.save()
+        SignInRecord.objects.create(
+            user_id=device.user_id,
+            kind=SignInRecord.Kind.CODE_SENT,
+            channel=device.channel,
+            at=now,
+        )
 
     texts = _purposes()[purpose]
     body = texts.sms_text % {"insurer": Branding.current().insurer_name, "code": code}

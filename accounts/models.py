@@ -270,3 +270,44 @@ class AccountNotice(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.user})"
+
+
+class SignInRecord(models.Model):
+    """Trace of a sign-in or of a code sent to an account (journal de connexion): shown in the
+    member's data export, kept RETENTION["signin_records"] (1 year), then deleted."""
+
+    class Kind(models.TextChoices):
+        SIGNIN = "signin", _("Connexion")
+        CODE_SENT = "code_sent", _("Code envoyé")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_records")
+    kind = models.CharField(_("événement"), max_length=10, choices=Kind.choices)
+    # The code's channel ("sms", "email") or the second factor used to sign in ("totp"...).
+    channel = models.CharField(_("canal"), max_length=10, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    at = models.DateTimeField(_("le"))
+
+    class Meta:
+        verbose_name = _("trace de connexion")
+        verbose_name_plural = _("traces de connexion")
+        indexes = [
+            models.Index(fields=["user", "at"], name="signinrecord_user"),
+            models.Index(fields=["at"], name="signinrecord_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class GuardState(models.Model):
+    """The state of a limit that must hold whatever the cache does, keyed by a digest (never the
+    typed value): the sign-up mismatches of one member number, the activation code asked for
+    one email and channel (known or not, so that no answer tells them apart). A row stays until
+    `expires_at`; the hourly purge deletes it after."""
+
+    key = models.CharField(max_length=120, unique=True)
+    state = models.JSONField(default=dict)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key[:40]

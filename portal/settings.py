@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cover",
     "directory",
     "support",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.send_convention_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The retention policy (RETENTION_POLICY): warnings, closures and deletions of the day.
+    "privacy-apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The health endpoint calls the worker alive when its last heartbeat is this recent.
@@ -280,6 +287,104 @@ CASE_REMINDER_DAYS = env_int("CASE_REMINDER_DAYS", 7, minimum=1)
 UPLOAD_ORPHAN_DELAY = timedelta(hours=env_int("UPLOAD_ORPHAN_HOURS", 24, minimum=1))
 # At most this many pending uploads per person at once (a form holds 8 at most).
 UPLOAD_PENDING_LIMIT = env_int("UPLOAD_PENDING_LIMIT", 40, minimum=8)
+
+# -- Compliance: accessibility, personal data, retention (privacy/) ----------------------------
+# The RGAA mention in every footer: "none" (non conforme) until an audit says otherwise, then
+# "partial" (partiellement conforme) or "full" (totalement conforme).
+ACCESSIBILITY_CONFORMITY = env_choice(
+    "ACCESSIBILITY_CONFORMITY", "none", ("none", "partial", "full")
+)
+# "Télécharger mes données": the ZIP stays downloadable this long, then is deleted.
+DATA_EXPORT_HOURS = env_int("DATA_EXPORT_HOURS", 24, minimum=1)
+# A space nobody signed in to for this long is closed (login disabled, the account's personal
+# fields removed; the member record, the insurer's, stays), after emails this many days before.
+INACTIVE_SPACE_YEARS = env_int("INACTIVE_SPACE_YEARS", 3, minimum=1)
+INACTIVE_SPACE_WARNING_DAYS = sorted(
+    {env_int("INACTIVE_SPACE_FIRST_WARNING_DAYS", 60, minimum=2),
+     env_int("INACTIVE_SPACE_LAST_WARNING_DAYS", 15, minimum=1)},
+    reverse=True,
+)  # fmt: skip
+# Members' requests resolved (or cancelled) this long ago are deleted with their messages and
+# files.
+CLOSED_REQUEST_YEARS = env_int("CLOSED_REQUEST_YEARS", 5, minimum=1)
+# Sign-in and code records (the account's sign-in history) are deleted after this many days.
+SIGNIN_RECORD_DAYS = env_int("SIGNIN_RECORD_DAYS", 365, minimum=1)
+# The retention policy: how long each kind of data is kept, counted from when, and what happens
+# then ("deleted", "anonymised", "archived"). One table, read by the retention jobs and
+# `retention_report` (privacy/retention.py, one rule per key) and printed on the "Données
+# personnelles" page; the periods come from the settings above, so the page says what the code
+# does. `period` takes years, days or hours.
+RETENTION_POLICY = [
+    {
+        "key": "inactive_spaces",
+        "data": _("Espace en ligne (compte de connexion : identifiant, nom, email, mot de passe)"),
+        "period": {"years": INACTIVE_SPACE_YEARS},
+        "from": _("la dernière connexion (avertissement par email 60 et 15 jours avant)"),
+        "outcome": "anonymised",
+    },
+    {
+        "key": "closed_requests",
+        "data": _("Demandes, messages échangés et fichiers joints"),
+        "period": {"years": CLOSED_REQUEST_YEARS},
+        "from": _("la résolution ou l'annulation de la demande"),
+        "outcome": "deleted",
+    },
+    *(
+        [
+            {
+                "key": "member_files",
+                "data": _("Fichiers joints aux demandes et aux réponses"),
+                "period": {"days": _member_days},
+                "from": _("leur envoi"),
+                "outcome": "deleted",
+            }
+        ]
+        if _member_days
+        else []
+    ),
+    {
+        "key": "partner_files",
+        "data": _("Fichiers des demandes des partenaires (envoyés et reçus)"),
+        "period": {"days": PARTNER_FILE_RETENTION.days},
+        "from": _("leur envoi"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "signin_records",
+        "data": _("Historique des connexions et des codes envoyés"),
+        "period": {"days": SIGNIN_RECORD_DAYS},
+        "from": _("la connexion ou l'envoi du code"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "remembered_browsers",
+        "data": _("Navigateurs mémorisés (second facteur)"),
+        "period": {"days": REMEMBER_BROWSER_DAYS},
+        "from": _("la dernière vérification sur ce navigateur"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "data_exports",
+        "data": _("Export de vos données (« Télécharger mes données »)"),
+        "period": {"hours": DATA_EXPORT_HOURS},
+        "from": _("sa préparation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "statement_exports",
+        "data": _("Relevés d'une période préparés en arrière-plan"),
+        "period": {"hours": STATEMENT_EXPORT_HOURS},
+        "from": _("leur préparation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "pending_uploads",
+        "data": _("Fichiers déposés dans un formulaire jamais envoyé"),
+        "period": {"hours": int(UPLOAD_ORPHAN_DELAY.total_seconds() // 3600)},
+        "from": _("leur dépôt"),
+        "outcome": "deleted",
+    },
+]
 
 # -- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

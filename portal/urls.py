@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("support.urls")),
     path("", include("requests_app.urls")),
+    path("", include("privacy.urls")),
     path("gestion/", admin.site.urls),
 ]

@@ -27,10 +27,11 @@ from accounts.models import (
     AccountToken,
     CodeDevice,
     LoginThrottle,
+    SignInRecord,
     TrustedBrowser,
     User,
 )
-from accounts.remember import key_digest
+from accounts.remember import client_ip, key_digest
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
 from accounts.tasks import send_password_reset_link
@@ -142,11 +143,19 @@ def signin_code_verify(*, device: Device, code: str) -> None:
 def session_open(*, request, user: User, device: Device) -> None:
     """Sign `user` in with a new session key, marked verified by `device`.
 
-    Also starts the 12-hour clock of SessionLifetimeMiddleware and updates `last_login`.
+    Also starts the 12-hour clock of SessionLifetimeMiddleware, updates `last_login` and
+    records the sign-in (`SignInRecord`, kept a year).
     """
     auth_login(request, user, backend="accounts.backends.IdentifierBackend")
     otp_login(request, device)
     request.session[SESSION_STARTED_KEY] = int(time.time())
+    SignInRecord.objects.create(
+        user=user,
+        kind=SignInRecord.Kind.SIGNIN,
+        channel=getattr(device, "channel", "totp")[:10],
+        ip=client_ip(request),
+        at=timezone.now(),
+    )
 
 
 def trusted_browser_save(*, user: User, ip: str, previous: TrustedBrowser | None = None) -> str:
