@@ -196,3 +196,15 @@ def test_the_site_map_lists_the_member_and_partner_menus(client):
 
 def test_an_unknown_page_is_a_404(client):
     assert client.get("/informations/inconnue/").status_code == 404
+
+
+def test_managers_edit_the_pages_in_the_admin(client, insurer_manager):
+    _sign_in(client, insurer_manager)
+    response = client.post(
+        "/gestion/privacy/legalpage/add/",
+        {"kind": "cookies", "language": "fr", "title": "Nos cookies", "body": "Quatre cookies."},
+    )
+    assert response.status_code == 302
+    client.logout()
+    page = client.get("/informations/cookies/").content.decode()
+    assert "Nos cookies" in page and "Quatre cookies." in page
