@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 from django.utils.html import escape
 
 from privacy.demo import PAGES, demo_privacy_load
@@ -115,6 +116,14 @@ def test_the_demo_pages_exist_in_french_and_in_english():
     assert demo_privacy_load() == 0  # a second run adds nothing
 
 
+@pytest.fixture
+def _french_after():
+    """The English pages leave English active in this thread: French again afterwards."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.usefixtures("_french_after")
 @pytest.mark.parametrize("kind", LegalPage.Kind.values)
 def test_a_page_shows_the_admin_text_in_the_chosen_language(client, kind):
     demo_privacy_load()
