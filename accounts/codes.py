@@ -145,7 +145,11 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
 def _send_undo(*, device: CodeDevice, sent_at, previous: dict) -> None:
     """Put the device back as it was before a send that did not leave, unless another send
     replaced that code meanwhile."""
-    CodeDevice.objects.filter(pk=device.pk, code_sent_at=sent_at).update(**previous)
+    with transaction.atomic():
+        CodeDevice.objects.filter(pk=device.pk, code_sent_at=sent_at).update(**previous)
+        SignInRecord.objects.filter(
+            user_id=device.user_id, kind=SignInRecord.Kind.CODE_SENT, at=sent_at
+        ).delete()
 
 
 def code_verify(*, device: CodeDevice, code: str) -> None:

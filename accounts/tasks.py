@@ -5,9 +5,12 @@ never import this module back. A change notice is an AccountNotice row: a task d
 (late ack, retry after a partial failure) sends it once, because the row says it was sent.
 """
 
+import contextlib
+
 from celery import Task, shared_task
 
-from accounts.models import AccountNotice, User
+from accounts.codes import CodeError, code_send
+from accounts.models import AccountNotice, CodeDevice, User
 from accounts.notifications import (
     account_notice_deliver,
     password_reset_link_send,
@@ -54,6 +57,16 @@ def send_signup_link(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         signup_link_send(user=user)
+
+
+@shared_task
+def send_activation_code(device_id: int) -> None:
+    """Make and send an activation code ("Activer mon espace"). A code that cannot leave, or
+    one asked again too soon, is one log line (accounts.codes); the person asks again."""
+    device = CodeDevice.objects.filter(pk=device_id, confirmed=False).first()
+    if device is not None:
+        with contextlib.suppress(CodeError):
+            code_send(device=device, purpose="activation")
 
 
 @shared_task(**RETRY)

@@ -19,7 +19,13 @@ def enqueue(task, *args) -> bool:
     """Queue `task(*args)` now; False (and one log line) if the broker refused it, or, when
     Celery runs eagerly (tests, no worker), if the job itself failed after its retries."""
     try:
-        task.apply_async(args=args, retry=False)
+        if task.app.conf.task_always_eager:
+            task.apply_async(args=args)
+        else:
+            with task.app.pool.acquire(block=True) as connection:
+                # One connection attempt, not kombu's default_channel retries (2 s and more).
+                connection.ensure_connection(max_retries=0)
+                task.apply_async(args=args, retry=False, connection=connection)
     except Exception as exc:  # noqa: BLE001 - the page goes on; the row's catch-up delivers
         log_fault(logger, "job not queued", exc, task=task.name)
         return False

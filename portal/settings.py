@@ -100,8 +100,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
+    # Optional for correctness: with Redis down a read misses and a write is dropped
+    # (portal/cache.py); short timeouts, so that a dead server costs little.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "portal.cache.OptionalRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     # Shared by the web process and the worker (send-once keys, throttles), no server needed.
@@ -113,8 +119,16 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A publish is tried once and gives up at once when the broker is down (portal/queueing.py):
+# the rows it announces are delivered by the catch-up jobs.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     # The file-system broker needs its folders to exist; "control" (exchange tables) would
     # otherwise land in the current directory.
