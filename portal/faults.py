@@ -10,6 +10,8 @@ import logging
 import threading
 import time
 
+from django.db import DatabaseError
+
 TRACEBACK_EVERY_SECONDS = 60
 
 _last_traceback: dict[str, float] = {}
@@ -42,3 +44,30 @@ def log_fault(logger: logging.Logger, what: str, exc: BaseException, **fields) -
     logger.warning(
         "%s: %s%s", what, describe(exc), details, exc_info=exc if traceback_due(kind) else None
     )
+
+
+def database_error_in(exc: BaseException | None) -> DatabaseError | None:
+    """The database error behind `exc` (itself, or what caused it: a session that could not be
+    saved is a SessionInterrupted caused by one), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DatabaseError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+class TracebackOncePerMinute(logging.Filter):
+    """A handler filter: a record carrying a traceback keeps it the first time a minute for its
+    kind (logger and error class); the other times it is one line naming the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            if not traceback_due(f"{record.name}:{exc.__class__.__name__}"):
+                record.msg = f"{record.getMessage()} ({describe(exc)}; traceback logged earlier)"
+                record.args = ()
+                record.exc_info = None
+                record.exc_text = None
+        return True

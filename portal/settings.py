@@ -413,7 +413,12 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The same traceback at most once a minute (portal.faults): an outage under traffic logs
+    # one line per failed request, not 200.
+    "filters": {"traceback_once": {"()": "portal.faults.TracebackOncePerMinute"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["traceback_once"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }

@@ -1,15 +1,24 @@
 import json
 import os
+import sys
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+)
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from cover.summary import last_payments, year_summary
+from portal.faults import database_error_in
 from portal.models import Branding, WorkerHeartbeat
 
 PARTNER_ROLES = ("technician", "partner_manager")
@@ -90,3 +99,27 @@ def health(request):
 def csrf_failure(request, reason=""):
     """An expired form (often a session that timed out) gets a page that says what to do."""
     return render(request, "403_csrf.html", status=403)
+
+
+# -- Error pages -----------------------------------------------------------------------------
+# Rendered without the request's context processors: the branding, the session and the user
+# all need the database, which may be what failed.
+def _unavailable():
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request):
+    """500, or the 503 page "Service momentanément indisponible" when the database failed."""
+    if database_error_in(sys.exception()):
+        return _unavailable()
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def bad_request(request, exception):
+    """A session that could not be saved because the database failed is a 503 like any other
+    database error, not Django's bare English "Bad Request (400)"."""
+    if database_error_in(exception):
+        return _unavailable()
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
