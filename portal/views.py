@@ -1,6 +1,9 @@
+import contextlib
 import json
 import os
 import sys
+import time
+import uuid
 
 from django.conf import settings
 from django.db import connection
@@ -77,7 +80,10 @@ def _check_broker() -> str:
     return "ok"
 
 
-def _check_worker() -> str:
+def _check_worker(database: str) -> str:
+    if database != "ok":
+        # Heartbeats are rows: with the database down, nothing is known of the worker.
+        return "unknown: database unavailable"
     since = timezone.now() - settings.WORKER_HEARTBEAT_MAX_AGE
     try:
         alive = WorkerHeartbeat.objects.filter(last_seen__gte=since).exists()
@@ -86,11 +92,80 @@ def _check_worker() -> str:
     return "ok" if alive else "error: no heartbeat"
 
 
+def _check_storage() -> str:
+    """A small file written to and deleted from the upload storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        name = default_storage.save(f"health/{uuid.uuid4().hex}", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _check_email() -> str:
+    """An SMTP relay must answer NOOP; the outbox (embedded default) must be writable."""
+    from django.core.mail import get_connection
+
+    if settings.EMAIL_BACKEND.endswith("OutboxEmailBackend"):
+        outbox = settings.OUTBOX_DIR
+        if os.path.isdir(outbox) and not os.access(outbox, os.W_OK | os.X_OK):
+            return "error: outbox not writable"
+        return "ok"
+    connection = get_connection(timeout=2)
+    try:
+        connection.open()
+        if getattr(connection, "connection", None) is not None:
+            code, _message = connection.connection.noop()
+            if code != 250:
+                return f"error: NOOP {code}"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return "ok"
+
+
+# Storage and SMTP answers kept a few seconds, so that a load balancer polling every second
+# costs one write and one SMTP session per interval, not one per poll.
+HEALTH_MEMO_SECONDS = 5.0
+_memo: dict[str, tuple[float, str]] = {}
+
+
+def _memoised(name: str, check, *, config) -> str:
+    """`check()`, or its answer of less than HEALTH_MEMO_SECONDS ago for the same `config`."""
+    now = time.monotonic()
+    name = f"{name}:{config!r}"
+    kept = _memo.get(name)
+    if kept is not None and now - kept[0] < HEALTH_MEMO_SECONDS:
+        return kept[1]
+    value = check()
+    _memo[name] = (now, value)
+    return value
+
+
 @never_cache
 @require_safe
 def health(request):
-    """For load balancers: 200 when the database, the broker and a worker answer, else 503."""
-    checks = {"database": _check_database(), "broker": _check_broker(), "worker": _check_worker()}
+    """For load balancers and operators: each component's state, 200 when all answer, else 503.
+
+    The database, the broker, a worker (its heartbeat, unknown while the database is down), the
+    upload storage (a file written and deleted) and the email relay (NOOP)."""
+    database = _check_database()
+    checks = {
+        "database": database,
+        "broker": _check_broker(),
+        "worker": _check_worker(database),
+        "storage": _memoised("storage", _check_storage, config=settings.STORAGES["default"]),
+        "email": _memoised(
+            "email",
+            _check_email,
+            config=(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT),
+        ),
+    }
     healthy = all(value == "ok" for value in checks.values())
     body = json.dumps({"status": "ok" if healthy else "error", "checks": checks})
     return HttpResponse(body, status=200 if healthy else 503, content_type="application/json")

@@ -261,3 +261,23 @@ def broker_down(settings, celery_conf):
     celery_app._pool = celery_app.amqp._producer_pool = None
     yield
     celery_app._pool, celery_app.amqp._producer_pool = saved
+
+
+@pytest.fixture
+def read_only_media(settings):
+    """Nothing can be written in the upload folder or below it (root included: chattr +i)."""
+    import os
+    import subprocess
+
+    folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["chmod", "-R", "a-w", str(folder)], check=True)
+    immutable = os.geteuid() == 0
+    if immutable:
+        subprocess.run(["chattr", "-R", "+i", str(folder)], check=True)
+    with pytest.raises(OSError):
+        (folder / "probe").mkdir()
+    yield folder
+    if immutable:
+        subprocess.run(["chattr", "-R", "-i", str(folder)], check=True)
+    subprocess.run(["chmod", "-R", "u+w", str(folder)], check=True)

@@ -2,44 +2,25 @@
 error of that kind, a session that could not be saved included, and one log line per failed
 request (the traceback once a minute per kind), so that an outage cannot fill a disk."""
 
-import contextlib
 import io
 import logging
 
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.utils.module_loading import import_string
 
 from portal.views import bad_request
-from tests.helpers.smtp import closed_port
+from tests.helpers.database import refusing_connections
 
 UNAVAILABLE = "Service momentanément indisponible"
 
 
-@contextlib.contextmanager
-def _refusing_connections():
-    """The portal's database refuses connections: PostgreSQL on a closed port, or an SQLite
-    file in a folder that does not exist."""
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "sqlite":
-        connection.settings_dict["NAME"] = "/nonexistent/folder/guichet.sqlite3"
-    else:
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
-
-
 @pytest.fixture
 def database_down(transactional_db):
-    with _refusing_connections():
+    with refusing_connections():
         yield
 
 
@@ -58,7 +39,7 @@ def test_an_anonymous_page_gets_the_french_503_page(database_down):
 def test_a_signed_in_member_gets_the_503_page_not_a_500(member, transactional_db):
     browser = _browser()
     browser.force_login(member.user)
-    with _refusing_connections():
+    with refusing_connections():
         for url in ("/", "/compte/connexion/", "/mes-demandes/"):
             response = browser.get(url)
             assert response.status_code == 503, url
