@@ -1,5 +1,6 @@
 """The writes of "Mes données" and of the retention policy: asking for an export, asking for
-the closure of a space, closing a space."""
+the closure of a space, closing a space (by the retention job or by a manager answering the
+member's request)."""
 
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountToken, CodeDevice, Member, SignInRecord, TrustedBrowser, User
+from casework.models import CaseEvent
+from casework.services import CaseError, case_move
 from privacy import tasks
 from privacy.models import DataExport
 from requests_app.models import MemberRequest, RequestKind
@@ -61,6 +64,26 @@ def closure_request_submit(*, member: Member, by: User, reason: str = "") -> Mem
         message=reason
         or _("Je demande la clôture de mon espace en ligne et l'effacement de mes données."),
     )
+
+
+def closure_request_close(*, request: MemberRequest, by: User, text: str) -> CaseEvent:
+    """ "Clôturer l'espace": a manager answers a "Clôture de l'espace" request by closing the
+    member's space. The answer is written on the request, which is resolved ("Résoudre", its
+    event marked `space_closed`), and the space is closed as the retention job closes one
+    (`account_close`), in one transaction: both happen or neither. The member is emailed the
+    answer itself, at the address their record keeps (the account's is removed), since they can
+    no longer sign in to read it. Refused (CaseError) for another kind of request or one that
+    cannot be resolved now."""
+    if request.kind != RequestKind.CLOSURE:
+        raise CaseError(_("Seule une demande de clôture de l'espace peut clôturer l'espace."))
+    with transaction.atomic():
+        event = case_move(
+            case=request, move="resolve", by=by, text=text, data={"space_closed": True}
+        )
+        account = User.objects.filter(member__pk=request.member_id).first()
+        if account is not None:
+            account_close(user=account)
+    return event
 
 
 def account_close(*, user: User, now=None) -> bool:
