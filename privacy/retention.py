@@ -19,6 +19,7 @@ from accounts.models import SignInRecord, TrustedBrowser, User
 from casework.models import CaseMessage
 from cover.models import StatementExport
 from documents.models import StoredFile
+from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
 from privacy.models import DataExport, InactivityWarning
 from privacy.notifications import inactivity_warning_send
 from privacy.services import CLOSED_PREFIX, account_close
@@ -117,59 +118,99 @@ def inactive_spaces_apply(now) -> dict[str, int]:
 
 
 # -- Closed requests -----------------------------------------------------------------------
-def closed_requests_due(now):
-    """Members' requests resolved (or cancelled) more than CLOSED_REQUEST_YEARS ago."""
+def _closed(queryset, now):
+    """The requests resolved (or cancelled) more than CLOSED_REQUEST_YEARS ago."""
     limit = years_before(now, settings.CLOSED_REQUEST_YEARS)
-    return MemberRequest.objects.filter(
+    return queryset.filter(
         Q(status="resolved", resolved_at__lte=limit)
         | Q(status="cancelled", status_changed_at__lte=limit)
     ).order_by("pk")
 
 
+def closed_requests_due(now):
+    """Members' requests resolved (or cancelled) more than CLOSED_REQUEST_YEARS ago."""
+    return _closed(MemberRequest.objects.all(), now)
+
+
+def closed_partner_requests_due(now):
+    """Partners' requests resolved (or cancelled) more than CLOSED_REQUEST_YEARS ago."""
+    return _closed(PartnerRequest.objects.all(), now)
+
+
 def closed_requests_apply(now) -> dict[str, int]:
-    """Delete the due requests with their journal, messages and files; the members' other
-    requests keep their sending order, renumbered without gaps (the history reads pages by
-    position)."""
+    """Delete the due requests, members' and partners', with their journal, messages and files.
+    The other requests of each history keep their order, renumbered without gaps, and its
+    counter says so (the histories read pages by position)."""
+    done = {"requests": 0, "partner_requests": 0, "files": 0}
     requests = list(closed_requests_due(now).only("pk", "member_id"))
-    files = 0
     for member_id in sorted({r.member_id for r in requests}):
         ids = [r.pk for r in requests if r.member_id == member_id]
         with transaction.atomic():
-            MemberRequestCounter.objects.select_for_update().filter(member_id=member_id).first()
-            message_ids = CaseMessage.objects.filter(
-                case_type__app_label="requests_app",
-                case_type__model="memberrequest",
-                case_id__in=ids,
-            ).values("pk")
-            stored = list(
-                StoredFile.objects.filter(
-                    Q(member_requests__in=ids) | Q(case_messages__in=message_ids)
-                ).distinct()
-            )
-            # The journal and the messages go with their request (generic relations).
-            for request in MemberRequest.objects.filter(pk__in=ids):
-                request.delete()
-            for stored_file in stored:
-                if stored_file.file:
-                    stored_file.file.delete(save=False)
-                stored_file.delete()
-                files += 1
-            _renumber(member_id)
-    return {"requests": len(requests), "files": files}
-
-
-def _renumber(member_id) -> None:
-    """Number the member's requests 1, 2, 3... again in sending order, and store the count.
-    Going up, each new number is free: the old one was deleted or already moved down."""
-    remaining = list(
-        MemberRequest.objects.filter(member_id=member_id)
-        .order_by("position")
-        .values_list("pk", "position")
+            counter = MemberRequestCounter.objects.filter(member_id=member_id)
+            counter.select_for_update().first()  # no request filed meanwhile
+            done["files"] += _cases_delete(MemberRequest, ids, "member_requests")
+            remaining = _renumber(MemberRequest.objects.filter(member_id=member_id))
+            counter.update(requests=remaining)
+        done["requests"] += len(ids)
+    partner_requests = list(
+        closed_partner_requests_due(now).only("pk", "structure_id", "organism_id")
     )
-    for new, (pk, old) in enumerate(remaining, start=1):
-        if new != old:
-            MemberRequest.objects.filter(pk=pk).update(position=new)
-    MemberRequestCounter.objects.filter(member_id=member_id).update(requests=len(remaining))
+    for history in sorted({(r.structure_id, r.organism_id) for r in partner_requests}):
+        ids = [r.pk for r in partner_requests if (r.structure_id, r.organism_id) == history]
+        structure_id, organism_id = history
+        with transaction.atomic():
+            convention = Convention.objects.filter(structure_id=structure_id,
+                                                   organism_id=organism_id).first()  # fmt: skip
+            counter = ConventionCounter.objects.filter(convention=convention)
+            counter.select_for_update().first()  # no request filed or cancelled meanwhile
+            done["files"] += _cases_delete(PartnerRequest, ids, "partner_requests")
+            kept = PartnerRequest.objects.filter(structure_id=structure_id, organism_id=organism_id)
+            filed = _renumber(kept)
+            listed = kept.exclude(status=PartnerRequestStatus.CANCELLED).count()
+            counter.update(filed_requests=filed, listed_requests=listed)
+        done["partner_requests"] += len(ids)
+    return done
+
+
+def _cases_delete(model, ids, files_name) -> int:
+    """Delete the cases `ids` of `model` with their journal and messages (generic relations)
+    and the files sent with them or their messages (`files_name`: the files' relation to the
+    cases); returns how many files went."""
+    message_ids = CaseMessage.objects.filter(
+        case_type__app_label=model._meta.app_label,
+        case_type__model=model._meta.model_name,
+        case_id__in=ids,
+    ).values("pk")
+    stored = list(
+        StoredFile.objects.filter(
+            Q(**{f"{files_name}__in": ids}) | Q(case_messages__in=message_ids)
+        ).distinct()
+    )
+    for case in model.objects.filter(pk__in=ids):
+        case.delete()
+    for stored_file in stored:
+        if stored_file.file:
+            stored_file.file.delete(save=False)
+        stored_file.delete()
+    return len(stored)
+
+
+def _renumber(history) -> int:
+    """Number the requests of `history` (one member's, or one structure's at one organism)
+    1, 2, 3... again, in the same order, after deletions; returns how many remain.
+
+    Positions are unique within a history and checked row by row: the requests after the first
+    gap move above every position first, then down to their new one, each one statement."""
+    remaining = list(history.order_by("position").values_list("pk", "position"))
+    moved = [(pk, new) for new, (pk, old) in enumerate(remaining, start=1) if new != old]
+    if moved:
+        above = remaining[-1][1]
+        history.filter(pk__in=[pk for pk, _new in moved]).update(position=F("position") + above)
+        model = history.model
+        model.objects.bulk_update(
+            [model(pk=pk, position=new) for pk, new in moved], ["position"], batch_size=1000
+        )
+    return len(remaining)
 
 
 # -- Sign-in records -----------------------------------------------------------------------
@@ -196,7 +237,12 @@ def retention_report(now=None) -> list[tuple[str, dict[str, list[str]]]]:
                 for what, users in inactive_spaces_due(now).items()
             }
         elif key == "closed_requests":
-            due = {"delete": list(closed_requests_due(now).values_list("reference", flat=True))}
+            due = {
+                "delete": list(closed_requests_due(now).values_list("reference", flat=True)),
+                "delete_partner": list(
+                    closed_partner_requests_due(now).values_list("number", flat=True)
+                ),
+            }
         elif key == "signin_records":
             due = {
                 "delete": [f"#{pk}" for pk in signin_records_due(now).values_list("pk", flat=True)]
