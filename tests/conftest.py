@@ -281,3 +281,12 @@ def read_only_media(settings):
     if immutable:
         subprocess.run(["chattr", "-R", "-i", str(folder)], check=True)
     subprocess.run(["chmod", "-R", "u+w", str(folder)], check=True)
+
+
+@pytest.fixture
+def signed_in_member(client, member):
+    """The member's browser, signed in with the second factor passed."""
+    from tests.test_access_matrix import _sign_in
+
+    _sign_in(client, member.user)
+    return client

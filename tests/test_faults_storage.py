@@ -27,24 +27,10 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
-@pytest.fixture
-def signed_in(client, member):
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from accounts.models import CodeDevice
-
-    client.force_login(member.user, backend="accounts.backends.IdentifierBackend")
-    session = client.session
-    device = CodeDevice.objects.filter(user=member.user, confirmed=True).first()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def test_the_widget_gets_a_french_message_as_json_and_nothing_is_kept(
-    signed_in, read_only_media
+    signed_in_member, read_only_media
 ):
-    response = signed_in.post(UPLOAD, {"file": _pdf("facture.pdf")})
+    response = signed_in_member.post(UPLOAD, {"file": _pdf("facture.pdf")})
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
@@ -72,14 +58,16 @@ def _kept_ids(page: str) -> list[str]:
 
 
 def test_the_form_says_so_and_keeps_what_was_typed_and_the_files_already_sent(
-    signed_in, member, settings, request
+    signed_in_member, member, settings, request
 ):
-    first = signed_in.post(FORM, _invoice(member, files_files=[_pdf("ordonnance.pdf")]))
+    first = signed_in_member.post(FORM, _invoice(member, files_files=[_pdf("ordonnance.pdf")]))
     kept = _kept_ids(first.content.decode())
     assert len(kept) == 1
     request.getfixturevalue("read_only_media")
 
-    response = signed_in.post(FORM, _invoice(member, files=kept, files_files=[_pdf("facture.pdf")]))
+    response = signed_in_member.post(
+        FORM, _invoice(member, files=kept, files_files=[_pdf("facture.pdf")])
+    )
 
     assert response.status_code == 200
     page = unescape(response.content.decode())
