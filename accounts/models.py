@@ -253,7 +253,8 @@ class LoginThrottle(models.Model):
 
 class AccountNotice(models.Model):
     """A change the account's holder is told about (their former email or phone, or their
-    email for a new password), sent once: `sent_at` records it (the send-once guard)."""
+    email for a new password), sent once: claimed before the exchange with the relay, `sent_at`
+    recorded after (the send-once guard)."""
 
     class Kind(models.TextChoices):
         EMAIL_CHANGED = "email_changed"
@@ -267,6 +268,18 @@ class AccountNotice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Claimed (committed) by the worker sending it, before the exchange with the relay.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The catch-up job: only the notices not sent yet are indexed.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="accountnotice_unsent",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} ({self.user})"

@@ -71,3 +71,16 @@ class TracebackOncePerMinute(logging.Filter):
                 record.exc_info = None
                 record.exc_text = None
         return True
+
+
+def refused_for_good(exc: BaseException) -> bool:
+    """True for a relay's permanent refusal (an SMTP 5xx: unknown recipient, message refused),
+    which no retry will change; False for what may pass later (network, 4xx, database)."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False

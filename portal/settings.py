@@ -123,9 +123,13 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 # the rows it announces are delivered by the catch-up jobs.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The longest job (a statements or data export) is stopped after this; a message a killed
+# worker left unacknowledged goes to another worker a minute after that (Redis's visibility
+# timeout), not after an hour.
+CELERY_TASK_TIME_LIMIT = env_int("JOB_TIME_LIMIT_SECONDS", 300, minimum=30)
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
@@ -153,10 +157,15 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "purge-expired-auth-data": {"task": "accounts.tasks.purge_expired", "schedule": 3600.0},
     "purge-expired-files": {"task": "documents.tasks.purge_expired_files", "schedule": 900.0},
-    # The emails of requests' events that could not be queued or sent at once.
+    # The emails that could not be queued or sent at once (broker or relay down, a worker
+    # that died): every minute, so that they leave within a minute of the relay's return.
     "casework-notify-pending-events": {
         "task": "casework.tasks.notify_pending_events",
-        "schedule": 120.0,
+        "schedule": 60.0,
+    },
+    "accounts-notify-pending-notices": {
+        "task": "accounts.tasks.notify_pending_notices",
+        "schedule": 60.0,
     },
     "casework-send-reminders": {"task": "casework.tasks.send_reminders", "schedule": 3600.0},
     "cover-purge-statement-exports": {

@@ -290,3 +290,53 @@ def signed_in_member(client, member):
 
     _sign_in(client, member.user)
     return client
+
+
+# -- A real Celery worker process (tests/helpers/worker.py) -----------------------------------
+@pytest.fixture
+def worker_env(settings, tmp_path, celery_conf):
+    """Queue jobs for real (not eagerly), on a broker the worker process shares."""
+    import os
+
+    from tests.helpers.worker import database_url
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_conf(task_always_eager=False)
+    var_dir = tmp_path / "var"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": database_url(),
+        # The worker's own var/: its file-system broker folders and its outbox.
+        "GUICHET_VAR_DIR": str(var_dir),
+        "OUTBOX_DIR": str(settings.OUTBOX_DIR),
+        "MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
+        "EMAIL_BACKEND": "outbox",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if not settings.REDIS_URL:
+        broker = var_dir / "broker"
+        options = {
+            "data_folder_in": str(broker / "queue"),
+            "data_folder_out": str(broker / "queue"),
+            "control_folder": str(broker / "control"),
+            "processed_folder": str(broker / "processed"),
+            "store_processed": False,
+        }
+        for folder in ("queue", "control", "processed"):
+            (broker / folder).mkdir(parents=True)
+        celery_conf(broker_transport_options=options)
+    return env
+
+
+@pytest.fixture
+def worker(transactional_db, worker_env, tmp_path):
+    """A worker process listening on its own queue (`worker.enqueue(task, *args)`)."""
+    from tests.helpers.worker import RunningWorker
+
+    running = RunningWorker(worker_env, tmp_path / "worker.log")
+    try:
+        yield running
+    finally:
+        running.stop()

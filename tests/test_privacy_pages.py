@@ -82,9 +82,9 @@ def test_every_page_template_extends_the_base_that_holds_the_footer():
     space can be drawn without the footer."""
     engine = engines["django"].engine
     roots = [Path(settings.BASE_DIR)]
-    # The ZIP's summary is not a page; 500.html is drawn without the database (it shows when
-    # the database may be down), so it cannot read the conformity level.
-    own = {"base.html", "privacy/export_summary.html", "500.html"}
+    # The ZIP's summary is not a page; the error pages (400, 500, 503) are drawn without the
+    # database (they show when it may be down), so they cannot read the conformity level.
+    own = {"base.html", "privacy/export_summary.html", "400.html", "500.html", "503.html"}
     checked = 0
     for path in roots[0].glob("**/templates/**/*.html"):
         skipped = {".venv", "admin", "emails", "bench", "var"}  # bench: not a page of the portal

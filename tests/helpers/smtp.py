@@ -59,6 +59,8 @@ class _Handler(socketserver.StreamRequestHandler):
                         break
                     lines.append(line[1:] if line.startswith(b"..") else line)
                 sink.received(b"".join(lines), recipients)
+                # A relay that took the message but whose "OK" never comes back (yet).
+                sink.answer.wait(timeout=60)
                 self._reply("250 OK queued")
             else:
                 self._reply("502 Command not implemented")
@@ -71,7 +73,8 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class SMTPSink:
     """`start()`, then point EMAIL_HOST/EMAIL_PORT at `host`/`port`. `messages` holds what was
-    accepted, parsed; `refusing = True` answers 451 to every MAIL; `stop()` closes the port."""
+    accepted, parsed; `refusing = True` answers 451 to every MAIL; `answer.clear()` keeps a
+    message without ever confirming it; `stop()` closes the port (`start()` opens it again)."""
 
     host = "127.0.0.1"
 
@@ -79,6 +82,9 @@ class SMTPSink:
         self.port = port
         self.messages: list[email.message.EmailMessage] = []
         self.refusing = False
+        # Cleared: the message is kept, then the "250" answer waits until it is set again.
+        self.answer = threading.Event()
+        self.answer.set()
         self._lock = threading.Lock()
         self._server = None
 
@@ -90,6 +96,7 @@ class SMTPSink:
         return self
 
     def stop(self) -> None:
+        self.answer.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
