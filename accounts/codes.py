@@ -7,6 +7,7 @@ django-otp's growing delay between failures) are written once.
 """
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -17,8 +18,22 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.models import CodeDevice
+from accounts.models import CodeDevice, SignInRecord
+from portal.faults import log_fault
 from portal.messaging import insurer_sender, send_sms
+
+logger = logging.getLogger(__name__)
+
+# The fields a send changes, put back when the code could not leave (the throttle counts only
+# the codes that were sent, and the previous code stays valid).
+_SEND_FIELDS = (
+    "code_hash",
+    "code_sent_at",
+    "code_valid_until",
+    "code_failures",
+    "sms_day",
+    "sms_sent_that_day",
+)
 
 
 class CodeError(Exception):
@@ -67,13 +82,16 @@ def code_seconds_before_resend(device: CodeDevice) -> int:
 def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
     """Make a new code for `device`, replacing any previous one, and send it.
 
-    Raises CodeError when the previous code is younger than OTP_RESEND_DELAY or when the
-    member's SMS quota for the day is spent.
+    Raises CodeError when the previous code is younger than OTP_RESEND_DELAY, when the
+    member's SMS quota for the day is spent, or when the code could not be sent (relay or
+    gateway down): then nothing counts, the previous code stays valid, and the message invites
+    the person to retry or choose another channel. Never raises anything else for a send.
     """
     from portal.models import Branding
 
     with transaction.atomic():
         device = CodeDevice.objects.select_for_update().get(pk=device.pk)
+        previous = {field: getattr(device, field) for field in _SEND_FIELDS}
         now = timezone.now()
         wait = code_seconds_before_resend(device)
         if wait:
@@ -99,13 +117,39 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
         device.code_valid_until = now + settings.OTP_CODE_VALIDITY
         device.code_failures = 0
         device.save()
+        SignInRecord.objects.create(
+            user_id=device.user_id,
+            kind=SignInRecord.Kind.CODE_SENT,
+            channel=device.channel,
+            at=now,
+        )
 
     texts = _purposes()[purpose]
     body = texts.sms_text % {"insurer": Branding.current().insurer_name, "code": code}
-    if device.channel == CodeDevice.Channel.SMS:
-        send_sms(to=device.target, body=body)
-    else:
-        send_mail(texts.subject, body + "\n", insurer_sender(), [device.target])
+    try:
+        if device.channel == CodeDevice.Channel.SMS:
+            send_sms(to=device.target, body=body)
+        else:
+            send_mail(texts.subject, body + "\n", insurer_sender(), [device.target])
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the person gets the same answer
+        log_fault(logger, "code not sent", exc, channel=device.channel, device=device.pk)
+        _send_undo(device=device, sent_at=now, previous=previous)
+        raise CodeError(
+            _(
+                "Nous n'avons pas pu envoyer le code. Réessayez dans un instant ou choisissez "
+                "un autre moyen."
+            )
+        ) from None
+
+
+def _send_undo(*, device: CodeDevice, sent_at, previous: dict) -> None:
+    """Put the device back as it was before a send that did not leave, unless another send
+    replaced that code meanwhile."""
+    with transaction.atomic():
+        CodeDevice.objects.filter(pk=device.pk, code_sent_at=sent_at).update(**previous)
+        SignInRecord.objects.filter(
+            user_id=device.user_id, kind=SignInRecord.Kind.CODE_SENT, at=sent_at
+        ).delete()
 
 
 def code_verify(*, device: CodeDevice, code: str) -> None:

@@ -253,7 +253,8 @@ class LoginThrottle(models.Model):
 
 class AccountNotice(models.Model):
     """A change the account's holder is told about (their former email or phone, or their
-    email for a new password), sent once: `sent_at` records it (the send-once guard)."""
+    email for a new password), sent once: claimed before the exchange with the relay, `sent_at`
+    recorded after (the send-once guard)."""
 
     class Kind(models.TextChoices):
         EMAIL_CHANGED = "email_changed"
@@ -267,6 +268,59 @@ class AccountNotice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Claimed (committed) by the worker sending it, before the exchange with the relay.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The catch-up job: only the notices not sent yet are indexed.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="accountnotice_unsent",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} ({self.user})"
+
+
+class SignInRecord(models.Model):
+    """Trace of a sign-in or of a code sent to an account (journal de connexion): shown in the
+    member's data export, kept RETENTION["signin_records"] (1 year), then deleted."""
+
+    class Kind(models.TextChoices):
+        SIGNIN = "signin", _("Connexion")
+        CODE_SENT = "code_sent", _("Code envoyé")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_records")
+    kind = models.CharField(_("événement"), max_length=10, choices=Kind.choices)
+    # The code's channel ("sms", "email") or the second factor used to sign in ("totp"...).
+    channel = models.CharField(_("canal"), max_length=10, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    at = models.DateTimeField(_("le"))
+
+    class Meta:
+        verbose_name = _("trace de connexion")
+        verbose_name_plural = _("traces de connexion")
+        indexes = [
+            models.Index(fields=["user", "at"], name="signinrecord_user"),
+            models.Index(fields=["at"], name="signinrecord_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class GuardState(models.Model):
+    """The state of a limit that must hold whatever the cache does, keyed by a digest (never the
+    typed value): the sign-up mismatches of one member number, the activation code asked for
+    one email and channel (known or not, so that no answer tells them apart). A row stays until
+    `expires_at`; the hourly purge deletes it after."""
+
+    key = models.CharField(max_length=120, unique=True)
+    state = models.JSONField(default=dict)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key[:40]

@@ -4,26 +4,46 @@ accounts.tasks calls these; the services that queue those tasks are never import
 the import graph stays one-way (services -> tasks -> notifications).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountNotice, AccountToken, Member, User
 from accounts.tokens import token_issue
-from portal.messaging import branded_email_send, send_sms
+from portal.messaging import branded_email_send, send_sms, stable_message_id
+
+# As casework.notifications: a claim older than this is a worker that died; the catch-up
+# leaves a notice this fresh to its own task, and gives up on older than a few days.
+NOTICE_CLAIM_TIMEOUT = timedelta(minutes=2)
+NOTICE_CATCH_UP_AFTER = timedelta(seconds=30)
+NOTICE_CATCH_UP_WITHIN = timedelta(days=3)
 
 
-def account_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
+def account_email_send(
+    *, to: str, subject: str, template: str, context: dict, message_id: str | None = None
+) -> None:
     """Send `accounts/emails/<template>.txt` and `.html` to `to` (see `branded_email_send`)."""
     branded_email_send(
-        to=to, subject=subject, template=f"accounts/emails/{template}", context=context
+        to=to,
+        subject=subject,
+        template=f"accounts/emails/{template}",
+        context=context,
+        message_id=message_id,
     )
 
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def _single_use_link(*, user: User, purpose: str, validity, view: str) -> str:
+    """A new single-use link of `purpose` for `user` (the earlier ones stop working)."""
+    secret = token_issue(user=user, purpose=purpose, validity=validity)
+    return absolute_url(reverse(view, args=[secret]))
 
 
 # -- Sign-up link ----------------------------------------------------------------------------
@@ -33,12 +53,12 @@ def signup_link_send(*, user: User) -> None:
     member = Member.objects.filter(user=user).first()
     if member is None or member.is_activated or user.is_active or not user.email:
         return
-    secret = token_issue(
+    link = _single_use_link(
         user=user,
         purpose=AccountToken.Purpose.SIGNUP,
         validity=settings.SIGNUP_LINK_VALIDITY,
+        view="accounts:signup_confirm",
     )
-    link = absolute_url(reverse("accounts:signup_confirm", args=[secret]))
     hours = int(settings.SIGNUP_LINK_VALIDITY.total_seconds() // 3600)
     account_email_send(
         to=user.email,
@@ -48,14 +68,44 @@ def signup_link_send(*, user: User) -> None:
     )
 
 
+# -- Forgotten password ----------------------------------------------------------------------
+def password_reset_link_send(*, user: User) -> None:
+    """Email a new single-use reset link (earlier links of the account stop working), made
+    here, in the job, so that the page that asked never depends on the mail relay. Does nothing
+    for an account that was closed meanwhile."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from portal.messaging import insurer_sender
+    from portal.models import Branding
+
+    if not user.is_active or not user.email:
+        return
+    link = _single_use_link(
+        user=user,
+        purpose=AccountToken.Purpose.PASSWORD_RESET,
+        validity=settings.PASSWORD_RESET_VALIDITY,
+        view="accounts:password_reset_confirm",
+    )
+    minutes = int(settings.PASSWORD_RESET_VALIDITY.total_seconds() // 60)
+    context = {"link": link, "minutes": minutes, "insurer": Branding.current().insurer_name}
+    send_mail(
+        _("Mot de passe oublié"),
+        render_to_string("accounts/password_reset_email.txt", context),
+        insurer_sender(),
+        [user.email],
+    )
+
+
 # -- Change notices --------------------------------------------------------------------------
-def email_changed_notify(*, old_email: str) -> None:
+def email_changed_notify(*, old_email: str, message_id: str | None = None) -> None:
     """Tell the previous address that the account's email changed: no other personal data."""
     account_email_send(
         to=old_email,
         subject=_("Votre adresse email a été modifiée"),
         template="email_changed",
         context={"login_url": absolute_url(reverse("accounts:login"))},
+        message_id=message_id,
     )
 
 
@@ -77,32 +127,58 @@ def phone_changed_notify(*, old_phone: str) -> None:
     send_sms(to=old_phone, body=text)
 
 
-def password_changed_notify(*, email: str) -> None:
+def password_changed_notify(*, email: str, message_id: str | None = None) -> None:
     """Tell the account's email that its password changed."""
     account_email_send(
         to=email,
         subject=_("Votre mot de passe a été modifié"),
         template="password_changed",
         context={"login_url": absolute_url(reverse("accounts:login"))},
+        message_id=message_id,
     )
 
 
 def account_notice_deliver(*, notice_id: int, kind: str) -> bool:
     """Send one change notice of `kind`, once: True if this call sent it.
 
-    The row stays locked while sending, so two deliveries of the same task cannot both send; a
-    failure to send rolls back, leaves `sent_at` empty and the task retries.
+    Claimed (one committed UPDATE only one worker wins) before the exchange with the relay,
+    marked sent after, outside any row lock; a failure releases the claim and is raised for the
+    task to retry; a worker that died holding it leaves the claim to expire (NOTICE_CLAIM_TIMEOUT)
+    and the catch-up sends it again, with the same Message-ID.
     """
-    with transaction.atomic():
-        notice = AccountNotice.objects.select_for_update().filter(pk=notice_id, kind=kind).first()
-        if notice is None or notice.sent_at is not None:
-            return False
+    now = timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - NOTICE_CLAIM_TIMEOUT)
+    unsent = AccountNotice.objects.filter(pk=notice_id, kind=kind, sent_at__isnull=True)
+    if not unsent.filter(claimable).update(claimed_at=now):
+        return False
+    mine = AccountNotice.objects.filter(pk=notice_id, claimed_at=now)
+    notice = AccountNotice.objects.get(pk=notice_id)
+    message_id = stable_message_id("account-notice", notice.pk)
+    try:
         if kind == AccountNotice.Kind.EMAIL_CHANGED:
-            email_changed_notify(old_email=notice.recipient)
+            email_changed_notify(old_email=notice.recipient, message_id=message_id)
         elif kind == AccountNotice.Kind.PHONE_CHANGED:
             phone_changed_notify(old_phone=notice.recipient)
         else:
-            password_changed_notify(email=notice.recipient)
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["sent_at"])
+            password_changed_notify(email=notice.recipient, message_id=message_id)
+    except Exception:
+        mine.update(claimed_at=None)
+        raise
+    mine.update(sent_at=timezone.now(), claimed_at=None)
     return True
+
+
+def pending_notices(*, now=None) -> list[tuple[int, str]]:
+    """(id, kind) of the notices due and not sent (broker or relay down, a worker that died),
+    oldest first, read on the partial index `accountnotice_unsent`."""
+    now = now or timezone.now()
+    return list(
+        AccountNotice.objects.filter(
+            sent_at__isnull=True,
+            created_at__lte=now - NOTICE_CATCH_UP_AFTER,
+            created_at__gte=now - NOTICE_CATCH_UP_WITHIN,
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - NOTICE_CLAIM_TIMEOUT))
+        .order_by("created_at")
+        .values_list("pk", "kind")[:500]
+    )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AccountToken, TrustedBrowser, User
+from accounts.models import AccountToken, GuardState, TrustedBrowser, User
 
 PURGE_GRACE = timedelta(days=7)
 
@@ -37,4 +37,5 @@ def account_data_purge(*, now=None) -> dict[str, int]:
         browsers, _details = TrustedBrowser.objects.filter(
             verified_at__lt=now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
         ).delete()
-    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers}
+        guards, _details = GuardState.objects.filter(expires_at__lte=now).delete()
+    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers, "guards": guards}

@@ -5,15 +5,29 @@ never import this module back. A change notice is an AccountNotice row: a task d
 (late ack, retry after a partial failure) sends it once, because the row says it was sent.
 """
 
-from celery import Task, shared_task
+import contextlib
+import logging
 
-from accounts.models import AccountNotice, User
-from accounts.notifications import account_notice_deliver, signup_link_send
+from celery import Task, shared_task
+from django.db import DatabaseError
+
+from accounts.codes import CodeError, code_send
+from accounts.models import AccountNotice, CodeDevice, User
+from accounts.notifications import (
+    account_notice_deliver,
+    password_reset_link_send,
+    pending_notices,
+    signup_link_send,
+)
 from accounts.purge import account_data_purge
+from portal.faults import log_fault
 from portal.messaging import SMSDeliveryError
 
-# SMTP errors are OSErrors; an SMS gateway failure is SMSDeliveryError.
-TRANSIENT = (OSError, SMSDeliveryError)
+logger = logging.getLogger(__name__)
+
+# SMTP errors are OSErrors; an SMS gateway failure is SMSDeliveryError; a database that
+# refused a connection or a query during the delivery is as transient.
+TRANSIENT = (OSError, SMSDeliveryError, DatabaseError)
 
 
 class RetryingTask(Task):
@@ -42,6 +56,10 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+# Emails announced by a row (an event, a notice): retried every few seconds, at most 30 s
+# apart, so that they leave soon after the relay or the database comes back; past the last
+# retry the catch-up job, every minute, owns them.
+EMAIL_RETRY = {**RETRY, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 12}
 
 
 @shared_task(**RETRY)
@@ -52,22 +70,61 @@ def send_signup_link(user_id: int) -> None:
         signup_link_send(user=user)
 
 
+@shared_task
+def send_activation_code(device_id: int) -> None:
+    """Make and send an activation code ("Activer mon espace"). A code that cannot leave, or
+    one asked again too soon, is one log line (accounts.codes); the person asks again."""
+    device = CodeDevice.objects.filter(pk=device_id, confirmed=False).first()
+    if device is not None:
+        with contextlib.suppress(CodeError):
+            code_send(device=device, purpose="activation")
+
+
 @shared_task(**RETRY)
+def send_password_reset_link(user_id: int) -> None:
+    """Email a fresh password reset link ("Mot de passe oublié") to an active account."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        password_reset_link_send(user=user)
+
+
+@shared_task(**EMAIL_RETRY)
 def notify_email_changed(notice_id: int) -> bool:
     """Tell the previous address that the account's email changed (once per notice)."""
     return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.EMAIL_CHANGED)
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_phone_changed(notice_id: int) -> bool:
     """Tell the previous mobile phone that the account's phone number changed (once)."""
     return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PHONE_CHANGED)
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_password_changed(notice_id: int) -> bool:
     """Tell the account's email that its password changed (once per notice)."""
     return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PASSWORD_CHANGED)
+
+
+NOTICE_TASKS = {
+    AccountNotice.Kind.EMAIL_CHANGED: notify_email_changed,
+    AccountNotice.Kind.PHONE_CHANGED: notify_phone_changed,
+    AccountNotice.Kind.PASSWORD_CHANGED: notify_password_changed,
+}
+
+
+@shared_task
+def notify_pending_notices() -> int:
+    """Every minute: send the change notices that are due and were not sent (broker or relay
+    down, a worker that died). Stops at the first transient failure (the next run retries)."""
+    sent = 0
+    for notice_id, kind in pending_notices():
+        try:
+            sent += account_notice_deliver(notice_id=notice_id, kind=kind)
+        except TRANSIENT as exc:
+            log_fault(logger, "notice catch-up stopped", exc)
+            break
+    return sent
 
 
 @shared_task

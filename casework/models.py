@@ -171,8 +171,9 @@ class CaseEvent(OfACase):
     reply, a message read, resolved, cancelled...), who did it and when.
 
     An event that announces something to the requester names its email in `notification`;
-    `notified_at` records that it went (the send-once guard), and the catch-up job reads the
-    events still to send on a partial index that holds only those.
+    a worker claims it (`notify_claimed_at`, committed) before the SMTP exchange and marks
+    `notified_at` after (the send-once guard); the catch-up job reads the events still to send
+    on a partial index that holds only those.
     """
 
     # The move made ("take", "ask", "reply", "resolve", ...), or "read".
@@ -200,6 +201,10 @@ class CaseEvent(OfACase):
     at = models.DateTimeField(_("le"))
     notification = models.CharField(_("email"), max_length=30, blank=True)
     notified_at = models.DateTimeField(_("email envoyé le"), null=True, blank=True)
+    # Claimed (committed) by the worker sending the email, before its SMTP exchange; a claim
+    # older than notifications.CLAIM_TIMEOUT is a worker that died, and may be taken again.
+    notify_claimed_at = models.DateTimeField(null=True, blank=True)
+    notify_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("événement")

@@ -23,6 +23,7 @@ from casework.lifecycle import NONE, REQUIRED, CaseType, Move, case_type_of
 from casework.models import STATUS_RANKS, Case, CaseEvent, CaseMessage, CaseStatus, Side
 from documents.models import StoredFile
 from documents.services import stored_files_attach
+from portal.queueing import enqueue_on_commit
 
 
 class CaseError(Exception):
@@ -36,11 +37,11 @@ class CaseError(Exception):
 def queue_notification(event: CaseEvent) -> None:
     """Queue the event's email once the current transaction has committed.
 
-    robust: the change stands whatever happens to its email; if the broker is down, the
-    catch-up job (`tasks.notify_pending_events`) sends it later.
+    The change stands whatever happens to its email; if the broker is down, the publish gives
+    up at once and the catch-up job (`tasks.notify_pending_events`) sends it later.
     """
     if event.notification:
-        transaction.on_commit(lambda: tasks.notify_case_event.delay(event.pk), robust=True)
+        enqueue_on_commit(tasks.notify_case_event, event.pk)
 
 
 # -- Reading the declaration -----------------------------------------------------------------

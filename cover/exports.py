@@ -1,7 +1,6 @@
 """The statements of a long period, built away from the page (a Celery job calls these) and
 deleted once their time is up. Called by `cover.tasks`; imports neither services nor tasks."""
 
-import logging
 import secrets
 
 from django.core.files.base import ContentFile
@@ -10,8 +9,7 @@ from django.utils import timezone
 from cover.models import StatementExport
 from cover.selectors import member_people, payments_searched
 from cover.statements import period_statements, with_lines
-
-logger = logging.getLogger(__name__)
+from portal.exports import expired_exports_purge
 
 # The progress written to the row every this many pages.
 PROGRESS_EVERY = 5
@@ -57,15 +55,4 @@ def statement_export_build(*, export_id) -> bool:
 
 def statement_exports_purge(*, now=None) -> int:
     """Delete the exports whose time is up, file and row. Returns how many."""
-    now = now or timezone.now()
-    purged = 0
-    for export in StatementExport.objects.filter(expires_at__lte=now).iterator():
-        if export.file:
-            try:
-                export.file.delete(save=False)
-            except OSError:
-                logger.exception("could not delete the statements of export %s", export.pk)
-                continue
-        StatementExport.objects.filter(pk=export.pk).delete()
-        purged += 1
-    return purged
+    return expired_exports_purge(StatementExport, now=now)

@@ -12,6 +12,9 @@ limit_request_field_size = 8190
 # Behind a TLS proxy that sets X-Forwarded-Proto (HTTPS=1 trusts it in Django).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 accesslog = "-"
+# The path without its query string, and no referer (which carries the previous page's): what a
+# member types in a search, a position or a question never lands in the access log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)s "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # A worker restarted now and then keeps a slow leak from growing.

@@ -74,7 +74,8 @@ def _empty_result(form: LocatorForm) -> tuple[str, str, str]:
         if not wider:
             return message, "", ""
         latitude, longitude = place.area.origin
-        url = _search_url(**params, lat=latitude, lon=longitude, rayon=wider[0])
+        # A position stays rounded to about a kilometre in every URL (locator.js rounds it).
+        url = _search_url(**params, lat=f"{latitude:.2f}", lon=f"{longitude:.2f}", rayon=wider[0])
         return message, url, _("Chercher à moins de %(radius)s km") % {"radius": wider[0]}
     if tiers_payant:
         message = _("Aucun professionnel « %(specialty)s » pratiquant le tiers payant à %(place)s.")

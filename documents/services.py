@@ -1,5 +1,6 @@
 """Writes of the documents app: storing a checked upload, attaching it, expiring it."""
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -12,11 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from documents import antivirus
 from documents.models import StoredFile
 from documents.rules import UploadRules
-from documents.validation import validate_upload
+from documents.validation import UploadNotStored, validate_upload
+from portal.faults import log_fault
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +32,8 @@ def stored_file_create(*, uploaded: UploadedFile, rules: UploadRules, by=None) -
 
     Guarantees: nothing is written unless every check passed (`UploadRejected` otherwise); the
     stored name reveals nothing of the original one; the content type recorded is the detected
-    one, never the browser's.
+    one, never the browser's. A storage that cannot write raises `UploadNotStored` (a French
+    message) and keeps no part of the file.
     """
     name = uploaded.name or ""
     detected = validate_upload(name=name, file=uploaded, size=uploaded.size, rules=rules)
@@ -50,7 +54,20 @@ def stored_file_create(*, uploaded: UploadedFile, rules: UploadRules, by=None) -
     )
     stored.expires_at = stored.created_at + settings.UPLOAD_ORPHAN_DELAY
     random_name = f"{stored.created_at:%Y/%m}/{secrets.token_hex(16)}.{detected.extension}"
-    stored.file.save(random_name, File(uploaded), save=False)
+    try:
+        stored.file.save(random_name, File(uploaded), save=False)
+    except OSError as exc:  # unwritable folder, full disk: nothing half-saved stays
+        log_fault(logger, "upload not stored", exc)
+        with contextlib.suppress(OSError):
+            stored.file.storage.delete(random_name)
+        raise UploadNotStored(
+            _(
+                "Le fichier « %(name)s » n'a pas pu être enregistré pour le moment. Réessayez "
+                "dans quelques minutes : ce que vous avez saisi et vos autres fichiers sont "
+                "conservés."
+            )
+            % {"name": name}
+        ) from None
     try:
         stored.save()
     except Exception:

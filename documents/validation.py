@@ -44,6 +44,11 @@ class UploadRejected(Exception):  # noqa: N818 (a refusal shown to the person, n
         self.message = message
 
 
+class UploadNotStored(UploadRejected):
+    """A checked file the storage could not keep (folder unwritable, disk full): nothing of it
+    was kept, and the person may try again later."""
+
+
 @dataclass(frozen=True)
 class DetectedType:
     extension: str

@@ -12,7 +12,7 @@ from documents import rules as upload_rules
 from documents.access import get_stored_file_for_download_or_404
 from documents.forms import pending_files_of, pending_upload_count, too_many_pending_message
 from documents.services import pending_upload_remove, stored_file_create
-from documents.validation import UploadRejected
+from documents.validation import UploadNotStored, UploadRejected
 
 
 def _serve(request, pk, *, as_attachment: bool):
@@ -25,6 +25,10 @@ def _serve(request, pk, *, as_attachment: bool):
         handle = stored_file.file.open("rb")
     except (FileNotFoundError, ValueError):
         return render(request, "documents/expired.html", {"stored_file": stored_file}, status=404)
+    except OSError:  # the storage does not answer: say so, the file is not lost
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     response = FileResponse(
         handle,
         as_attachment=as_attachment,
@@ -90,6 +94,8 @@ def upload(request, rules_key):
         return JsonResponse({"error": too_many_pending_message(uploaded.name)}, status=400)
     try:
         stored = stored_file_create(uploaded=uploaded, rules=rules, by=request.user)
+    except UploadNotStored as not_stored:
+        return JsonResponse({"error": not_stored.message}, status=503)
     except UploadRejected as rejected:
         return JsonResponse({"error": rejected.message}, status=400)
     return JsonResponse(_file_json(stored), status=201)

@@ -113,7 +113,19 @@ def insurer_sender(insurer_name: str | None = None) -> str:
     return formataddr((insurer_name or name, address))
 
 
-def branded_email_send(*, to: str, subject: str, template: str, context: dict) -> None:
+def stable_message_id(kind: str, pk) -> str:
+    """The Message-ID of the email a row announces: the same at every attempt, so that the rare
+    resend after a worker died between the relay's "OK" and the row's mark is recognisable (and
+    dropped by most mail systems as a duplicate)."""
+    from email.utils import parseaddr
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "guichet.localhost"
+    return f"<guichet.{kind}.{pk}@{domain}>"
+
+
+def branded_email_send(
+    *, to: str, subject: str, template: str, context: dict, message_id: str | None = None
+) -> None:
     """Send `<template>.txt` and `<template>.html` to `to`, from the insurer's name, with its
     name, phone and colour and the site's address in the context. Messages never carry health
     information: they say something is waiting and link to the sign-in page (the one exception
@@ -133,6 +145,9 @@ def branded_email_send(*, to: str, subject: str, template: str, context: dict) -
     }
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, insurer_sender(branding.insurer_name), [to])
+    headers = {"Message-ID": message_id} if message_id else None
+    message = EmailMultiAlternatives(
+        subject, text, insurer_sender(branding.insurer_name), [to], headers=headers
+    )
     message.attach_alternative(html, "text/html")
     message.send()

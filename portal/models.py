@@ -31,6 +31,40 @@ class Branding(models.Model):
             "Identifiant de l'organisme complémentaire, imprimé sur la carte de tiers payant."
         ),
     )
+    # "Mentions légales" and "Données personnelles" (privacy): who publishes and who hosts.
+    legal_name = models.CharField(
+        _("raison sociale"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple « Mutuelle Exemple, mutuelle régie par le livre II du Code "
+                    "de la mutualité »."),
+    )  # fmt: skip
+    registration = models.CharField(
+        _("immatriculation"),
+        max_length=200,
+        blank=True,
+        help_text=_("SIREN, numéro RNM ou RCS."),
+    )
+    publication_director = models.CharField(
+        _("directeur de la publication"), max_length=120, blank=True
+    )
+    host_name = models.CharField(_("hébergeur"), max_length=200, blank=True)
+    host_address = models.TextField(_("adresse de l'hébergeur"), blank=True)
+    host_hds_certification = models.CharField(
+        _("certification HDS de l'hébergeur"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Hébergeur de données de santé : numéro et périmètre du certificat. Vide si "
+            "l'hébergeur n'est pas certifié."
+        ),
+    )
+    dpo_contact = models.CharField(
+        _("contact du délégué à la protection des données"),
+        max_length=200,
+        blank=True,
+        help_text=_("Adresse email ou postale du DPO."),
+    )
 
     class Meta:
         verbose_name = _("identité de l'organisme")

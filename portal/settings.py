@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cover",
     "directory",
     "support",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -99,8 +100,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
+    # Optional for correctness: with Redis down a read misses and a write is dropped
+    # (portal/cache.py); short timeouts, so that a dead server costs little.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "portal.cache.OptionalRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     # Shared by the web process and the worker (send-once keys, throttles), no server needed.
@@ -112,8 +119,20 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A publish is tried once and gives up at once when the broker is down (portal/queueing.py):
+# the rows it announces are delivered by the catch-up jobs.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The longest job (a statements or data export) is stopped after this; a message a killed
+# worker left unacknowledged goes to another worker a minute after that (Redis's visibility
+# timeout), not after an hour.
+CELERY_TASK_TIME_LIMIT = env_int("JOB_TIME_LIMIT_SECONDS", 300, minimum=30)
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     # The file-system broker needs its folders to exist; "control" (exchange tables) would
     # otherwise land in the current directory.
@@ -138,10 +157,15 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
     "purge-expired-auth-data": {"task": "accounts.tasks.purge_expired", "schedule": 3600.0},
     "purge-expired-files": {"task": "documents.tasks.purge_expired_files", "schedule": 900.0},
-    # The emails of requests' events that could not be queued or sent at once.
+    # The emails that could not be queued or sent at once (broker or relay down, a worker
+    # that died): every minute, so that they leave within a minute of the relay's return.
     "casework-notify-pending-events": {
         "task": "casework.tasks.notify_pending_events",
-        "schedule": 120.0,
+        "schedule": 60.0,
+    },
+    "accounts-notify-pending-notices": {
+        "task": "accounts.tasks.notify_pending_notices",
+        "schedule": 60.0,
     },
     "casework-send-reminders": {"task": "casework.tasks.send_reminders", "schedule": 3600.0},
     "cover-purge-statement-exports": {
@@ -158,6 +182,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.send_convention_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The retention policy (RETENTION_POLICY): warnings, closures and deletions of the day.
+    "privacy-apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The health endpoint calls the worker alive when its last heartbeat is this recent.
@@ -281,6 +311,104 @@ UPLOAD_ORPHAN_DELAY = timedelta(hours=env_int("UPLOAD_ORPHAN_HOURS", 24, minimum
 # At most this many pending uploads per person at once (a form holds 8 at most).
 UPLOAD_PENDING_LIMIT = env_int("UPLOAD_PENDING_LIMIT", 40, minimum=8)
 
+# -- Compliance: accessibility, personal data, retention (privacy/) ----------------------------
+# The RGAA mention in every footer: "none" (non conforme) until an audit says otherwise, then
+# "partial" (partiellement conforme) or "full" (totalement conforme).
+ACCESSIBILITY_CONFORMITY = env_choice(
+    "ACCESSIBILITY_CONFORMITY", "none", ("none", "partial", "full")
+)
+# "Télécharger mes données": the ZIP stays downloadable this long, then is deleted.
+DATA_EXPORT_HOURS = env_int("DATA_EXPORT_HOURS", 24, minimum=1)
+# A space nobody signed in to for this long is closed (login disabled, the account's personal
+# fields removed; the member record, the insurer's, stays), after emails this many days before.
+INACTIVE_SPACE_YEARS = env_int("INACTIVE_SPACE_YEARS", 3, minimum=1)
+INACTIVE_SPACE_WARNING_DAYS = sorted(
+    {env_int("INACTIVE_SPACE_FIRST_WARNING_DAYS", 60, minimum=2),
+     env_int("INACTIVE_SPACE_LAST_WARNING_DAYS", 15, minimum=1)},
+    reverse=True,
+)  # fmt: skip
+# Members' requests resolved (or cancelled) this long ago are deleted with their messages and
+# files.
+CLOSED_REQUEST_YEARS = env_int("CLOSED_REQUEST_YEARS", 5, minimum=1)
+# Sign-in and code records (the account's sign-in history) are deleted after this many days.
+SIGNIN_RECORD_DAYS = env_int("SIGNIN_RECORD_DAYS", 365, minimum=1)
+# The retention policy: how long each kind of data is kept, counted from when, and what happens
+# then ("deleted", "anonymised", "archived"). One table, read by the retention jobs and
+# `retention_report` (privacy/retention.py, one rule per key) and printed on the "Données
+# personnelles" page; the periods come from the settings above, so the page says what the code
+# does. `period` takes years, days or hours.
+RETENTION_POLICY = [
+    {
+        "key": "inactive_spaces",
+        "data": _("Espace en ligne (compte de connexion : identifiant, nom, email, mot de passe)"),
+        "period": {"years": INACTIVE_SPACE_YEARS},
+        "from": _("la dernière connexion (avertissement par email 60 et 15 jours avant)"),
+        "outcome": "anonymised",
+    },
+    {
+        "key": "closed_requests",
+        "data": _("Demandes, messages échangés et fichiers joints"),
+        "period": {"years": CLOSED_REQUEST_YEARS},
+        "from": _("la résolution ou l'annulation de la demande"),
+        "outcome": "deleted",
+    },
+    *(
+        [
+            {
+                "key": "member_files",
+                "data": _("Fichiers joints aux demandes et aux réponses"),
+                "period": {"days": _member_days},
+                "from": _("leur envoi"),
+                "outcome": "deleted",
+            }
+        ]
+        if _member_days
+        else []
+    ),
+    {
+        "key": "partner_files",
+        "data": _("Fichiers des demandes des partenaires (envoyés et reçus)"),
+        "period": {"days": PARTNER_FILE_RETENTION.days},
+        "from": _("leur envoi"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "signin_records",
+        "data": _("Historique des connexions et des codes envoyés"),
+        "period": {"days": SIGNIN_RECORD_DAYS},
+        "from": _("la connexion ou l'envoi du code"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "remembered_browsers",
+        "data": _("Navigateurs mémorisés (second facteur)"),
+        "period": {"days": REMEMBER_BROWSER_DAYS},
+        "from": _("la dernière vérification sur ce navigateur"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "data_exports",
+        "data": _("Export de vos données (« Télécharger mes données »)"),
+        "period": {"hours": DATA_EXPORT_HOURS},
+        "from": _("sa préparation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "statement_exports",
+        "data": _("Relevés d'une période préparés en arrière-plan"),
+        "period": {"hours": STATEMENT_EXPORT_HOURS},
+        "from": _("leur préparation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "pending_uploads",
+        "data": _("Fichiers déposés dans un formulaire jamais envoyé"),
+        "period": {"hours": int(UPLOAD_ORPHAN_DELAY.total_seconds() // 3600)},
+        "from": _("leur dépôt"),
+        "outcome": "deleted",
+    },
+]
+
 # -- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -294,7 +422,12 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The same traceback at most once a minute (portal.faults): an outage under traffic logs
+    # one line per failed request, not 200.
+    "filters": {"traceback_once": {"()": "portal.faults.TracebackOncePerMinute"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["traceback_once"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }

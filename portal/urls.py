@@ -28,5 +28,11 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("support.urls")),
     path("", include("requests_app.urls")),
+    path("", include("privacy.urls")),
     path("gestion/", admin.site.urls),
 ]
+
+# A database outage gets the French 503 page, whatever failed (a view, a middleware, the
+# session's save); other errors keep their pages.
+handler400 = "portal.views.bad_request"
+handler500 = "portal.views.server_error"

@@ -1,15 +1,27 @@
+import contextlib
 import json
 import os
+import sys
+import time
+import uuid
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+)
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from cover.summary import last_payments, year_summary
+from portal.faults import database_error_in
 from portal.models import Branding, WorkerHeartbeat
 
 PARTNER_ROLES = ("technician", "partner_manager")
@@ -68,7 +80,10 @@ def _check_broker() -> str:
     return "ok"
 
 
-def _check_worker() -> str:
+def _check_worker(database: str) -> str:
+    if database != "ok":
+        # Heartbeats are rows: with the database down, nothing is known of the worker.
+        return "unknown: database unavailable"
     since = timezone.now() - settings.WORKER_HEARTBEAT_MAX_AGE
     try:
         alive = WorkerHeartbeat.objects.filter(last_seen__gte=since).exists()
@@ -77,11 +92,80 @@ def _check_worker() -> str:
     return "ok" if alive else "error: no heartbeat"
 
 
+def _check_storage() -> str:
+    """A small file written to and deleted from the upload storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        name = default_storage.save(f"health/{uuid.uuid4().hex}", ContentFile(b"ok"))
+        default_storage.delete(name)
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _check_email() -> str:
+    """An SMTP relay must answer NOOP; the outbox (embedded default) must be writable."""
+    from django.core.mail import get_connection
+
+    if settings.EMAIL_BACKEND.endswith("OutboxEmailBackend"):
+        outbox = settings.OUTBOX_DIR
+        if os.path.isdir(outbox) and not os.access(outbox, os.W_OK | os.X_OK):
+            return "error: outbox not writable"
+        return "ok"
+    connection = get_connection(timeout=2)
+    try:
+        connection.open()
+        if getattr(connection, "connection", None) is not None:
+            code, _message = connection.connection.noop()
+            if code != 250:
+                return f"error: NOOP {code}"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return "ok"
+
+
+# Storage and SMTP answers kept a few seconds, so that a load balancer polling every second
+# costs one write and one SMTP session per interval, not one per poll.
+HEALTH_MEMO_SECONDS = 5.0
+_memo: dict[str, tuple[float, str]] = {}
+
+
+def _memoised(name: str, check, *, config) -> str:
+    """`check()`, or its answer of less than HEALTH_MEMO_SECONDS ago for the same `config`."""
+    now = time.monotonic()
+    name = f"{name}:{config!r}"
+    kept = _memo.get(name)
+    if kept is not None and now - kept[0] < HEALTH_MEMO_SECONDS:
+        return kept[1]
+    value = check()
+    _memo[name] = (now, value)
+    return value
+
+
 @never_cache
 @require_safe
 def health(request):
-    """For load balancers: 200 when the database, the broker and a worker answer, else 503."""
-    checks = {"database": _check_database(), "broker": _check_broker(), "worker": _check_worker()}
+    """For load balancers and operators: each component's state, 200 when all answer, else 503.
+
+    The database, the broker, a worker (its heartbeat, unknown while the database is down), the
+    upload storage (a file written and deleted) and the email relay (NOOP)."""
+    database = _check_database()
+    checks = {
+        "database": database,
+        "broker": _check_broker(),
+        "worker": _check_worker(database),
+        "storage": _memoised("storage", _check_storage, config=settings.STORAGES["default"]),
+        "email": _memoised(
+            "email",
+            _check_email,
+            config=(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT),
+        ),
+    }
     healthy = all(value == "ok" for value in checks.values())
     body = json.dumps({"status": "ok" if healthy else "error", "checks": checks})
     return HttpResponse(body, status=200 if healthy else 503, content_type="application/json")
@@ -90,3 +174,27 @@ def health(request):
 def csrf_failure(request, reason=""):
     """An expired form (often a session that timed out) gets a page that says what to do."""
     return render(request, "403_csrf.html", status=403)
+
+
+# -- Error pages -----------------------------------------------------------------------------
+# Rendered without the request's context processors: the branding, the session and the user
+# all need the database, which may be what failed.
+def _unavailable():
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request):
+    """500, or the 503 page "Service momentanément indisponible" when the database failed."""
+    if database_error_in(sys.exception()):
+        return _unavailable()
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def bad_request(request, exception):
+    """A session that could not be saved because the database failed is a 503 like any other
+    database error, not Django's bare English "Bad Request (400)"."""
+    if database_error_in(exception):
+        return _unavailable()
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

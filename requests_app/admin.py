@@ -6,17 +6,23 @@ Requests are never added or edited by hand here: the admin is a queue to read, a
 the same whoever changes a status.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.admin import CaseAdmin
-from requests_app.models import MemberRequest
+from casework.services import CaseError, case_can
+from privacy.forms import SpaceClosureForm
+from privacy.services import closure_request_close
+from requests_app.models import MemberRequest, RequestKind
 
 TEMPLATES = "admin/requests_app/memberrequest"
 
@@ -118,6 +124,82 @@ class MemberRequestAdmin(CaseAdmin):
                 _("Écrivez la réponse à l'adhérent."),
             )
         return super().insurer_form_texts(obj, move)
+
+    # -- "Clôturer l'espace", on a closure request ------------------------------------------
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        close = path(
+            "<path:object_id>/cloturer-espace/",
+            self.admin_site.admin_view(self.close_space_view),
+            name=f"{info}_close_space",
+        )
+        return [close, *super().get_urls()]
+
+    def may_close_space(self, request, obj) -> bool:
+        """A closure request this manager may resolve, of a member who still has a space."""
+        return bool(
+            obj.kind == RequestKind.CLOSURE
+            and obj.member.user_id
+            and self.has_manage_permission(request)
+            and case_can(obj, "resolve")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.may_close_space(request, obj):
+            extra_context["case_tools"] = [
+                {"label": _("Clôturer l'espace"), "url": self.move_url("close_space", obj)}
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def close_space_view(self, request, object_id):
+        """The confirmation page: the answer to the member, a yes, then the closure."""
+        obj = self._get_manageable_or_404(request, object_id)
+        change_url = self.change_url(obj)
+        if obj.kind != RequestKind.CLOSURE:
+            raise Http404
+        if not self.may_close_space(request, obj):
+            self.message_user(
+                request,
+                _(
+                    "La demande %(reference)s ne peut pas clôturer l'espace : prenez-la en "
+                    "charge d'abord, ou l'espace est déjà clôturé."
+                )
+                % {"reference": obj.reference},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        form = SpaceClosureForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                closure_request_close(request=obj, by=request.user, text=form.cleaned_data["text"])
+            except CaseError as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "L'espace de l'adhérent %(number)s est clôturé et la demande "
+                        "%(reference)s résolue : la réponse lui est envoyée par email."
+                    )
+                    % {"number": obj.member.member_number, "reference": obj.reference},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "change_url": change_url,
+            "move": {"label": _("Clôturer l'espace")},
+            "title": _("Clôturer l'espace : demande %(reference)s") % {"reference": obj.reference},
+            "facts": self.case_facts(obj),
+            "thread": self.thread_display(obj),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, f"{TEMPLATES}/close_space.html", context)
 
     # -- Columns and fields -----------------------------------------------------------------
     @admin.display(description=gettext_lazy("adhérent"), ordering="member__last_name")

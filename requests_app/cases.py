@@ -122,6 +122,14 @@ class MemberRequestCase(CaseType):
             "resolved": _("Une réponse vous attend dans votre espace"),
             "reminder": _("Rappel : votre demande %(reference)s attend votre réponse"),
         }
+        if event.data.get("space_closed"):
+            # The space is closed: the answer itself is the news, there is nothing to sign in to.
+            return Notice(
+                to=to,
+                subject=_("Votre espace en ligne est clôturé"),
+                template="requests_app/emails/space_closed",
+                context={"reference": reference, "text": message.text if message else ""},
+            )
         link = f"{settings.SITE_URL}{reverse('requests_app:detail', args=[reference])}"
         context = {
             "reference": reference,

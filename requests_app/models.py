@@ -17,6 +17,9 @@ class RequestKind(models.TextChoices):
     REFUND = "refund", _("Demande de remboursement")
     QUOTE = "quote", _("Transmettre un devis")
     MESSAGE = "message", _("Messagerie sécurisée")
+    # "Demander la clôture de mon espace" (privacy, "Mes données"): processed by the managers
+    # with the usual moves, the space closed from the accounts' admin.
+    CLOSURE = "closure", _("Clôture de l'espace")
 
 
 class RequestStatus(models.TextChoices):

@@ -51,6 +51,15 @@ def advisor_forget(*, session) -> None:
     session.pop(ADVISOR_SESSION_KEY, None)
 
 
+def advisor_last_unanswered(session) -> str:
+    """The last question of the conversation the advisor found no answer to ("" if none): what
+    "Écrire à nos conseillers" brings to the message form."""
+    for exchange in reversed(advisor_conversation(session)):
+        if exchange.entry is None:
+            return exchange.question[:1000]
+    return ""
+
+
 def advisor_conversation(session) -> list[Exchange]:
     """The conversation kept in `session`, oldest first; an entry since unpublished or
     deleted reads as "no answer"."""

@@ -220,3 +220,123 @@ def partner_client(client, technician, convention):
     session[SESSION_ORGANISM] = convention.organism_id
     session.save()
     return client
+
+
+# -- Faults (issue 19): a real SMTP relay the tests start, or none ----------------------------
+@pytest.fixture
+def smtp_sink(settings):
+    """Emails go by SMTP to a local sink started for this test (tests/helpers/smtp.py)."""
+    from tests.helpers.smtp import SMTPSink
+
+    sink = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Emails go by SMTP to a local port where nothing listens (the relay is down)."""
+    from tests.helpers.smtp import closed_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def broker_down(settings, celery_conf):
+    """Jobs are published (not run eagerly) to a Redis broker on a port where nothing listens."""
+    from tests.helpers.smtp import closed_port
+
+    celery_conf(
+        task_always_eager=False,
+        broker_url=f"redis://127.0.0.1:{closed_port()}/0",
+        broker_transport_options={},
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    saved = celery_app._pool, celery_app.amqp._producer_pool
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    yield
+    celery_app._pool, celery_app.amqp._producer_pool = saved
+
+
+@pytest.fixture
+def read_only_media(settings):
+    """Nothing can be written in the upload folder or below it (root included: chattr +i)."""
+    import os
+    import subprocess
+
+    folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["chmod", "-R", "a-w", str(folder)], check=True)
+    immutable = os.geteuid() == 0
+    if immutable:
+        subprocess.run(["chattr", "-R", "+i", str(folder)], check=True)
+    with pytest.raises(OSError):
+        (folder / "probe").mkdir()
+    yield folder
+    if immutable:
+        subprocess.run(["chattr", "-R", "-i", str(folder)], check=True)
+    subprocess.run(["chmod", "-R", "u+w", str(folder)], check=True)
+
+
+@pytest.fixture
+def signed_in_member(client, member):
+    """The member's browser, signed in with the second factor passed."""
+    from tests.test_access_matrix import _sign_in
+
+    _sign_in(client, member.user)
+    return client
+
+
+# -- A real Celery worker process (tests/helpers/worker.py) -----------------------------------
+@pytest.fixture
+def worker_env(settings, tmp_path, celery_conf):
+    """Queue jobs for real (not eagerly), on a broker the worker process shares."""
+    import os
+
+    from tests.helpers.worker import database_url
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_conf(task_always_eager=False)
+    var_dir = tmp_path / "var"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": database_url(),
+        # The worker's own var/: its file-system broker folders and its outbox.
+        "GUICHET_VAR_DIR": str(var_dir),
+        "OUTBOX_DIR": str(settings.OUTBOX_DIR),
+        "MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
+        "EMAIL_BACKEND": "outbox",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if not settings.REDIS_URL:
+        broker = var_dir / "broker"
+        options = {
+            "data_folder_in": str(broker / "queue"),
+            "data_folder_out": str(broker / "queue"),
+            "control_folder": str(broker / "control"),
+            "processed_folder": str(broker / "processed"),
+            "store_processed": False,
+        }
+        for folder in ("queue", "control", "processed"):
+            (broker / folder).mkdir(parents=True)
+        celery_conf(broker_transport_options=options)
+    return env
+
+
+@pytest.fixture
+def worker(transactional_db, worker_env, tmp_path):
+    """A worker process listening on its own queue (`worker.enqueue(task, *args)`)."""
+    from tests.helpers.worker import RunningWorker
+
+    running = RunningWorker(worker_env, tmp_path / "worker.log")
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -20,7 +20,13 @@ def test_it_answers_503_when_no_worker_has_ever_reported(client):
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "error",
-        "checks": {"database": "ok", "broker": "ok", "worker": "error: no heartbeat"},
+        "checks": {
+            "database": "ok",
+            "broker": "ok",
+            "worker": "error: no heartbeat",
+            "storage": "ok",
+            "email": "ok",
+        },
     }
 
 
@@ -33,7 +39,13 @@ def test_it_answers_200_when_the_database_the_broker_and_a_worker_answer(client)
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "broker": "ok", "worker": "ok"},
+        "checks": {
+            "database": "ok",
+            "broker": "ok",
+            "worker": "ok",
+            "storage": "ok",
+            "email": "ok",
+        },
     }
 
 
@@ -108,3 +120,49 @@ def test_it_answers_head_requests_as_load_balancers_send_them(client):
 @pytest.mark.django_db
 def test_it_refuses_to_be_posted_to(client):
     assert client.post("/health/").status_code == 405
+
+
+# -- Each component on its own (issue 19) ----------------------------------------------------
+@pytest.mark.django_db
+def test_it_reports_an_upload_folder_that_cannot_be_written(client, read_only_media):
+    _beat()
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["storage"].startswith("error: ")
+    assert checks["database"] == checks["worker"] == checks["email"] == "ok"
+
+
+@pytest.mark.django_db
+def test_it_asks_the_smtp_relay_for_a_noop(client, smtp_sink):
+    _beat()
+
+    assert client.get("/health/").json()["checks"]["email"] == "ok"
+
+
+@pytest.mark.django_db
+def test_it_reports_a_relay_that_does_not_answer(client, smtp_down):
+    _beat()
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["email"] == "error: ConnectionRefusedError"
+    assert response.json()["checks"]["worker"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_does_not_mark_the_worker_down(client, settings):
+    from tests.helpers.database import refusing_connections
+
+    _beat()
+    with refusing_connections():
+        response = client.get("/health/")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"].startswith("error: ")
+    assert checks["worker"] == "unknown: database unavailable"
+    assert checks["broker"] == checks["storage"] == "ok"

@@ -23,6 +23,7 @@ from documents.models import StoredFile
 from documents.rules import SEND_DOCUMENT
 from documents.services import stored_file_create, stored_files_purge_expired
 from requests_app.models import MemberRequest, RequestKind, RequestStatus
+from tests.helpers.casework import emails_so_far_sent
 from tests.test_access_matrix import _sign_in
 from tests.test_request_document import hidden_inputs, kept_file_ids
 from tests.test_request_history import ask, page_text, resolve, submit, take
@@ -131,6 +132,7 @@ def test_a_complement_asked_in_the_admin_emails_the_member_once_and_tops_the_req
 ):
     sent = submit(member, kind=RequestKind.DOCUMENT, topic="invoice", topic_label="Facture")
     take(sent, insurer_manager)  # its email is not part of this test (never committed)
+    emails_so_far_sent(sent)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(
@@ -430,6 +432,7 @@ def test_a_contact_form_answer_goes_by_email_with_its_text_but_never_its_file(
     member_client.post("/contact/", {"topic": "card", "message": "Ma carte est-elle à jour ?"})
     sent = MemberRequest.objects.get()
     take(sent, insurer_manager)
+    emails_so_far_sent(sent)
     form = page_text(manager_client.get(f"{QUEUE}{sent.pk}/resoudre/"))
     box = re.search(r'<input [^>]*name="email_text"[^>]*>', form).group(0)
     assert "checked" in box
@@ -467,6 +470,7 @@ def test_a_document_requests_answer_never_offers_nor_sends_its_text(
 ):
     sent = submit(member, kind=RequestKind.DOCUMENT, topic="invoice", topic_label="Facture")
     take(sent, insurer_manager)
+    emails_so_far_sent(sent)
     form = page_text(manager_client.get(f"{QUEUE}{sent.pk}/resoudre/"))
     assert 'name="email_text"' not in form
     assert "Envoyer aussi le texte de la réponse par email" not in form

@@ -17,6 +17,7 @@ from casework.tasks import notify_case_event, notify_pending_events
 from partners.models import PartnerRequestStatus
 from portal.messaging import OutboxEmailBackend
 from tests.factories import make_partner_request
+from tests.helpers.casework import emails_so_far_sent
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,10 @@ def manager_client(client, organism_manager):
 
 @pytest.fixture
 def filed(technician, convention, organism):
-    """A request for Madame TUTU Joséphine (its own filing sends nothing)."""
-    return make_partner_request(technician=technician, organism=organism)
+    """A request for Madame TUTU Joséphine (its own filing sends nothing, or went then)."""
+    request = make_partner_request(technician=technician, organism=organism)
+    emails_so_far_sent(request)
+    return request
 
 
 def _take(request, manager):
@@ -103,6 +106,7 @@ def test_resolving_invites_the_technician_to_read_the_answer_in_the_history(
     manager_client, technician, filed, organism_manager, outbox, django_capture_on_commit_callbacks
 ):
     _take(filed, organism_manager)
+    emails_so_far_sent(filed)
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(
             f"{QUEUE}{filed.pk}/resoudre/", {"text": "Attestation envoyée à Madame TUTU."}

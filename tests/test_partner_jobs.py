@@ -263,7 +263,7 @@ def test_the_partner_jobs_are_scheduled():
 
     # The technicians' emails that could not go at once, and the reminders of complements
     # asked, are the casework core's jobs, shared with member requests.
-    assert tasks["casework.tasks.notify_pending_events"] == 120.0
+    assert tasks["casework.tasks.notify_pending_events"] == 60.0
     assert tasks["casework.tasks.send_reminders"] == 3600.0
     for daily in (
         "partners.tasks.send_convention_reminders",

@@ -4,7 +4,6 @@ thing; a plain page without JavaScript, JSON for the panel."""
 import json
 import re
 from html import unescape
-from urllib.parse import quote
 
 import pytest
 from django.template.loader import render_to_string
@@ -99,9 +98,9 @@ def test_without_an_answer_it_offers_to_write_to_us(member_client, card_entry):
     page = page_of(ask(member_client, "Quelle est la météo à Paris demain ?"))
     assert NO_ANSWER in page
     assert "<strong>Comment obtenir" not in page
-    prefilled = quote("Quelle est la météo à Paris demain ?")
-    assert f'href="/contact/?message={prefilled}">Écrire à nos conseillers</a>' in page
-    assert f'<a href="/messagerie/ecrire/?message={prefilled}">Écrire un message</a>' in page
+    assert 'href="/aide/conseiller/ecrire/conseillers/">Écrire à nos conseillers</a>' in page
+    assert '<a href="/aide/conseiller/ecrire/message/">Écrire un message</a>' in page
+    assert "météo" not in re.sub(r"<p>Quelle est la météo à Paris demain \?</p>", "", page)
 
 
 def test_a_question_sharing_one_common_word_is_not_answered(member_client, card_entry):
@@ -110,9 +109,20 @@ def test_a_question_sharing_one_common_word_is_not_answered(member_client, card_
     assert NO_ANSWER in page
 
 
-def test_the_contact_link_brings_the_question_along(member_client):
-    page = page_of(member_client.get("/contact/", {"message": "Quelle est la météo ?"}))
+@pytest.mark.parametrize(
+    ("link", "form"), [("conseillers", "/contact/"), ("message", "/messagerie/ecrire/")]
+)
+def test_the_write_links_bring_the_question_along_outside_the_url(
+    member_client, card_entry, link, form
+):
+    ask(member_client, "Quelle est la météo ?")
+    response = member_client.get(f"/aide/conseiller/ecrire/{link}/")
+    assert response["Location"] == form
+    page = page_of(member_client.get(response["Location"]))
     assert re.search(r"<textarea[^>]*>\s*Quelle est la météo \?</textarea>", page)
+    # Handed over once: the form opened again later starts empty.
+    again = page_of(member_client.get(form))
+    assert not re.search(r"<textarea[^>]*>\s*Quelle est la météo", again)
 
 
 def test_the_conversation_is_kept_across_pages_without_javascript(member_client, card_entry):
@@ -131,12 +141,9 @@ def test_the_conversation_keeps_the_last_ten_exchanges(member_client, card_entry
     assert shown == [f"Question numéro {number}" for number in range(3, 13)]
 
 
-def test_a_question_in_the_address_is_answered_once(member_client, card_entry):
-    url = f"{URL}?question=carte+de+tiers+payant"
-    member_client.get(url)
-    page = page_of(member_client.get(url))  # reloaded
-    assert exchanges(page) == ["carte de tiers payant"]
-    assert "<strong>Comment obtenir ma carte de tiers payant ?</strong>" in page
+def test_a_question_is_never_taken_from_the_address(member_client, card_entry):
+    page = page_of(member_client.get(f"{URL}?question=carte+de+tiers+payant"))
+    assert exchanges(page) == []
 
 
 def test_the_conversation_can_be_cleared(member_client, card_entry):

@@ -148,7 +148,7 @@ def test_follow_up_groups_the_faq_and_the_history(member_client):
 
 # -- Suggestions while writing ----------------------------------------------------------------
 def suggestions(client, text) -> list[dict]:
-    response = client.get(SUGGEST, {"q": text})
+    response = client.post(SUGGEST, {"q": text})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     return response.json()["results"]

@@ -135,7 +135,6 @@ SUPPORT_PAGES = [
     "/suivi/",
     "/aide/faq/",
     "/aide/faq/?q=carte",
-    "/aide/faq/suggestions/?q=carte",
     "/aide/conseiller/",
     "/contact/",
     "/services/",

@@ -10,13 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.codes import CodeError, code_send, code_verify
 from accounts.models import AccountNotice, CodeDevice, Member, User
 from accounts.services.passwords import user_set_password
-from accounts.tasks import notify_email_changed, notify_password_changed, notify_phone_changed
-
-NOTICE_TASKS = {
-    AccountNotice.Kind.EMAIL_CHANGED: notify_email_changed,
-    AccountNotice.Kind.PHONE_CHANGED: notify_phone_changed,
-    AccountNotice.Kind.PASSWORD_CHANGED: notify_password_changed,
-}
+from accounts.tasks import NOTICE_TASKS
+from portal.queueing import enqueue_on_commit
 
 
 def account_notice_queue(*, kind: str, user: User, recipient: str) -> AccountNotice:
@@ -24,7 +19,7 @@ def account_notice_queue(*, kind: str, user: User, recipient: str) -> AccountNot
     it goes out only if the change stands, and once however often its task is delivered."""
     notice = AccountNotice.objects.create(kind=kind, user=user, recipient=recipient)
     task = NOTICE_TASKS[kind]
-    transaction.on_commit(lambda: task.delay(notice.pk), robust=True)
+    enqueue_on_commit(task, notice.pk)
     return notice
 
 

@@ -11,11 +11,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,11 +22,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.codes import CodeError, code_verify
 from accounts.middleware import SESSION_STARTED_KEY
-from accounts.models import AccountToken, CodeDevice, LoginThrottle, TrustedBrowser, User
-from accounts.remember import key_digest
+from accounts.models import (
+    AccountNotice,
+    AccountToken,
+    CodeDevice,
+    LoginThrottle,
+    SignInRecord,
+    TrustedBrowser,
+    User,
+)
+from accounts.remember import client_ip, key_digest
 from accounts.services.passwords import user_set_password
-from accounts.tokens import token_consume, token_issue
-from portal.messaging import insurer_sender
+from accounts.services.profile import account_notice_queue
+from accounts.tasks import send_password_reset_link
+from accounts.tokens import token_consume
+from portal.queueing import enqueue
 
 # Longest wait imposed after repeated sign-in failures.
 LOGIN_DELAY_CAP = timedelta(hours=1)
@@ -136,11 +143,19 @@ def signin_code_verify(*, device: Device, code: str) -> None:
 def session_open(*, request, user: User, device: Device) -> None:
     """Sign `user` in with a new session key, marked verified by `device`.
 
-    Also starts the 12-hour clock of SessionLifetimeMiddleware and updates `last_login`.
+    Also starts the 12-hour clock of SessionLifetimeMiddleware, updates `last_login` and
+    records the sign-in (`SignInRecord`, kept a year).
     """
     auth_login(request, user, backend="accounts.backends.IdentifierBackend")
     otp_login(request, device)
     request.session[SESSION_STARTED_KEY] = int(time.time())
+    SignInRecord.objects.create(
+        user=user,
+        kind=SignInRecord.Kind.SIGNIN,
+        channel=getattr(device, "channel", "totp")[:10],
+        ip=client_ip(request),
+        at=timezone.now(),
+    )
 
 
 def trusted_browser_save(*, user: User, ip: str, previous: TrustedBrowser | None = None) -> str:
@@ -171,36 +186,18 @@ def _account_for(identifier: str) -> User | None:
     return users[0] if len(users) == 1 else None
 
 
-def _branding_name() -> str:
-    from portal.models import Branding
-
-    return Branding.current().insurer_name
-
-
 def password_reset_request(*, identifier: str) -> None:
-    """Email a single-use reset link to the account behind `identifier`, if there is one.
+    """Queue a single-use reset link to the account behind `identifier`, if there is one.
 
-    Guarantees: nothing tells the caller whether an account matched; the link works once,
-    for PASSWORD_RESET_VALIDITY, and a new request kills the previous link. The email carries
-    the link and nothing else about the person.
+    Guarantees: nothing tells the caller whether an account matched, even with the mail relay
+    down (the link is made and sent by a job, after the answer); the link works once, for
+    PASSWORD_RESET_VALIDITY, and a new request kills the previous link. The email carries the
+    link and nothing else about the person.
     """
     user = _account_for(identifier)
     if user is None or not user.is_active or not user.email:
         return
-    secret = token_issue(
-        user=user,
-        purpose=AccountToken.Purpose.PASSWORD_RESET,
-        validity=settings.PASSWORD_RESET_VALIDITY,
-    )
-    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[secret])
-    minutes = int(settings.PASSWORD_RESET_VALIDITY.total_seconds() // 60)
-    context = {"link": link, "minutes": minutes, "insurer": _branding_name()}
-    send_mail(
-        _("Mot de passe oublié"),
-        render_to_string("accounts/password_reset_email.txt", context),
-        insurer_sender(),
-        [user.email],
-    )
+    enqueue(send_password_reset_link, user.pk)
 
 
 def password_reset_complete(*, secret: str, password: str) -> User:
@@ -208,7 +205,8 @@ def password_reset_complete(*, secret: str, password: str) -> User:
 
     Raises TokenInvalid when the link is unknown, used or expired. The person is not signed in;
     every remembered browser and every open session of the account end (user_set_password), and
-    a notice is emailed. `password` must already be validated.
+    a notice is emailed (by a job, once: an AccountNotice row). `password` must already be
+    validated.
     """
     with transaction.atomic():
         token = token_consume(secret=secret, purpose=AccountToken.Purpose.PASSWORD_RESET)
@@ -217,17 +215,10 @@ def password_reset_complete(*, secret: str, password: str) -> User:
         LoginThrottle.objects.filter(
             key__in=[login_throttle_key(user.username), login_throttle_key(user.email)]
         ).delete()
-    if user.email:
-        context = {
-            "insurer": _branding_name(),
-            "login": settings.SITE_URL + reverse("accounts:login"),
-        }
-        send_mail(
-            _("Votre mot de passe a été modifié"),
-            render_to_string("accounts/password_reset_done_email.txt", context),
-            insurer_sender(),
-            [user.email],
-        )
+        if user.email:
+            account_notice_queue(
+                kind=AccountNotice.Kind.PASSWORD_CHANGED, user=user, recipient=user.email
+            )
     return user
 
 

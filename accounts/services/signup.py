@@ -13,20 +13,21 @@ match.
 import hashlib
 import logging
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.codes import CodeError, code_send, code_verify
+from accounts.codes import CodeError, code_verify
+from accounts.guards import guard_change, guard_read
 from accounts.models import AccountToken, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
-from accounts.tasks import send_signup_link
+from accounts.tasks import send_activation_code, send_signup_link
 from accounts.tokens import TokenInvalid, token_consume
+from portal.queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,18 @@ def _mismatch_key(member_number: str) -> str:
     return f"accounts:signup-mismatch:{digest}"
 
 
+def _count_mismatch(state: dict) -> None:
+    state["mismatches"] = state.get("mismatches", 0) + 1
+
+
 def member_match_card(
     *, member_number: str, last_name: str, first_name: str, birth_date: date
 ) -> Member | None:
     """The not-yet-activated record whose card data match exactly (case and accents aside),
-    or None. Repeated mismatches on one member number lock it out for a day."""
+    or None. Repeated mismatches on one member number lock it out until a day has passed
+    without one (counted in the database: the cache may be down)."""
     key = _mismatch_key(member_number)
-    if cache.get(key, 0) >= SIGNUP_MISMATCHES_PER_DAY:
+    if guard_read(key).get("mismatches", 0) >= SIGNUP_MISMATCHES_PER_DAY:
         return None
     member = (
         Member.objects.select_related("user")
@@ -68,11 +74,7 @@ def member_match_card(
         and member.birth_date == birth_date
     )
     if not matches:
-        cache.add(key, 0, timeout=24 * 3600)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=24 * 3600)
+        guard_change(key, lifetime=timedelta(days=1), change=_count_mismatch)
         return None
     if member.is_activated:
         return None
@@ -138,7 +140,7 @@ def member_signup_request(
             user.save(update_fields=["email"])
     except IntegrityError:  # the same email claimed at the same instant by another account
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
+    enqueue_on_commit(send_signup_link, user.pk)
 
 
 def member_signup_resend(*, email: str) -> None:
@@ -157,7 +159,7 @@ def member_signup_resend(*, email: str) -> None:
     )
     if user is None:
         return
-    transaction.on_commit(lambda: send_signup_link.delay(user.pk), robust=True)
+    enqueue_on_commit(send_signup_link, user.pk)
 
 
 def member_signup_complete(*, secret: str, password: str) -> User:
@@ -241,24 +243,30 @@ def _activation_device(*, member: Member, channel: str) -> CodeDevice | None:
     return device
 
 
-class _Decoy:
-    """What an unknown email (or a record without the chosen destination) goes through: the
-    same delays, quotas and refusals as accounts.codes, kept in the cache per email and
-    channel, with nothing ever sent, so that no answer tells a known email from another."""
+class _ActivationGate:
+    """The rules of accounts.codes applied to every email asking for an activation code, known
+    or not: the same delays, quotas and refusals, kept in the database per email and channel
+    (GuardState), so that no answer tells a known email from another, cache up or down. For an
+    unknown email (or a record without the chosen destination) it also plays the code check,
+    which never passes."""
+
+    LIFETIME = timedelta(days=2)
 
     def __init__(self, email: str, channel: str):
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        self.key = f"accounts:activation-decoy:{digest}:{channel}"
+        self.key = f"activation:{digest}:{channel}"
         self.channel = channel
-        self.state = cache.get(self.key) or {}
-
-    def _save(self):
-        cache.set(self.key, self.state, timeout=2 * 24 * 3600)
 
     def send(self) -> None:
+        guard_change(self.key, lifetime=self.LIFETIME, change=self._send)
+
+    def verify(self) -> None:
+        guard_change(self.key, lifetime=self.LIFETIME, change=self._verify)
+
+    def _send(self, state: dict) -> None:
         now = timezone.now().timestamp()
         delay = settings.OTP_RESEND_DELAY.total_seconds()
-        sent_at = self.state.get("sent_at")
+        sent_at = state.get("sent_at")
         if sent_at is not None and sent_at + delay > now:
             raise CodeError(
                 _("Vous pourrez demander un nouveau code dans %(seconds)d secondes.")
@@ -266,67 +274,65 @@ class _Decoy:
             )
         if self.channel == CodeDevice.Channel.SMS:
             today = timezone.localdate().isoformat()
-            if self.state.get("sms_day") != today:
-                self.state.update(sms_day=today, sms_count=0)
-            if self.state["sms_count"] >= settings.OTP_SMS_DAILY_LIMIT:
+            if state.get("sms_day") != today:
+                state.update(sms_day=today, sms_count=0)
+            if state["sms_count"] >= settings.OTP_SMS_DAILY_LIMIT:
                 raise CodeError(
                     _(
                         "Le nombre maximal de SMS pour aujourd'hui est atteint. "
                         "Choisissez la réception par email ou réessayez demain."
                     )
                 )
-            self.state["sms_count"] += 1
-        self.state.update(
+            state["sms_count"] += 1
+        state.update(
             sent_at=now,
             valid_until=now + settings.OTP_CODE_VALIDITY.total_seconds(),
             failures=0,
         )
-        self._save()
 
-    def verify(self) -> None:
+    def _verify(self, state: dict) -> None:
         now = timezone.now().timestamp()
-        throttled = self.state.get("throttle_count", 0)
-        if throttled and now < self.state["throttle_at"] + 2 ** (throttled - 1):
+        throttled = state.get("throttle_count", 0)
+        if throttled and now < state["throttle_at"] + 2 ** (throttled - 1):
             raise CodeError(
                 _("Trop de tentatives. Patientez quelques secondes avant de réessayer.")
             )
-        if self.state.get("valid_until") is None:
+        if state.get("valid_until") is None:
             raise CodeError(_("Ce code n'est plus valable. Demandez un nouveau code."))
-        if self.state["failures"] >= settings.OTP_MAX_ATTEMPTS:
+        if state["failures"] >= settings.OTP_MAX_ATTEMPTS:
             raise CodeError(_("Trop de codes erronés. Demandez un nouveau code."))
-        if self.state["valid_until"] < now:
+        if state["valid_until"] < now:
             raise CodeError(_("Ce code a expiré. Demandez un nouveau code."))
-        self.state["failures"] += 1
-        self.state.update(throttle_count=throttled + 1, throttle_at=now)
-        self._save()
-        if self.state["failures"] >= settings.OTP_MAX_ATTEMPTS:
+        state["failures"] += 1
+        state.update(throttle_count=throttled + 1, throttle_at=now)
+        if state["failures"] >= settings.OTP_MAX_ATTEMPTS:
             raise CodeError(_("Trop de codes erronés. Demandez un nouveau code."))
         raise CodeError(_("Code incorrect. Vérifiez le code reçu et réessayez."))
 
 
 def member_activation_code_send(*, email: str, member: Member | None, channel: str) -> None:
-    """Send an activation code to the record's mobile phone or affiliation email. For an
-    unknown email, or a record without that destination, send nothing but apply the same rules.
-    Raises CodeError (resend delay, daily SMS quota) alike in both cases."""
+    """Queue an activation code to the record's mobile phone or affiliation email. For an
+    unknown email, or a record without that destination, queue nothing but apply the same
+    rules. Raises CodeError (resend delay, daily SMS quota) alike in both cases; the code is
+    made and sent by a job, so that the answer never depends on the relay or the gateway."""
+    _ActivationGate(email, channel).send()
     device = _activation_device(member=member, channel=channel) if member else None
-    if device is None:
-        _Decoy(email, channel).send()
-    else:
-        code_send(device=device, purpose="activation")
+    if device is not None:
+        enqueue(send_activation_code, device.pk)
 
 
 def member_activation_code_verify(
     *, email: str, member: Member | None, channel: str, code: str
 ) -> None:
     """Accept the activation code once, or raise CodeError (an unknown email never passes,
-    with the same refusals as a known one)."""
+    with the same refusals as a known one; so does a known one whose code never left)."""
     device = None
     if member is not None and member.user_id and not member.is_activated:
         device = CodeDevice.objects.filter(
             user_id=member.user_id, channel=channel, confirmed=False
         ).first()
-    if device is None:
-        _Decoy(email, channel).verify()
+    if device is None or not device.code_hash:
+        _ActivationGate(email, channel).verify()
     else:
         code_verify(device=device, code=code)
 

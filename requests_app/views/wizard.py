@@ -20,6 +20,10 @@ from requests_app.forms.base import RequestForm
 from requests_app.selectors import get_member_request_or_404
 from requests_app.services import member_request_submit
 
+# Initial values another page hands to the next request form (the virtual advisor's question),
+# kept in the session so that what a member typed never travels in a URL (nor an access log).
+PREFILL_SESSION_KEY = "requests_app.prefill"
+
 # The step a POST asks for: check and show the summary, go back to the form, or send.
 REVIEW, BACK, CONFIRM = "review", "back", "confirm"
 
@@ -66,6 +70,8 @@ class RequestWizardView(View):
                 if name in request.GET and not isinstance(field, AttachmentsField)
             }
         )
+        handed = request.session.pop(PREFILL_SESSION_KEY, None) or {}
+        form.initial.update({name: value for name, value in handed.items() if name == "message"})
         return render(request, self.template_name, self.get_context(member, form=form))
 
     def post(self, request, member, **kwargs):

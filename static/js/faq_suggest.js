@@ -23,6 +23,14 @@
     return node;
   }
 
+  function csrfToken(target) {
+    var form = target.closest("form") || document.querySelector("form");
+    var input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) { return input.value; }
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
   function attach(target) {
     var url = target.getAttribute("data-faq-suggest") || config.url;
     var fields = fieldsOf(target);
@@ -70,9 +78,13 @@
       asked = text;
       if (pending) { pending.abort(); }
       pending = window.AbortController ? new AbortController() : null;
-      var separator = url.indexOf("?") === -1 ? "?" : "&";
-      fetch(url + separator + "q=" + encodeURIComponent(text), {
-        headers: { "Accept": "application/json" },
+      // Posted, never in the URL: what the member types stays out of every access log.
+      var body = new FormData();
+      body.append("q", text);
+      fetch(url, {
+        method: "POST",
+        body: body,
+        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(target) },
         credentials: "same-origin",
         signal: pending ? pending.signal : undefined
       }).then(function (response) {

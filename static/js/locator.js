@@ -21,8 +21,10 @@ document.addEventListener("DOMContentLoaded", function () {
     button.disabled = true;
     status.textContent = slot.dataset.waiting;
     navigator.geolocation.getCurrentPosition(function (position) {
-      form.elements.lat.value = position.coords.latitude.toFixed(5);
-      form.elements.lon.value = position.coords.longitude.toFixed(5);
+      // Rounded to about a kilometre before they reach the URL (and the access log): enough
+      // to find professionals nearby, not enough to find the member's home.
+      form.elements.lat.value = position.coords.latitude.toFixed(2);
+      form.elements.lon.value = position.coords.longitude.toFixed(2);
       // Around the position: the postcode and city typed are not part of this search.
       form.elements.code_postal.value = "";
       form.elements.ville.value = "";

@@ -1,9 +1,10 @@
-// The statements of a long period being built: ask how far it got every two seconds, say it
-// in the page's status (read out by screen readers), and show the download link once ready.
-// Without this script the page offers "Actualiser".
+// A file being built by a background job (the statements of a long period, "Télécharger mes
+// données"): ask how far it got every two seconds, say it in the page's status (read out by
+// screen readers), and show the download link once ready. Without this script the page offers
+// "Actualiser".
 (function () {
   "use strict";
-  var root = document.querySelector("[data-statements-export]");
+  var root = document.querySelector("[data-statements-export], [data-job-progress]");
   if (!root) return;
   var status = root.querySelector("[data-status]");
   var download = root.querySelector("[data-download]");

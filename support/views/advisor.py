@@ -3,12 +3,13 @@ that does the thing. A plain page without JavaScript (the conversation kept in t
 static/js/advisor.js posts to the same URL with `Accept: application/json` from the panel that
 every page of the member space carries (support/partials/advisor.html)."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from accounts.decorators import member_required
+from requests_app.views.wizard import PREFILL_SESSION_KEY
 from support import selectors, services
 from support.forms import AdvisorForm
 
@@ -59,13 +60,6 @@ def advisor(request, member):
             return redirect(reverse("support:advisor") + "#derniere-reponse")
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    elif "question" in request.GET:
-        # A question asked from a link or a GET form: answered, then a fresh field.
-        asked = AdvisorForm(request.GET)
-        if asked.is_valid():
-            services.advisor_ask(session=request.session, question=asked.cleaned_data["question"])
-        else:
-            form = asked
     return render(
         request,
         "support/advisor.html",
@@ -73,6 +67,23 @@ def advisor(request, member):
     )
 
 
+@member_required
+def advisor_write(request, member, to):
+    """ "Écrire à nos conseillers" / "Écrire un message" after an unanswered question: the
+    message form opens with the question, handed over in the session, never in the URL."""
+    if to not in ("conseillers", "message"):
+        raise Http404
+    question = services.advisor_last_unanswered(request.session)
+    if question:
+        request.session[PREFILL_SESSION_KEY] = {"message": question}
+    return redirect("support:contact" if to == "conseillers" else "requests_app:message")
+
+
 urlpatterns = [
     path("aide/conseiller/", advisor, name="advisor"),
+    path(
+        "aide/conseiller/ecrire/<str:to>/",
+        advisor_write,
+        name="advisor_write",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.urls import path
 from accounts.decorators import member_required
 from casework.services import CaseError
 from requests_app.selectors import get_member_request_or_404
+from requests_app.views.wizard import PREFILL_SESSION_KEY
 from support.forms import CONTACT_TOPICS, ContactForm
 from support.services import contact_message_send
 
@@ -35,8 +36,9 @@ def contact(request, member):
             else:
                 return redirect("support:contact_sent", reference=sent.reference)
     else:
-        # The advisor's "write to us" link brings the question along.
-        initial = {"message": request.GET.get("message", "")[:1000]}
+        # The advisor's "write to us" link brings the question along (in the session).
+        handed = request.session.pop(PREFILL_SESSION_KEY, None) or {}
+        initial = {"message": str(handed.get("message", ""))[:1000]}
         if request.GET.get("objet") in dict(CONTACT_TOPICS):
             initial["topic"] = request.GET["objet"]
         form = ContactForm(initial=initial, user=request.user)

@@ -4,6 +4,7 @@ forms show while the member writes."""
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from support import selectors
@@ -35,10 +36,14 @@ def faq(request, member):
     )
 
 
+@require_POST
 @member_required
 def faq_suggest(request, member):
-    """The FAQ entries matching what the member is writing (JSON, best first, at most 5)."""
-    text = request.GET.get("q", "")[:SUGGEST_MAX_CHARS]
+    """The FAQ entries matching what the member is writing (JSON, best first, at most 5).
+
+    POST only: what the member types (a name, a diagnosis, an IBAN...) never goes into a URL,
+    so never into an access log."""
+    text = request.POST.get("q", "")[:SUGGEST_MAX_CHARS]
     entries = selectors.faq_suggestions(text)
     results = []
     for entry in entries:

@@ -26,6 +26,7 @@ from partners.models import (
 )
 from partners.services import partner_request_submit
 from portal.models import Branding
+from privacy.demo import demo_privacy_load
 from requests_app.demo import _pdf, demo_requests_load
 from support.demo import demo_support_load
 
@@ -213,6 +214,7 @@ class Command(BaseCommand):
         )
         demo_support_load()
         demo_professionals_load()
+        demo_privacy_load()
         _partners_load(
             structure=Structure.objects.get(name=PARTNER_STRUCTURE),
             technician=User.objects.get(username="technicien"),

@@ -1,0 +1,37 @@
+"""What every file built in the background for one person shares (the statements of a long
+period in cover, "Télécharger mes données" in privacy): the download while it is kept, and the
+purge once its time is up. The row of such an export has `file` and `expires_at`."""
+
+import logging
+
+from django.http import FileResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+def kept_file_response(file, *, filename: str, content_type: str) -> FileResponse:
+    """The export's file as a download, never sniffed nor cached by a shared proxy."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def expired_exports_purge(model, *, now=None) -> int:
+    """Delete the exports of `model` whose time is up, file and row; returns how many. A file
+    that cannot be deleted keeps its row, and is tried again next time."""
+    now = now or timezone.now()
+    purged = 0
+    for export in model.objects.filter(expires_at__lte=now).iterator():
+        if export.file:
+            try:
+                export.file.delete(save=False)
+            except OSError:
+                logger.exception("could not delete the file of %s %s", model.__name__, export.pk)
+                continue
+        model.objects.filter(pk=export.pk).delete()
+        purged += 1
+    return purged

@@ -1,0 +1,108 @@
+"""The menus of the member and partner spaces, declared once: the pages' navigation bars and
+the "Plan du site" are drawn from these lists, so the site map cannot miss a page of a menu."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    # The views (namespaced names) in which this entry is the current one (aria-current).
+    current: tuple[str, ...] = ()
+    # Partner menu: who sees the entry ("space": once an organism is chosen; "partner_manager":
+    # partner managers only); empty for everyone.
+    audience: str = ""
+    # A count shown next to the label ("unread_answers": unread answers of the member).
+    badge: str = ""
+
+
+MEMBER_MENU = (
+    MenuItem(_("Accueil"), "home", ("home",)),
+    MenuItem(
+        _("Mon contrat"),
+        "cover:contract",
+        ("cover:contract", "cover:contract_terms", "cover:card", "cover:beneficiaries"),
+    ),
+    MenuItem(
+        _("Mes remboursements"),
+        "cover:reimbursements",
+        ("cover:reimbursements", "cover:third_party", "cover:bank_details", "cover:payment"),
+    ),
+    MenuItem(_("Suivi"), "support:follow_up", ("support:follow_up", "support:faq")),
+    MenuItem(
+        _("Échanger avec nous"),
+        "requests_app:history",
+        ("requests_app:history", "requests_app:detail"),
+    ),
+    MenuItem(
+        _("Mes documents"),
+        "requests_app:documents",
+        ("requests_app:documents", "requests_app:answers"),
+        badge="unread_answers",
+    ),
+    MenuItem(_("Messagerie"), "requests_app:mailbox", ("requests_app:mailbox",)),
+    MenuItem(_("Mes outils"), "directory:search", ("directory:search",)),
+    MenuItem(_("Mes services"), "support:services", ("support:services", "support:service")),
+    MenuItem(_("Contact"), "support:contact", ("support:contact", "support:contact_sent")),
+)
+
+# The member's pages of the header (beside "Se déconnecter").
+MEMBER_ACCOUNT_MENU = (
+    MenuItem(
+        _("Mes informations personnelles"),
+        "accounts:profile",
+        tuple(
+            f"accounts:profile{page}"
+            for page in (
+                "",
+                "_address",
+                "_email",
+                "_email_verify",
+                "_phone",
+                "_phone_verify",
+                "_password",
+            )
+        ),  # fmt: skip
+    ),
+    MenuItem(_("Mes données"), "privacy:my_data", ("privacy:my_data", "privacy:export")),
+)
+
+# The partner space's central band: the organism's home, the organism chooser, the person.
+PARTNER_CENTRAL = (
+    MenuItem(_("Sélectionner l'organisme"), "partners:choose", ("partners:choose",)),
+    MenuItem(_("Accueil de l'organisme"), "partners:home", ("partners:home",), audience="space"),
+    MenuItem(_("Ma fiche d'identification"), "partners:identity", ("partners:identity",)),
+)
+
+# The partner space's menu band.
+PARTNER_MENU = (
+    MenuItem(
+        _("Historique des demandes"),
+        "partners:history",
+        ("partners:history", "partners:detail", "partners:complete", "partners:cancel"),
+        audience="space",
+    ),
+    MenuItem(
+        _("Techniciens"),
+        "partners:technicians",
+        ("partners:technicians", "partners:technician_new"),
+        audience="partner_manager",
+    ),
+)
+
+# The partner space's top bar (beside the public site's link).
+PARTNER_TOPBAR = (
+    MenuItem(_("Mes données"), "privacy:my_data", ("privacy:my_data", "privacy:export")),
+    MenuItem(_("Manuel utilisateur"), "partners:manual", ("partners:manual",)),
+)
+
+# The pages open to everyone, before signing in.
+PUBLIC_MENU = (
+    MenuItem(_("Se connecter"), "accounts:login"),
+    MenuItem(_("Créer mon espace"), "accounts:signup"),
+    MenuItem(_("Activer mon espace"), "accounts:activate"),
+    MenuItem(_("Mot de passe oublié"), "accounts:password_reset"),
+)

@@ -1,0 +1,62 @@
+"""axe-core finds no violation on the compliance pages (issue 18), on desktop and phone widths:
+the five legal pages and the site map (anonymous), "Mes données" of a member and of a partner,
+and the member's closure request page. The axe-core script is the one shipped by
+axe-playwright-python (requirements.lock)."""
+
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+
+from privacy.demo import demo_privacy_load
+from privacy.models import LegalPage
+from tests.browser.conftest import open_signed_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+LEGAL_PAGES = [f"/informations/{kind}/" for kind in LegalPage.Kind.values]
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (WCAG A and AA rules and best practices) on the page as it is shown."""
+    page.wait_for_load_state()
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return result["violations"]
+
+
+def readable(url: str, violations: list[dict]) -> str:
+    lines = [f"{url}: {len(violations)} axe-core violation(s)"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+def assert_no_violation(page):
+    violations = axe_violations(page)
+    assert violations == [], readable(page.url, violations)
+
+
+@pytest.mark.parametrize("path", [*LEGAL_PAGES, "/plan-du-site/"])
+def test_the_legal_pages_and_the_site_map_have_no_axe_violation(new_page, path):
+    demo_privacy_load()
+    page = new_page(path)
+    assert page.locator("h1").count() == 1
+    assert_no_violation(page)
+
+
+@pytest.mark.parametrize("path", ["/mes-donnees/", "/mes-donnees/cloture/"])
+def test_the_members_data_pages_have_no_axe_violation(new_page, live_server, member, path):
+    page = open_signed_in(new_page, live_server, member.user, path)
+    assert page.url.endswith(path)
+    assert_no_violation(page)
+
+
+def test_the_partners_data_page_has_no_axe_violation(new_page, live_server, technician, convention):
+    page = open_signed_in(new_page, live_server, technician, "/mes-donnees/")
+    assert page.url.endswith("/mes-donnees/")
+    assert page.get_by_role("button", name="Télécharger mes données").is_visible()
+    assert_no_violation(page)
