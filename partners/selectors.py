@@ -170,6 +170,17 @@ SORT_KEYS = {
 }
 
 
+def _keys(function: str, column: str) -> Func:
+    """The keys a request's `column` is searched by (an SQL function of the migrations)."""
+    return Func(
+        F("structure_id"),
+        F("organism_id"),
+        F(column),
+        function=function,
+        output_field=ArrayField(TextField()),
+    )
+
+
 class PartnerHistory:
     """ "Historique des demandes" of a space: what `filters` keeps, in their order, read a
     page at a time.
@@ -221,7 +232,7 @@ class PartnerHistory:
     @cached_property
     def queryset(self):
         filters = self.filters
-        requests = self._person_searched(filters.person) if filters.person else self.listed
+        requests = self._searched()
         if filters.status:
             requests = requests.filter(status_rank=STATUS_RANKS[filters.status])
         if filters.service:
@@ -239,45 +250,49 @@ class PartnerHistory:
             requests = requests.filter(requester_id=filters.requester_id)
         if self.positions is not None:
             requests = requests.filter(position__range=self.positions)
-        if filters.number:
-            if len(filters.number) == 10:
-                requests = requests.filter(number=filters.number)
-            else:
-                requests = requests.filter(number__contains=filters.number)
+        if len(filters.number) == 10:
+            requests = requests.filter(number=filters.number)
         keys = [F(key) for key in SORT_KEYS[filters.sort]]
         if filters.person and filters.sort == "person":
             # The people found share the name searched: walking the names' index to them would
-            # read every name before theirs. Sorted as found instead (from the trigram index).
+            # read every name before theirs. Sorted as found instead (from their keyed index).
             keys = [Concat(key, Value("")) for key in keys]
         keys.append(F("position"))
         return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
 
-    def _person_searched(self, typed: str):
-        """The listed requests whose person has a word beginning with each word typed, without
-        case or accents ("jo" finds "Joséphine", "tutu jo" finds "TUTU Joséphine").
+    def _searched(self):
+        """The listed requests that the person and the part of a number searched keep.
 
-        PostgreSQL reads the words' beginnings from their index, each keyed by the request's
-        own structure and organism (partners.migrations.0007_person_keys): the keys asked for
-        are this space's, so they select its requests alone, and the query names no other
-        condition on the space (one the planner would read the space's whole index for).
-        Other databases compare the folded name."""
-        words = [word for word in re.split(r"[^a-z0-9]+", folded(typed)) if word]
-        if not words:
-            return self.listed
-        if connections[self.mine.db].vendor == "postgresql":
+        The person is found by the beginnings of the words of their name, without case or
+        accents ("jo" finds "Joséphine", "tutu jo" finds "TUTU Joséphine"), a number by any
+        part of it. PostgreSQL reads both from indexes keyed by each request's own structure
+        and organism (partners.migrations 0007 and 0008): the keys asked for are this space's,
+        so they select its requests alone, and the query names no other condition on the space
+        (one the planner would read the space's whole index for). Other databases compare the
+        folded name and the number."""
+        filters = self.filters
+        words = [word for word in re.split(r"[^a-z0-9]+", folded(filters.person)) if word]
+        part = filters.number if len(filters.number) < 10 else ""
+        if connections[self.mine.db].vendor == "postgresql" and (words or len(part) >= 3):
             space = f"{self.space.structure.pk}:{self.space.organism.pk}"
-            keys = Func(
-                F("structure_id"),
-                F("organism_id"),
-                F("person_search"),
-                function="partners_person_keys",
-                output_field=ArrayField(TextField()),
-            )
-            return (
-                PartnerRequest.objects.exclude(status=PartnerRequestStatus.CANCELLED)
-                .alias(person_keys=keys)
-                .filter(person_keys__contains=[f"{space}:{word}" for word in words])
-            )
+            requests = PartnerRequest.objects.exclude(status=PartnerRequestStatus.CANCELLED)
+            if words:
+                requests = requests.alias(
+                    person_keys=_keys("partners_person_keys", "person_search")
+                )
+                requests = requests.filter(
+                    person_keys__contains=[f"{space}:{word}" for word in words]
+                )
+            if len(part) >= 3:
+                runs = sorted({part[i : i + 3] for i in range(len(part) - 2)})
+                requests = requests.alias(number_keys=_keys("partners_number_keys", "number"))
+                requests = requests.filter(
+                    number_keys__contains=[f"{space}:{run}" for run in runs],
+                    number__contains=part,
+                )
+            elif part:
+                requests = requests.filter(number__contains=part)
+            return requests
         requests = self.listed
         for word in words:
             requests = requests.filter(
@@ -286,6 +301,8 @@ class PartnerHistory:
                 | Q(person_search__contains=f"-{word}")
                 | Q(person_search__contains=f"'{word}")
             )
+        if part:
+            requests = requests.filter(number__contains=part)
         return requests
 
     # -- The total ------------------------------------------------------------------------------

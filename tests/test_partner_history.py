@@ -428,6 +428,23 @@ def test_it_finds_a_request_by_its_number_or_part_of_it(partner_client, technici
     assert numbers_in(page_text(partner_client.get(URL, {"numero": spaced}))) == [first.number]
 
 
+def test_a_part_of_a_number_finds_only_this_historys_requests(
+    partner_client, technician, other_technician, organism
+):
+    mine = [filed(technician, organism) for _ in range(3)]
+    ConventionFactory(structure=other_technician.partner_membership.structure, organism=organism)
+    theirs = filed(other_technician, organism)
+
+    def found(typed):
+        return numbers_in(page_text(partner_client.get(URL, {"numero": typed})))
+
+    # The organism's code and the year: every request of the organism has them.
+    assert found(mine[0].number[:5]) == [r.number for r in mine[::-1]]
+    assert found(mine[1].number[-3:]) == [mine[1].number]
+    assert found(mine[2].number[-2:]) == [mine[2].number]
+    assert theirs.number not in " ".join(found(theirs.number[-5:]))
+
+
 def test_a_filter_without_result_says_so(partner_client, technician, organism):
     filed(technician, organism)
 
