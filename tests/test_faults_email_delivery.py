@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountNotice
@@ -31,6 +32,13 @@ def _requests(member, count):
     # Their acknowledgements went when they were sent, before the relay stopped.
     CaseEvent.objects.filter(notification__gt="").update(notified_at=timezone.now())
     return requests
+
+
+def _send_in_a_thread(event_id: int) -> None:
+    try:
+        case_event_notify(event_id=event_id)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def _message_ids(sink) -> list[str]:
@@ -107,7 +115,7 @@ def test_a_sender_lost_between_claim_and_mark_is_replaced_once_with_the_same_mes
     smtp_sink.messages.clear()
     # The relay keeps the message but its "OK" never reaches the sender, which is lost there.
     smtp_sink.answer.clear()
-    lost = threading.Thread(target=case_event_notify, kwargs={"event_id": event.pk}, daemon=True)
+    lost = threading.Thread(target=_send_in_a_thread, args=(event.pk,), daemon=True)
     lost.start()
     smtp_sink.wait_for(1)
     event.refresh_from_db()
