@@ -170,6 +170,11 @@ SORT_KEYS = {
 }
 
 
+def cancelled_positions_key(structure_id: int, organism_id: int, filed: int, listed: int) -> str:
+    """Where a history's cancelled positions are cached (`PartnerHistory._cancelled_positions`)."""
+    return f"partners:cancelled:{structure_id}:{organism_id}:{filed}:{listed}"
+
+
 def _keys(function: str, column: str) -> Func:
     """The keys a request's `column` is searched by (an SQL function of the migrations)."""
     return Func(
@@ -328,13 +333,12 @@ class PartnerHistory:
     def _cancelled_positions(self) -> list[int]:
         """The filing positions of the cancelled requests, in order. Kept in the cache under
         the counts of filed and listed requests: a request filed or cancelled changes the key
-        (a cancelled request never comes back), so a stale list is never read."""
+        (a cancelled request never comes back), so a stale list is never read; the retention
+        job, which renumbers a history, forgets the key it lands on."""
         counter = getattr(self.space.convention, "counter", None)
         filed, listed = (counter.filed_requests, counter.listed_requests) if counter else (0, 0)
-        key = (
-            f"partners:cancelled:{self.space.structure.pk}:{self.space.organism.pk}"
-            f":{filed}:{listed}"
-        )
+        space = self.space
+        key = cancelled_positions_key(space.structure.pk, space.organism.pk, filed, listed)
         positions = cache.get(key)
         if positions is None:
             positions = list(

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -20,6 +21,7 @@ from casework.models import CaseMessage
 from cover.models import StatementExport
 from documents.models import StoredFile
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
+from partners.selectors import cancelled_positions_key
 from privacy.models import DataExport, InactivityWarning
 from privacy.notifications import inactivity_warning_send
 from privacy.services import CLOSED_PREFIX, account_close
@@ -168,6 +170,9 @@ def closed_requests_apply(now) -> dict[str, int]:
             filed = _renumber(kept)
             listed = kept.exclude(status=PartnerRequestStatus.CANCELLED).count()
             counter.update(filed_requests=filed, listed_requests=listed)
+            # Counts the history may have had within the hour, with other positions: nobody
+            # reads them under the new numbering before this commits.
+            cache.delete(cancelled_positions_key(structure_id, organism_id, filed, listed))
         done["partner_requests"] += len(ids)
     return done
 

@@ -10,6 +10,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -143,3 +144,24 @@ def test_every_page_of_the_history_is_exact_after_the_deletion(
     assert shown == expected
     first = _shown(partner_client, {"ordre": order})
     assert first == expected[: len(first)]
+
+
+def test_positions_cached_before_the_renumbering_are_never_read_after_it(
+    partner_client, history, convention, monkeypatch
+):
+    # Within the hour before, the history may have had the very counts the renumbering gives
+    # it, with the cancelled requests elsewhere: what the cache kept under them is forgotten.
+    monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", 0)
+    young = [r for r in history if r.position not in OLD_RESOLVED | OLD_CANCELLED]
+    listed = [r.number for r in young if r.position not in RECENTLY_CANCELLED]
+    key = partner_selectors.cancelled_positions_key(
+        convention.structure_id, convention.organism_id, len(young), len(listed)
+    )
+    cache.set(key, [1, 2, 3])
+
+    retention_apply()
+
+    shown = []
+    for page in (1, 2):
+        shown += _shown(partner_client, {"taille": 10, "ordre": "asc", "page": page})
+    assert shown == listed
