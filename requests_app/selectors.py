@@ -1,6 +1,6 @@
 """Reads of member requests shared by views: always scoped to one member."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -116,28 +116,30 @@ def member_requests_count(member: Member) -> int:
 
 def member_answers(member: Member) -> QuerySet[CaseMessage]:
     """ "Historique des mails": every message the managers sent the member (answers and
-    complements asked), newest first, with its request and files."""
-    return party_received_messages(MemberRequest, member.pk).prefetch_related("attachments")
+    complements asked), newest first."""
+    return party_received_messages(MemberRequest, member.pk)
 
 
-def with_requests(messages) -> list[CaseMessage]:
-    """The messages of a page, each with `request` (its member request) loaded in one query."""
-    messages = list(messages)
-    # What the page shows of a request (its reference, kind and person), not its texts.
-    requests = (
-        MemberRequest.objects.select_related("beneficiary", "member")
-        .only(
-            "reference",
-            "kind",
-            "member__first_name",
-            "member__last_name",
-            "beneficiary__first_name",
-            "beneficiary__last_name",
-        )
-        .in_bulk({message.case_id for message in messages})
+def answers_shown(answers: QuerySet[CaseMessage]) -> QuerySet[CaseMessage]:
+    """`answers` with what their page shows of each one's request (`request_reference`,
+    `request_kind`, `request_beneficiary_first_name` and `_last_name`) and whether it carries
+    files (`has_files`), read in the same query (`with_files` then reads the files of those
+    that do)."""
+    request = MemberRequest.objects.filter(pk=OuterRef("case_id"))
+    files = CaseMessage.attachments.through.objects.filter(casemessage_id=OuterRef("pk"))
+    return answers.annotate(
+        request_reference=Subquery(request.values("reference")),
+        request_kind=Subquery(request.values("kind")),
+        request_beneficiary_first_name=Subquery(request.values("beneficiary__first_name")),
+        request_beneficiary_last_name=Subquery(request.values("beneficiary__last_name")),
+        has_files=Exists(files),
     )
-    for message in messages:
-        message.request = requests.get(message.case_id)
+
+
+def with_files(messages) -> list[CaseMessage]:
+    """The messages of a page, the files of those that carry some read in one query."""
+    messages = list(messages)
+    prefetch_related_objects([m for m in messages if m.has_files], "attachments")
     return messages
 
 

@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.models import CaseMessage
@@ -197,3 +199,26 @@ def test_an_answer_file_past_a_configured_retention_says_it_expired(
     assert f"/documents/{stored.pk}/" not in listing
     assert "Fichier expiré" in listing
     assert CaseMessage.objects.get(pk=answer.pk).attachments.get() == stored
+
+
+def test_a_page_reads_its_requests_with_its_answers_and_only_the_files_there_are(
+    client, member, insurer_manager
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = page_text(client.get(URL))
+        assert "Demande DEM-" in page
+        return len(captured)
+
+    resolve(submit(member), insurer_manager, "Sans pièce jointe")
+    _sign_in(client, member.user)
+    queries()  # the first visit marks the answer read
+    without_files = queries()
+    for _ in range(3):
+        resolve(submit(member), insurer_manager, files=["attestation.pdf"])
+    queries()
+    with_files = queries()
+
+    # Answers with files: one more query for all their files; never one per answer.
+    assert with_files == without_files + 1
+    assert page_text(client.get(URL)).count("Télécharger") == 3

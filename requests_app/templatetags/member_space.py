@@ -193,11 +193,13 @@ def pagination(context, page) -> str:
 
 
 @register.simple_tag
-def answer_items(answers, unread_ids) -> str:
+def answer_items(answers, unread_ids, member) -> str:
     """The cards of "Historique des mails" (see answers.html): what the managers wrote, its
     request, "Consulter" and its files. Built here like the rows of the history: ten cards of
     translated sentences cost a template more than the page's queries."""
     consult = html.escape(_("Consulter"))
+    kinds = dict(RequestKind.choices)
+    member_name = member.full_name
     unread = f'<span class="badge badge-unread">{html.escape(_("Non lu"))}</span>'
     eye = render_to_string("partials/eye_icon.html")
     # The detail's address with a placeholder reference: one reverse() per page.
@@ -214,23 +216,26 @@ def answer_items(answers, unread_ids) -> str:
         badge = f" {unread}" if is_unread else ""
         head = f'<h2 class="answer-title">{html.escape(title)}{badge}</h2>'
         actions = ""
-        shown = answer.request
-        if shown is not None:
+        reference = answer.request_reference
+        if reference is not None:
             line = _("Demande %(reference)s · %(kind)s · %(concerns)s") % {
-                "reference": shown.reference,
-                "kind": shown.get_kind_display(),
-                "concerns": shown.concerns,
+                "reference": reference,
+                "kind": kinds.get(answer.request_kind, answer.request_kind),
+                "concerns": (
+                    f"{answer.request_beneficiary_first_name} "
+                    f"{answer.request_beneficiary_last_name}"
+                    if answer.request_beneficiary_last_name is not None
+                    else member_name
+                ),
             }
             head += f'<p class="muted">{html.escape(line)}</p>'
-            label = _("Consulter la réponse à la demande %(reference)s") % {
-                "reference": shown.reference
-            }
-            href = detail.replace(placeholder, shown.reference) + f"#message-{answer.pk}"
+            label = _("Consulter la réponse à la demande %(reference)s") % {"reference": reference}
+            href = detail.replace(placeholder, reference) + f"#message-{answer.pk}"
             actions = (
                 f'<div class="actions"><a class="button" href="{html.escape(href)}" '
                 f'aria-label="{html.escape(label)}">{eye} {consult}</a></div>'
             )
-        files = list(answer.attachments.all())
+        files = list(answer.attachments.all()) if answer.has_files else []
         listed = render_to_string("casework/files.html", {"files": files}) if files else ""
         items.append(
             f'<li class="card answer-item{" is-unread" if is_unread else ""}">'

@@ -23,9 +23,10 @@ from casework.views import requester_cancel, requester_page
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.selectors import (
     MemberHistory,
+    answers_shown,
     get_member_request_or_404,
     member_answers,
-    with_requests,
+    with_files,
 )
 from requests_app.services import WRITE_MOVES
 
@@ -175,9 +176,9 @@ def answers(request, member):
         received,
         ANSWERS_PAGE_SIZE,
         count=lambda: total_of(received),
-        rows=lambda offset, limit: keyed_rows(received, "pk", offset, limit),
+        rows=lambda offset, limit: keyed_rows(answers_shown(received), "pk", offset, limit),
     )
-    shown = with_requests(page.object_list)
+    shown = with_files(page.object_list)
     opened = case_messages_mark_read(
         messages=CaseMessage.objects.filter(pk__in=[m.pk for m in shown if m.read_at is None]),
         by=request.user,
@@ -186,7 +187,12 @@ def answers(request, member):
     return render(
         request,
         "requests_app/answers.html",
-        {"page": page, "page_notice": notice, "unread_ids": {m.pk for m in opened}},
+        {
+            "page": page,
+            "page_notice": notice,
+            "unread_ids": {m.pk for m in opened},
+            "member": member,
+        },
     )
 
 
