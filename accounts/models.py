@@ -252,14 +252,18 @@ class LoginThrottle(models.Model):
 
 
 class AccountNotice(models.Model):
-    """A change the account's holder is told about (their former email or phone, or their
-    email for a new password), sent once: claimed before the exchange with the relay, `sent_at`
-    recorded after (the send-once guard)."""
+    """An account email or SMS to send once: a change the holder is told about (their former
+    email or phone, or their email for a new password), or a single-use link asked for (the
+    sign-up link, the "Mot de passe oublié" link). Claimed before the exchange with the relay,
+    `sent_at` recorded after (the send-once guard). A link's row keeps no secret: the link is
+    made when the email is sent, for the account's email at that time."""
 
     class Kind(models.TextChoices):
         EMAIL_CHANGED = "email_changed"
         PHONE_CHANGED = "phone_changed"
         PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of notice, not a secret
+        SIGNUP_LINK = "signup_link"
+        PASSWORD_RESET_LINK = "password_reset_link"  # noqa: S105 - a kind, not a secret
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.CharField(max_length=254)

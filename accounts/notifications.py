@@ -1,4 +1,5 @@
-"""What the accounts' background jobs deliver: the sign-up link and the change notices.
+"""What the accounts' background jobs deliver: the single-use links and the change notices,
+each announced by an AccountNotice row (`account_notice_deliver`).
 
 accounts.tasks calls these; the services that queue those tasks are never imported here, so
 the import graph stays one-way (services -> tasks -> notifications).
@@ -47,9 +48,10 @@ def _single_use_link(*, user: User, purpose: str, validity, view: str) -> str:
 
 
 # -- Sign-up link ----------------------------------------------------------------------------
-def signup_link_send(*, user: User) -> None:
+def signup_link_send(*, user: User, message_id: str | None = None) -> None:
     """Email a new 48-hour single-use link to the pending account's email (earlier links of
-    that account stop working). Does nothing once the space is activated."""
+    that account stop working), made here, when the email leaves, so that a link held by an
+    outage is valid its full time. Does nothing once the space is activated."""
     member = Member.objects.filter(user=user).first()
     if member is None or member.is_activated or user.is_active or not user.email:
         return
@@ -65,15 +67,17 @@ def signup_link_send(*, user: User) -> None:
         subject=_("Confirmez la création de votre espace"),
         template="signup_link",
         context={"link": link, "hours": hours},
+        message_id=message_id,
     )
 
 
 # -- Forgotten password ----------------------------------------------------------------------
-def password_reset_link_send(*, user: User) -> None:
+def password_reset_link_send(*, user: User, message_id: str | None = None) -> None:
     """Email a new single-use reset link (earlier links of the account stop working), made
-    here, in the job, so that the page that asked never depends on the mail relay. Does nothing
-    for an account that was closed meanwhile."""
-    from django.core.mail import send_mail
+    here, in the job, so that the page that asked never depends on the mail relay and a link
+    held by an outage is valid its full time. Does nothing for an account that was closed
+    meanwhile."""
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
     from portal.messaging import insurer_sender
@@ -89,12 +93,13 @@ def password_reset_link_send(*, user: User) -> None:
     )
     minutes = int(settings.PASSWORD_RESET_VALIDITY.total_seconds() // 60)
     context = {"link": link, "minutes": minutes, "insurer": Branding.current().insurer_name}
-    send_mail(
+    EmailMessage(
         _("Mot de passe oublié"),
         render_to_string("accounts/password_reset_email.txt", context),
         insurer_sender(),
         [user.email],
-    )
+        headers={"Message-ID": message_id} if message_id else None,
+    ).send()
 
 
 # -- Change notices --------------------------------------------------------------------------
@@ -138,8 +143,20 @@ def password_changed_notify(*, email: str, message_id: str | None = None) -> Non
     )
 
 
+def _link_send(notice: AccountNotice, send, message_id: str) -> None:
+    # Nothing for an account deleted meanwhile (an abandoned sign-up purged), nor when a newer
+    # link of the same kind was asked: its own email brings the link that works (this one's
+    # would kill it).
+    if notice.user is None:
+        return
+    newer = AccountNotice.objects.filter(user=notice.user, kind=notice.kind, pk__gt=notice.pk)
+    if not newer.exists():
+        send(user=notice.user, message_id=message_id)
+
+
 def account_notice_deliver(*, notice_id: int, kind: str) -> bool:
-    """Send one change notice of `kind`, once: True if this call sent it.
+    """Send one notice or link of `kind`, once: True if this call sent it (or found nothing
+    left to send: a space activated, an account closed meanwhile).
 
     Claimed (one committed UPDATE only one worker wins) before the exchange with the relay,
     marked sent after, outside any row lock; a failure releases the claim and is raised for the
@@ -152,13 +169,17 @@ def account_notice_deliver(*, notice_id: int, kind: str) -> bool:
     if not unsent.filter(claimable).update(claimed_at=now):
         return False
     mine = AccountNotice.objects.filter(pk=notice_id, claimed_at=now)
-    notice = AccountNotice.objects.get(pk=notice_id)
+    notice = AccountNotice.objects.select_related("user").get(pk=notice_id)
     message_id = stable_message_id("account-notice", notice.pk)
     try:
         if kind == AccountNotice.Kind.EMAIL_CHANGED:
             email_changed_notify(old_email=notice.recipient, message_id=message_id)
         elif kind == AccountNotice.Kind.PHONE_CHANGED:
             phone_changed_notify(old_phone=notice.recipient)
+        elif kind == AccountNotice.Kind.SIGNUP_LINK:
+            _link_send(notice, signup_link_send, message_id)
+        elif kind == AccountNotice.Kind.PASSWORD_RESET_LINK:
+            _link_send(notice, password_reset_link_send, message_id)
         else:
             password_changed_notify(email=notice.recipient, message_id=message_id)
     except Exception:

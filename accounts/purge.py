@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AccountToken, GuardState, TrustedBrowser, User
+from accounts.models import AccountNotice, AccountToken, GuardState, TrustedBrowser, User
 
 PURGE_GRACE = timedelta(days=7)
 
@@ -20,6 +20,9 @@ def account_data_purge(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     limit = now - PURGE_GRACE
     recent_tokens = AccountToken.objects.filter(expires_at__gt=limit)
+    held_links = AccountNotice.objects.filter(
+        kind=AccountNotice.Kind.SIGNUP_LINK, sent_at__isnull=True, created_at__gt=limit
+    )
     pending = (
         User.objects.filter(
             role=User.Role.MEMBER,
@@ -29,6 +32,8 @@ def account_data_purge(*, now=None) -> dict[str, int]:
         )
         .filter(Q(member__isnull=True) | Q(member__activated_at__isnull=True))
         .exclude(pk__in=recent_tokens.values("user_id"))
+        # A sign-up link held by an outage: its account waits for the catch-up to send it.
+        .exclude(pk__in=held_links.values("user_id"))
     )
     with transaction.atomic():
         user_ids = list(pending.values_list("pk", flat=True))

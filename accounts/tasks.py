@@ -1,8 +1,10 @@
 """Background jobs of accounts: thin wrappers that load by primary key and deliver.
 
 They are queued by accounts.services and call accounts.notifications and accounts.purge, which
-never import this module back. A change notice is an AccountNotice row: a task delivered twice
-(late ack, retry after a partial failure) sends it once, because the row says it was sent.
+never import this module back. A change notice or a single-use link (sign-up, forgotten
+password) is an AccountNotice row: a task delivered twice (late ack, retry after a partial
+failure) sends it once, because the row says it was sent, and a task never queued (broker down)
+is made up for by the catch-up.
 """
 
 import contextlib
@@ -12,13 +14,8 @@ from celery import Task, shared_task
 from django.db import DatabaseError
 
 from accounts.codes import CodeError, code_send
-from accounts.models import AccountNotice, CodeDevice, User
-from accounts.notifications import (
-    account_notice_deliver,
-    password_reset_link_send,
-    pending_notices,
-    signup_link_send,
-)
+from accounts.models import AccountNotice, CodeDevice
+from accounts.notifications import account_notice_deliver, pending_notices
 from accounts.purge import account_data_purge
 from portal.faults import log_fault
 from portal.messaging import SMSDeliveryError
@@ -62,14 +59,6 @@ RETRY = {
 EMAIL_RETRY = {**RETRY, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 12}
 
 
-@shared_task(**RETRY)
-def send_signup_link(user_id: int) -> None:
-    """Email a fresh sign-up link to a pending account (nothing once it is activated)."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        signup_link_send(user=user)
-
-
 @shared_task
 def send_activation_code(device_id: int) -> None:
     """Make and send an activation code ("Activer mon espace"). A code that cannot leave, or
@@ -80,12 +69,18 @@ def send_activation_code(device_id: int) -> None:
             code_send(device=device, purpose="activation")
 
 
-@shared_task(**RETRY)
-def send_password_reset_link(user_id: int) -> None:
-    """Email a fresh password reset link ("Mot de passe oublié") to an active account."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        password_reset_link_send(user=user)
+@shared_task(**EMAIL_RETRY)
+def send_signup_link(notice_id: int) -> bool:
+    """Email a fresh sign-up link to a pending account (once per row; nothing once the space
+    is activated)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.SIGNUP_LINK)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_password_reset_link(notice_id: int) -> bool:
+    """Email a fresh password reset link ("Mot de passe oublié") to an active account (once
+    per row)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PASSWORD_RESET_LINK)
 
 
 @shared_task(**EMAIL_RETRY)
@@ -110,13 +105,16 @@ NOTICE_TASKS = {
     AccountNotice.Kind.EMAIL_CHANGED: notify_email_changed,
     AccountNotice.Kind.PHONE_CHANGED: notify_phone_changed,
     AccountNotice.Kind.PASSWORD_CHANGED: notify_password_changed,
+    AccountNotice.Kind.SIGNUP_LINK: send_signup_link,
+    AccountNotice.Kind.PASSWORD_RESET_LINK: send_password_reset_link,
 }
 
 
 @shared_task
 def notify_pending_notices() -> int:
-    """Every minute: send the change notices that are due and were not sent (broker or relay
-    down, a worker that died). Stops at the first transient failure (the next run retries)."""
+    """Every minute: send the change notices and links that are due and were not sent (broker
+    or relay down, a worker that died). Stops at the first transient failure (the next run
+    retries)."""
     sent = 0
     for notice_id, kind in pending_notices():
         try:

@@ -16,8 +16,8 @@ PROGRESS_EVERY = 5
 
 
 def statement_export_build(*, export_id) -> bool:
-    """Build the PDF of an export, once: True if this call built it. The row says how far it
-    got (pages drawn) while it runs, then "ready" with the file, or "failed"."""
+    """Build the PDF of a queued export, once: True if this call built it. The row says how far
+    it got (pages drawn) while it runs, then "ready" with the file, or "failed"."""
     export = StatementExport.objects.select_related("member").filter(pk=export_id).first()
     if export is None or export.state == StatementExport.State.READY:
         return False
@@ -32,7 +32,12 @@ def statement_export_build(*, export_id) -> bool:
         care_type=export.care_type,
     )
     rows = StatementExport.objects.filter(pk=export.pk)
-    rows.update(state=StatementExport.State.RUNNING, payments=payments.count(), pages=0)
+    # Claimed: a job queued again by the catch-up while the first one runs does nothing.
+    claimed = rows.filter(state=StatementExport.State.QUEUED).update(
+        state=StatementExport.State.RUNNING, payments=payments.count(), pages=0
+    )
+    if not claimed:
+        return False
 
     def progress(page):
         if page % PROGRESS_EVERY == 0:

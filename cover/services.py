@@ -4,13 +4,13 @@ member's request of a long period's statements."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Member
 from cover import tasks
 from cover.models import Contract, ContractKind, StatementExport
+from portal.queueing import enqueue_on_commit
 
 
 def member_collective_flags_sync(*, member_ids) -> None:
@@ -36,7 +36,8 @@ def statement_export_request(
     *, member: Member, start, end, third_party: bool, person_key: str = "", care_type: str = ""
 ) -> StatementExport:
     """The statements of a long period, to be built in the background: the row the member's
-    page follows, the job queued once it is committed. The file is kept
+    page follows, the job queued once it is committed (or by the catch-up if the broker was
+    down, `queued_exports_requeue`). The file is kept
     STATEMENT_EXPORT_HOURS, then deleted; it is never emailed."""
     now = timezone.now()
     export = StatementExport.objects.create(
@@ -49,5 +50,5 @@ def statement_export_request(
         created_at=now,
         expires_at=now + timedelta(hours=settings.STATEMENT_EXPORT_HOURS),
     )
-    transaction.on_commit(lambda: tasks.build_statement_export.delay(str(export.pk)), robust=True)
+    enqueue_on_commit(tasks.build_statement_export, str(export.pk))
     return export

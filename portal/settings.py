@@ -167,6 +167,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.notify_pending_notices",
         "schedule": 60.0,
     },
+    # The exports whose job could not be queued (broker down when they were asked for).
+    "cover-requeue-statement-exports": {
+        "task": "cover.tasks.requeue_statement_exports",
+        "schedule": 60.0,
+    },
+    "privacy-requeue-data-exports": {
+        "task": "privacy.tasks.requeue_data_exports",
+        "schedule": 60.0,
+    },
     "casework-send-reminders": {"task": "casework.tasks.send_reminders", "schedule": 3600.0},
     "cover-purge-statement-exports": {
         "task": "cover.tasks.purge_statement_exports",

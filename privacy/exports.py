@@ -217,8 +217,8 @@ def export_parts(user: User, files: dict) -> list:
 
 
 def data_export_build(*, export_id) -> bool:
-    """Build the ZIP of an export, once: True if this call built it. The row says how many
-    parts are done while it runs, then "ready" with the file, or "failed"."""
+    """Build the ZIP of a queued export, once: True if this call built it. The row says how
+    many parts are done while it runs, then "ready" with the file, or "failed"."""
     export = DataExport.objects.select_related("user").filter(pk=export_id).first()
     if export is None or export.state == DataExport.State.READY:
         return False
@@ -226,7 +226,12 @@ def data_export_build(*, export_id) -> bool:
     files: dict[str, StoredFile] = {}
     steps = export_parts(user, files)
     rows = DataExport.objects.filter(pk=export.pk)
-    rows.update(state=DataExport.State.RUNNING, parts=len(steps), parts_done=0)
+    # Claimed: a job queued again by the catch-up while the first one runs does nothing.
+    claimed = rows.filter(state=DataExport.State.QUEUED).update(
+        state=DataExport.State.RUNNING, parts=len(steps), parts_done=0
+    )
+    if not claimed:
+        return False
     try:
         # The labels of the readable summary in the person's language.
         with translation.override(export.language):

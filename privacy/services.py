@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AccountToken, CodeDevice, Member, SignInRecord, TrustedBrowser, User
 from casework.models import CaseEvent
 from casework.services import CaseError, case_move
+from portal.queueing import enqueue_on_commit
 from privacy import tasks
 from privacy.models import DataExport
 from requests_app.models import MemberRequest, RequestKind
@@ -23,7 +24,8 @@ from requests_app.services import member_request_submit
 
 def data_export_request(*, user: User) -> DataExport:
     """An export of `user`'s data, to be built in the background: the row the page follows,
-    the job queued once it is committed. An export still being prepared is returned rather
+    the job queued once it is committed (or by the catch-up if the broker was down,
+    `queued_exports_requeue`). An export still being prepared is returned rather
     than a second one. The file is kept DATA_EXPORT_HOURS, then deleted."""
     now = timezone.now()
     with transaction.atomic():
@@ -41,7 +43,7 @@ def data_export_request(*, user: User) -> DataExport:
             created_at=now,
             expires_at=now + timedelta(hours=settings.DATA_EXPORT_HOURS),
         )
-        transaction.on_commit(lambda: tasks.build_data_export.delay(str(export.pk)), robust=True)
+        enqueue_on_commit(tasks.build_data_export, str(export.pk))
     return export
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.exports import expired_exports_purge
+from portal.exports import expired_exports_purge, queued_exports_requeue
 from privacy.exports import data_export_build
 from privacy.models import DataExport
 from privacy.notifications import data_export_ready_notify
@@ -14,6 +14,12 @@ def build_data_export(export_id: str) -> bool:
     built = data_export_build(export_id=export_id)
     data_export_ready_notify(export_id=export_id)
     return built
+
+
+@shared_task
+def requeue_data_exports() -> int:
+    """Every minute: queue again the exports whose job was lost (broker down when asked)."""
+    return queued_exports_requeue(DataExport, build_data_export)
 
 
 @shared_task

@@ -11,6 +11,7 @@ from accounts.models import AccountNotice, AccountToken, Member, TrustedBrowser,
 from accounts.tasks import (
     notify_email_changed,
     notify_password_changed,
+    notify_pending_notices,
     notify_phone_changed,
     purge_expired,
 )
@@ -85,6 +86,29 @@ def test_the_purge_removes_what_has_expired_and_keeps_the_rest(member, other_mem
     assert set(AccountToken.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
     assert not TrustedBrowser.objects.filter(pk=old_browser.pk).exists()
     assert TrustedBrowser.objects.filter(pk=new_browser.pk).exists()
+
+
+def test_the_purge_keeps_an_old_pending_account_whose_new_link_is_held_by_an_outage(db, outbox):
+    held = _pending_user(MemberFactory(), joined_days_ago=10)
+    _token(held, expired_days_ago=8)
+    held.email = "zoe@example.net"
+    held.save(update_fields=["email"])
+    AccountNotice.objects.create(
+        kind=AccountNotice.Kind.SIGNUP_LINK, recipient=held.email, user=held
+    )
+
+    purge_expired.delay()
+
+    assert User.objects.filter(pk=held.pk).exists()
+    assert _catch_up_later() == 1
+    assert outbox.last("email", to="zoe@example.net").subject == (
+        "Confirmez la création de votre espace"
+    )
+
+
+def _catch_up_later() -> int:
+    AccountNotice.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    return notify_pending_notices()
 
 
 def test_the_purge_never_removes_other_roles_accounts(technician):

@@ -4,13 +4,16 @@ keeps using the space, followed on a page, downloaded for 24 hours, never emaile
 import datetime
 import io
 import json
+import time
 
 import pypdf
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from cover.exports import statement_exports_purge
 from cover.models import StatementExport
+from cover.tasks import build_statement_export, requeue_statement_exports
 from tests.factories import make_payment
 from tests.test_access_matrix import _sign_in
 
@@ -104,3 +107,47 @@ def test_after_24_hours_the_file_is_gone(
     assert download.status_code == 404
     assert statement_exports_purge() == 1
     assert not path.exists() and not StatementExport.objects.exists()
+
+
+def test_statements_asked_while_the_broker_is_down_are_built_once_it_is_back(
+    signed_in, member, broker_down, celery_conf, caplog, django_capture_on_commit_callbacks
+):
+    make_payment(member, lines=1, payment_date=days_ago(900))
+
+    started = time.monotonic()
+    page_url = _ask(
+        signed_in, django_capture_on_commit_callbacks, du=jj(days_ago(1000)), au=jj(days_ago(0))
+    )
+    assert time.monotonic() - started < 1  # one refused publish, no retries
+    assert signed_in.get(page_url).status_code == 200
+    state = json.loads(signed_in.get(page_url, HTTP_ACCEPT="application/json").content)
+    assert state["state"] == "queued"
+    assert [r.name for r in caplog.records].count("portal.queueing") == 1
+
+    celery_conf(task_always_eager=True)  # the broker is back
+    assert requeue_statement_exports() == 0  # not yet: its own job may only be late
+    StatementExport.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert requeue_statement_exports() == 1
+
+    state = json.loads(signed_in.get(page_url, HTTP_ACCEPT="application/json").content)
+    assert state["state"] == "ready"
+    pdf = signed_in.get(state["download"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf).startswith(b"%PDF")
+    assert requeue_statement_exports() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["cover-requeue-statement-exports"]["schedule"] <= 60
+
+
+def test_an_export_whose_job_already_runs_is_not_built_a_second_time(member):
+    export = StatementExport.objects.create(
+        member=member,
+        start=days_ago(1000),
+        end=days_ago(0),
+        third_party=False,
+        state=StatementExport.State.RUNNING,
+        created_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(hours=24),
+    )
+    assert build_statement_export(str(export.pk)) is False
+    export.refresh_from_db()
+    assert export.state == StatementExport.State.RUNNING and not export.file

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountToken, LoginThrottle, TrustedBrowser
+from tests.helpers.database import committed
 from tests.test_signin import (
     TWO_FACTOR,
     WRONG,
@@ -25,7 +26,8 @@ NEW_PASSWORD = "une toute nouvelle phrase secrète"
 
 
 def _ask(client, identifier):
-    response = client.post(REQUEST, {"identifier": identifier}, follow=True)
+    with committed():
+        response = client.post(REQUEST, {"identifier": identifier}, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -72,8 +74,9 @@ def test_the_email_address_works_as_identifier(client, member, outbox):
 
 
 def test_an_unknown_identifier_gets_the_same_answer_and_no_email(client, member, outbox):
-    known = client.post(REQUEST, {"identifier": member.member_number}, follow=True)
-    unknown = client.post(REQUEST, {"identifier": "inconnu@example.org"}, follow=True)
+    with committed():
+        known = client.post(REQUEST, {"identifier": member.member_number}, follow=True)
+        unknown = client.post(REQUEST, {"identifier": "inconnu@example.org"}, follow=True)
     assert SAME_ANSWER in unknown.content.decode()
     assert page_without_token(known) == page_without_token(unknown)
     assert outbox.count("email") == 1
@@ -134,7 +137,8 @@ def test_after_a_reset_the_new_password_leads_to_the_second_factor(
 def test_a_reset_ends_the_sessions_already_open(client, member, password, outbox, settings):
     sign_in(client, member.user, password, outbox)
     other = Client()
-    other.post(REQUEST, {"identifier": member.member_number})
+    with committed():
+        other.post(REQUEST, {"identifier": member.member_number})
     _choose(other, _path(outbox.last("email").link()))
     assert client.get(reverse("home")).context["user"].is_anonymous
 

@@ -4,15 +4,18 @@ the managers' queue."""
 
 import io
 import json
+import time
 import zipfile
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Member, SignInRecord, TrustedBrowser
 from privacy.models import DataExport
+from privacy.tasks import requeue_data_exports
 from requests_app.models import MemberRequest, RequestKind
 from tests.test_access_matrix import _sign_in
 
@@ -168,3 +171,30 @@ def test_the_closure_request_reaches_the_managers_queue(client, member, outbox):
     client.post("/mes-donnees/cloture/", {"confirm": "on"})
     assert MemberRequest.objects.filter(member=member).count() == 1
     assert "Clôture de l" in client.get("/demandes/").content.decode()
+
+
+def test_an_export_asked_while_the_broker_is_down_is_built_once_it_is_back(
+    client, post, member, broker_down, celery_conf, caplog, outbox
+):
+    _sign_in(client, member.user)
+    started = time.monotonic()
+    response = post("/mes-donnees/")
+    assert time.monotonic() - started < 1  # one refused publish, no retries
+    assert response.status_code == 302
+    export = DataExport.objects.get(user=member.user)
+    page = client.get(response["Location"], headers={"Accept": "application/json"}).json()
+    assert page["state"] == "queued"
+    assert [r.name for r in caplog.records].count("portal.queueing") == 1
+
+    celery_conf(task_always_eager=True)  # the broker is back
+    assert requeue_data_exports() == 0  # not yet: its own job may only be late
+    DataExport.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert requeue_data_exports() == 1
+
+    page = client.get(f"/mes-donnees/export/{export.pk}/").content.decode()
+    assert "Vos données sont prêtes." in page
+    assert outbox.last("email", to=member.email).subject == (
+        "Vos données sont prêtes à être téléchargées"
+    )
+    assert requeue_data_exports() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["privacy-requeue-data-exports"]["schedule"] <= 60

@@ -34,9 +34,7 @@ from accounts.models import (
 from accounts.remember import client_ip, key_digest
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
-from accounts.tasks import send_password_reset_link
 from accounts.tokens import token_consume
-from portal.queueing import enqueue
 
 # Longest wait imposed after repeated sign-in failures.
 LOGIN_DELAY_CAP = timedelta(hours=1)
@@ -190,14 +188,18 @@ def password_reset_request(*, identifier: str) -> None:
     """Queue a single-use reset link to the account behind `identifier`, if there is one.
 
     Guarantees: nothing tells the caller whether an account matched, even with the mail relay
-    down (the link is made and sent by a job, after the answer); the link works once, for
-    PASSWORD_RESET_VALIDITY, and a new request kills the previous link. The email carries the
-    link and nothing else about the person.
+    or the broker down (the link is made and sent by a job, after the answer, announced by an
+    AccountNotice row that the catch-up sends if the job could not be queued); the link works
+    once, for PASSWORD_RESET_VALIDITY from the moment it is sent, and a new link kills the
+    previous one. The email carries the link and nothing else about the person.
     """
     user = _account_for(identifier)
     if user is None or not user.is_active or not user.email:
         return
-    enqueue(send_password_reset_link, user.pk)
+    with transaction.atomic():
+        account_notice_queue(
+            kind=AccountNotice.Kind.PASSWORD_RESET_LINK, user=user, recipient=user.email
+        )
 
 
 def password_reset_complete(*, secret: str, password: str) -> User:

@@ -17,17 +17,19 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.codes import CodeError, code_verify
 from accounts.guards import guard_change, guard_read
-from accounts.models import AccountToken, CodeDevice, Member, User
+from accounts.models import AccountNotice, AccountToken, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
-from accounts.tasks import send_activation_code, send_signup_link
+from accounts.services.profile import account_notice_queue
+from accounts.tasks import send_activation_code
 from accounts.tokens import TokenInvalid, token_consume
-from portal.queueing import enqueue, enqueue_on_commit
+from portal.queueing import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -138,28 +140,33 @@ def member_signup_request(
                 return
             user.email = email
             user.save(update_fields=["email"])
+            account_notice_queue(kind=AccountNotice.Kind.SIGNUP_LINK, user=user, recipient=email)
     except IntegrityError:  # the same email claimed at the same instant by another account
         return
-    enqueue_on_commit(send_signup_link, user.pk)
 
 
 def member_signup_resend(*, email: str) -> None:
-    """Queue a new link when `email` belongs to a sign-up still waiting for confirmation;
-    otherwise do nothing (same answer for the caller)."""
+    """Queue a new link when `email` belongs to a sign-up still waiting for confirmation (a
+    link sent, or one still held by an outage); otherwise do nothing (same answer for the
+    caller)."""
     user = (
         User.objects.filter(
             email__iexact=email.strip(),
             role=User.Role.MEMBER,
             is_active=False,
             member__activated_at__isnull=True,
-            tokens__purpose=AccountToken.Purpose.SIGNUP,
+        )
+        .filter(
+            Q(tokens__purpose=AccountToken.Purpose.SIGNUP)
+            | Q(notices__kind=AccountNotice.Kind.SIGNUP_LINK)
         )
         .distinct()
         .first()
     )
     if user is None:
         return
-    enqueue_on_commit(send_signup_link, user.pk)
+    with transaction.atomic():
+        account_notice_queue(kind=AccountNotice.Kind.SIGNUP_LINK, user=user, recipient=user.email)
 
 
 def member_signup_complete(*, secret: str, password: str) -> User:

@@ -23,3 +23,11 @@ def refusing_connections():
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
+
+
+def committed():
+    """Run what the enclosed requests queue `on_commit` (their jobs), as their commit does in
+    production; a test's own transaction never commits."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
