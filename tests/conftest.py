@@ -340,3 +340,12 @@ def worker(transactional_db, worker_env, tmp_path):
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def card_holder(db):
+    """A policyholder record imported by the insurer, with no web space yet
+    (`tests.helpers.signup`: the card that matches it)."""
+    from tests.helpers.signup import card_holder_record
+
+    return card_holder_record()

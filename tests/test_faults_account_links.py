@@ -4,7 +4,6 @@ The page answers as for an unknown identifier and the email is not lost: its Acc
 row waits for the catch-up, which sends it, once, with a link that works.
 """
 
-import datetime
 import re
 import time
 from datetime import timedelta
@@ -16,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import AccountNotice
 from accounts.tasks import notify_pending_notices
-from tests.factories import MemberFactory
 from tests.helpers.database import committed
+from tests.helpers.signup import card_form
 
 pytestmark = pytest.mark.django_db
 
@@ -54,29 +53,6 @@ def _path(link: str) -> str:
 def _signs_in_with(identifier: str, password: str) -> bool:
     response = Client().post(LOGIN, {"identifier": identifier, "password": password})
     return response.status_code == 302 and response.url == TWO_FACTOR
-
-
-@pytest.fixture
-def card_holder(db):
-    """A policyholder record imported by the insurer, with no web space yet."""
-    return MemberFactory(
-        member_number="200001",
-        last_name="LÉGER",
-        first_name="Zoé",
-        birth_date=datetime.date(1980, 5, 17),
-        email="affiliation@example.org",
-    )
-
-
-def _card(**overrides):
-    return {
-        "member_number": "200001",
-        "last_name": "Léger",
-        "first_name": "Zoé",
-        "birth_date": "17/05/1980",
-        "email": "zoe@example.net",
-        **overrides,
-    }
 
 
 def test_a_reset_asked_while_the_broker_is_down_is_emailed_by_the_catch_up(
@@ -120,8 +96,8 @@ def test_of_two_resets_held_by_the_outage_only_the_newer_is_emailed_and_it_works
 def test_a_sign_up_made_while_the_broker_is_down_gets_its_link_from_the_catch_up(
     client, card_holder, outbox, broker_down
 ):
-    matching = _timed_post(client, SIGNUP, _card())
-    mismatching = _timed_post(client, SIGNUP, _card(birth_date="18/05/1980"))
+    matching = _timed_post(client, SIGNUP, card_form())
+    mismatching = _timed_post(client, SIGNUP, card_form(birth_date="18/05/1980"))
 
     assert "Si les informations saisies correspondent" in matching.content.decode()
     assert _csrf_free(matching) == _csrf_free(mismatching)
@@ -144,7 +120,7 @@ def test_a_sign_up_made_while_the_broker_is_down_gets_its_link_from_the_catch_up
 def test_a_held_sign_up_link_can_be_asked_again_and_arrives_once(
     client, card_holder, outbox, broker_down
 ):
-    _timed_post(client, SIGNUP, _card())
+    _timed_post(client, SIGNUP, card_form())
     again = _timed_post(client, reverse("accounts:signup_resend"), {"email": "zoe@example.net"})
     assert again.status_code == 200
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import CodeDevice, Member
 from tests.factories import MemberFactory
+from tests.helpers.signup import card_form
 from tests.helpers.smtp import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -32,29 +33,6 @@ def cache_down(settings):
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
-    }
-
-
-@pytest.fixture
-def card_holder(db):
-    return MemberFactory(
-        member_number="200001",
-        last_name="LÉGER",
-        first_name="Zoé",
-        birth_date=datetime.date(1980, 5, 17),
-        email="affiliation@example.org",
-        mobile_phone="+33698765432",
-    )
-
-
-def _card(**overrides):
-    return {
-        "member_number": "200001",
-        "last_name": "Léger",
-        "first_name": "Zoé",
-        "birth_date": "17/05/1980",
-        "email": "zoe@example.net",
-        **overrides,
     }
 
 
@@ -78,10 +56,10 @@ def test_signup_works_with_the_cache_down_and_its_limit_still_holds(
     client, card_holder, outbox, cache_down, django_capture_on_commit_callbacks
 ):
     for _attempt in range(10):
-        client.post(SIGNUP, _card(birth_date="01/01/1990"))
+        client.post(SIGNUP, card_form(birth_date="01/01/1990"))
     # Ten wrong birth dates: the member number is locked, whatever the cache does.
     with django_capture_on_commit_callbacks(execute=True):
-        locked = client.post(SIGNUP, _card(), follow=True)
+        locked = client.post(SIGNUP, card_form(), follow=True)
     assert "Si les informations saisies correspondent" in locked.content.decode()
     assert outbox.count("email") == 0
 
@@ -92,7 +70,7 @@ def test_signup_works_with_the_cache_down_and_its_limit_still_holds(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             SIGNUP,
-            _card(member_number="200002", last_name="Noël", first_name="Léa",
+            card_form(member_number="200002", last_name="Noël", first_name="Léa",
                   birth_date="02/01/1975", email="lea@example.net"),
             follow=True,
         )  # fmt: skip

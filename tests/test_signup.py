@@ -1,6 +1,5 @@
 """'Créer mon espace': card data, a 48-hour single-use link, a password."""
 
-import datetime
 from datetime import timedelta
 
 import pytest
@@ -8,26 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountToken, CodeDevice, Member
-from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 SIGNUP_URL = reverse("accounts:signup")
 SAME_ANSWER = "Si les informations saisies correspondent à votre carte d'adhérent"
 NEW_PASSWORD = "une phrase de passe assez longue"
-
-
-@pytest.fixture
-def card_holder(db):
-    """A policyholder record imported by the insurer, with no web space yet."""
-    return MemberFactory(
-        member_number="200001",
-        last_name="LÉGER",
-        first_name="Zoé",
-        birth_date=datetime.date(1980, 5, 17),
-        email="affiliation@example.org",
-        mobile_phone="+33698765432",
-    )
 
 
 def _card(**overrides):
