@@ -21,6 +21,7 @@ from partners.forms import comment_field
 from partners.models import PartnerRequestStatus
 from partners.selectors import HistoryFilters
 from portal.forms import DATE_ERRORS, DATE_FORMATS, date_widget
+from portal.text import folded
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
@@ -165,7 +166,11 @@ class HistoryFilterForm(forms.Form):
         return number
 
     def clean_personne(self):
-        return " ".join((self.cleaned_data.get("personne") or "").split())
+        person = " ".join((self.cleaned_data.get("personne") or "").split())
+        # The search reads the words of the name: punctuation alone would find everyone.
+        if person and not re.search(r"[a-z0-9]", folded(person)):
+            raise forms.ValidationError(_("Saisissez au moins une lettre du nom ou du prénom."))
+        return person
 
     def clean(self):
         cleaned = super().clean()

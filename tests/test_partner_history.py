@@ -381,6 +381,15 @@ def test_the_person_search_keeps_to_the_structure_and_the_organism(
         assert hidden.number not in page
 
 
+def test_a_person_typed_as_punctuation_only_gets_a_message(partner_client, technician, organism):
+    filed(technician, organism)
+
+    page = page_text(partner_client.get(URL, {"personne": "- ' -"}))
+
+    assert "Saisissez au moins une lettre du nom ou du prénom." in page
+    assert 'name="personne" value="- \' -"' in page  # what was typed stays in the box
+
+
 def test_the_person_search_finds_the_beginnings_of_words(partner_client, technician, organism):
     compound = filed(
         technician, organism, person={"last_name": "DE LA FONTAINE", "first_name": "Jean-Pierre"}
