@@ -4,7 +4,8 @@ A file belongs to a case either as one of the files sent with it (`attachments`)
 message. For every case type:
 - the requester reads the files the insurer sent, and their own only if the type allows it
   (partners may not: "le contenu des PJ déposées n'est pas consultable");
-- an insurer manager reads a case's files only if they may read the case itself.
+- an insurer manager reads a case's files only if they may read the case itself;
+- nobody else reads them, staff included.
 """
 
 from casework.lifecycle import case_type_for, case_types
@@ -33,12 +34,12 @@ def requester_may_read_file(user, stored_file) -> bool:
     return False
 
 
-def manager_kept_from_file(user, stored_file) -> bool:
-    """True when the file belongs to cases and the manager may read none of them."""
-    linked = False
+def manager_may_read_file(user, stored_file) -> bool:
+    """True when the file belongs to a case the manager may read (an organism's manager: its
+    partner requests; a manager of the member requests: theirs). A file linked to nothing the
+    manager may read, or to nothing at all, stays out of reach."""
     for kind, pk, _side in _links(stored_file):
-        linked = True
         cases = kind.insurer_cases(user)
         if cases is not None and cases.filter(pk=pk).exists():
-            return False
-    return linked
+            return True
+    return False

@@ -7,8 +7,8 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Suivi des demandes")
 
     def ready(self):
-        from casework.access import manager_kept_from_file, requester_may_read_file
-        from documents.access import register_download_rule, register_manager_restriction
+        from casework.access import manager_may_read_file, requester_may_read_file
+        from documents.access import register_download_rule
 
         register_download_rule(requester_may_read_file)
-        register_manager_restriction(manager_kept_from_file)
+        register_download_rule(manager_may_read_file)

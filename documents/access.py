@@ -1,8 +1,10 @@
 """Who may see a stored file.
 
-The uploader and the insurer's managers always may. Each app that links files to something
-(requests, answers, partner requests) registers a rule saying who else may, so this module never
-needs to know those apps.
+A file waiting in an unsent form is its uploader's alone. Once sent, it is readable only through
+the rules the apps that link files to something (requests, answers, partner requests) register:
+each rule says who may read the file through what it belongs to, so this module never needs to
+know those apps, and no role (an insurer manager included) reads a file outside the scope it has
+on what the file belongs to.
 """
 
 from collections.abc import Callable
@@ -14,46 +16,27 @@ from documents.models import StoredFile
 
 DownloadRule = Callable[[object, StoredFile], bool]
 _rules: list[DownloadRule] = []
-_manager_restrictions: list[DownloadRule] = []
 
 
 def register_download_rule(rule: DownloadRule) -> DownloadRule:
-    """Add `rule(user, stored_file) -> bool`: True lets that user read that file."""
+    """Add `rule(user, stored_file) -> bool`: True lets that user read that sent file."""
     if rule not in _rules:
         _rules.append(rule)
     return rule
 
 
-def register_manager_restriction(rule: DownloadRule) -> DownloadRule:
-    """Add `rule(user, stored_file) -> bool`: True keeps that insurer manager from the file
-    (a partner request's files are for the managers of its organism only)."""
-    if rule not in _manager_restrictions:
-        _manager_restrictions.append(rule)
-    return rule
-
-
 def can_download(user, stored_file: StoredFile) -> bool:
-    """The uploader while the file is not sent yet (the "eye" before sending), an insurer
-    manager with access to the admin unless a restriction keeps them out, or a registered rule.
+    """The uploader while the file is not sent yet (the "eye" before sending), and nobody else;
+    once sent, whom a registered rule lets through.
 
     Once sent, a file is readable by whom its app's rule says: a partner's sent files, for
     instance, are not readable by the partner any more ("le contenu des PJ déposées n'est pas
-    consultable").
+    consultable"), and a manager reads the files of the requests they may read, no others.
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    if (
-        stored_file.uploaded_by_id is not None
-        and stored_file.uploaded_by_id == user.pk
-        and stored_file.attached_at is None
-    ):
-        return True
-    if (
-        user.is_staff
-        and user.is_insurer_manager
-        and not any(restricted(user, stored_file) for restricted in _manager_restrictions)
-    ):
-        return True
+    if stored_file.attached_at is None:
+        return stored_file.uploaded_by_id is not None and stored_file.uploaded_by_id == user.pk
     return any(rule(user, stored_file) for rule in _rules)
 
 
