@@ -6,23 +6,37 @@ ready to be shown next to the field.
 
 import posixpath
 import re
+import stat
+import struct
+import tempfile
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
 import magic
+import olefile
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from documents.rules import UploadRules
+from documents.rules import MB, UploadRules
 
 HEAD_BYTES = 8 * 1024
 # Pillow opens images lazily; above this many pixels an image is refused before decoding.
 MAX_IMAGE_PIXELS = 40_000_000
-# An Office file is a zip: these caps keep a "zip bomb" from being accepted.
+# An Office file is a zip: these caps, counted on what it really unpacks to, keep a "zip bomb"
+# from being accepted. Above the first few megabytes, a file may unpack to 100 times its size.
 MAX_ZIP_ENTRIES = 1000
-MAX_ZIP_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_UNCOMPRESSED_BYTES = 50 * MB
+MAX_ZIP_RATIO = 100
+MAX_ZIP_RATIO_FREE_BYTES = 5 * MB
+# A document may hold an archive (an embedded workbook), which may hold none.
+MAX_ARCHIVE_DEPTH = 1
+_CHUNK = 64 * 1024
+_ZIP_SIGNATURE = b"PK\x03\x04"
+# signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 _IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
@@ -32,8 +46,8 @@ _OOXML_MAIN_PART = {
 }
 # Content types that only macro-enabled packages (docm, xlsm, dotm, xltm, ...) declare.
 _MACRO_CONTENT_TYPE = re.compile(rb"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
-# OLE stream names (UTF-16LE) of a VBA project, in Word ("Macros/VBA") and Excel documents.
-_OLE_MACRO_MARKERS = ("_VBA_PROJECT".encode("utf-16-le"), "VBA_PROJECT_CUR".encode("utf-16-le"))
+# OLE storage and stream names (lower case) that hold a VBA project.
+_OLE_MACRO_STORAGES = frozenset({"vba", "_vba_project", "_vba_project_cur"})
 
 
 class UploadRejected(Exception):  # noqa: N818 (a refusal shown to the person, not a bug)
@@ -157,39 +171,184 @@ def _check_image(*, name: str, file: BinaryIO, expected_format: str) -> None:
             raise UploadRejected(_unreadable(name)) from error
 
 
+def _too_large_unpacked(name: str) -> str:
+    return _("Le fichier « %(name)s » est trop volumineux une fois décompressé.") % {"name": name}
+
+
+def _forbidden_entry(name: str) -> str:
+    return _(
+        "Le fichier « %(name)s » contient un élément qui n'est pas accepté (lien, fichier "
+        "spécial, chemin hors du document ou archive dans une archive)."
+    ) % {"name": name}
+
+
+def _encrypted(name: str) -> str:
+    return _(
+        "Le fichier « %(name)s » est protégé par un mot de passe : enregistrez-le sans mot de "
+        "passe, puis joignez-le à nouveau."
+    ) % {"name": name}
+
+
+class _Budget:
+    """What the whole upload may unpack to, counted on the bytes really unpacked (never on what
+    the archive's headers declare): a total, and a ratio to the size of the upload."""
+
+    def __init__(self, *, name: str, upload_size: int):
+        self.name = name
+        self.upload_size = upload_size
+        self.unpacked = 0
+        self.entries = 0
+
+    def count_entries(self, count: int) -> None:
+        self.entries += count
+        if self.entries > MAX_ZIP_ENTRIES:
+            raise UploadRejected(_too_large_unpacked(self.name))
+
+    def spend(self, count: int) -> None:
+        self.unpacked += count
+        if self.unpacked > MAX_ZIP_UNCOMPRESSED_BYTES or (
+            self.unpacked > MAX_ZIP_RATIO_FREE_BYTES
+            and self.unpacked > MAX_ZIP_RATIO * self.upload_size
+        ):
+            raise UploadRejected(_too_large_unpacked(self.name))
+
+
 def _check_office_package(*, name: str, file: BinaryIO, extension: str) -> None:
+    file.seek(0, 2)
+    budget = _Budget(name=name, upload_size=file.tell())
+    file.seek(0)
+    content_types = _check_archive(name=name, file=file, budget=budget, depth=0)
+    if content_types is None:
+        raise UploadRejected(_mismatch(name))
+    if len(content_types) > MAX_CONTENT_TYPES_BYTES:
+        raise UploadRejected(_unreadable(name))
+    # Searched as bytes rather than parsed: no XML parser sees untrusted input.
+    if _MACRO_CONTENT_TYPE.search(content_types):
+        raise UploadRejected(_macros(name))
+    if _OOXML_MAIN_PART[extension].encode() not in content_types:
+        raise UploadRejected(_mismatch(name))
+
+
+def _check_archive(*, name: str, file: BinaryIO, budget: _Budget, depth: int) -> bytes | None:
+    """Unpack every entry of the zip `file` (the upload at depth 0, an archive it holds at depth
+    1) as a reader would, whatever its headers say, and refuse what must not be there.
+
+    Returns the first bytes of `[Content_Types].xml` (None when there is none).
+    """
     try:
         package = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise UploadRejected(_unreadable(name)) from error
+    content_types = None
     with package:
         entries = package.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES or (
-            sum(entry.file_size for entry in entries) > MAX_ZIP_UNCOMPRESSED_BYTES
-        ):
-            raise UploadRejected(
-                _("Le fichier « %(name)s » est trop volumineux une fois décompressé.")
-                % {"name": name}
+        budget.count_entries(len(entries))
+        for entry in entries:
+            _check_entry_kind(name=name, entry=entry)
+            if posixpath.basename(entry.filename).lower() == "vbaproject.bin":
+                raise UploadRejected(_macros(name))
+        for entry in entries:
+            if entry.is_dir():
+                continue
+            keep = MAX_CONTENT_TYPES_BYTES + 1 if entry.filename == "[Content_Types].xml" else 0
+            kept = _unpack_entry(
+                name=name, file=file, entry=entry, budget=budget, depth=depth, keep=keep
             )
-        names = [entry.filename for entry in entries]
-        if any(_is_unsafe_path(entry_name) for entry_name in names):
+            if keep:
+                content_types = kept
+    return content_types
+
+
+def _check_entry_kind(*, name: str, entry: zipfile.ZipInfo) -> None:
+    if entry.flag_bits & 0x1:
+        raise UploadRejected(_encrypted(name))
+    if _is_unsafe_path(entry.filename):
+        raise UploadRejected(_forbidden_entry(name))
+    # The Unix file type a zip may carry: only plain files and folders, never a symbolic link,
+    # a device, a pipe or a socket.
+    file_type = stat.S_IFMT(entry.external_attr >> 16)
+    if file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise UploadRejected(_forbidden_entry(name))
+    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UploadRejected(_unreadable(name))
+
+
+def _unpack_entry(
+    *, name: str, file: BinaryIO, entry: zipfile.ZipInfo, budget: _Budget, depth: int, keep: int
+) -> bytes:
+    """Stream one entry's data from its local header, counting every byte it unpacks to, and
+    check its size and checksum against what the archive declares. An entry that is itself a
+    zip is checked the same way (at depth 1 only); returns its first `keep` bytes."""
+    file.seek(entry.header_offset)
+    header = file.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size:
+        raise UploadRejected(_unreadable(name))
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        raise UploadRejected(_unreadable(name))
+    name_length, extra_length = fields[9], fields[10]
+    local_name = file.read(name_length)
+    if (
+        local_name.decode("utf-8", "replace") != entry.filename
+        and local_name.decode("cp437", "replace") != entry.filename
+    ):
+        # A reader going by the local headers would see another name than the one checked.
+        raise UploadRejected(_forbidden_entry(name))
+    file.seek(extra_length, 1)
+
+    kept = bytearray()
+    head = bytearray()
+    nested = False
+    unpacked = 0
+    crc = 0
+    with tempfile.SpooledTemporaryFile(max_size=MB) as spool:
+        for chunk in _entry_chunks(name=name, file=file, entry=entry):
+            budget.spend(len(chunk))
+            unpacked += len(chunk)
+            crc = zlib.crc32(chunk, crc)
+            if len(kept) < keep:
+                kept += chunk[: keep - len(kept)]
+            if len(head) < len(_ZIP_SIGNATURE):
+                head += chunk[: len(_ZIP_SIGNATURE) - len(head)]
+                if bytes(head) == _ZIP_SIGNATURE:
+                    if depth >= MAX_ARCHIVE_DEPTH:
+                        raise UploadRejected(_forbidden_entry(name))
+                    nested = True
+            if nested:
+                spool.write(chunk)
+        if unpacked != entry.file_size or crc != entry.CRC:
             raise UploadRejected(_unreadable(name))
-        if any(posixpath.basename(n).lower() == "vbaproject.bin" for n in names):
-            raise UploadRejected(_macros(name))
-        if "[Content_Types].xml" not in names:
-            raise UploadRejected(_mismatch(name))
+        if nested:
+            spool.seek(0)
+            _check_archive(name=name, file=spool, budget=budget, depth=depth + 1)
+    return bytes(kept)
+
+
+def _entry_chunks(*, name: str, file: BinaryIO, entry: zipfile.ZipInfo):
+    """The unpacked bytes of an entry, a chunk at a time. A deflated entry is unpacked until
+    its stream ends, not as far as its declared sizes say."""
+    if entry.compress_type == zipfile.ZIP_STORED:
+        left = entry.compress_size
+        if left != entry.file_size:
+            raise UploadRejected(_unreadable(name))
+        while left:
+            chunk = file.read(min(_CHUNK, left))
+            if not chunk:
+                raise UploadRejected(_unreadable(name))
+            left -= len(chunk)
+            yield chunk
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    while not inflater.eof:
+        data = inflater.unconsumed_tail or file.read(_CHUNK)
+        if not data:
+            raise UploadRejected(_unreadable(name))
         try:
-            with package.open("[Content_Types].xml") as stream:
-                content_types = stream.read(MAX_CONTENT_TYPES_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
+            chunk = inflater.decompress(data, _CHUNK)
+        except zlib.error as error:
             raise UploadRejected(_unreadable(name)) from error
-        if len(content_types) > MAX_CONTENT_TYPES_BYTES:
-            raise UploadRejected(_unreadable(name))
-        # Searched as bytes rather than parsed: no XML parser sees untrusted input.
-        if _MACRO_CONTENT_TYPE.search(content_types):
-            raise UploadRejected(_macros(name))
-        if _OOXML_MAIN_PART[extension].encode() not in content_types:
-            raise UploadRejected(_mismatch(name))
+        if chunk:
+            yield chunk
 
 
 def _is_unsafe_path(entry_name: str) -> bool:
@@ -203,9 +362,18 @@ def _is_unsafe_path(entry_name: str) -> bool:
 
 
 def _check_ole_document(*, name: str, file: BinaryIO) -> None:
-    content = file.read()
-    if any(marker in content for marker in _OLE_MACRO_MARKERS):
-        raise UploadRejected(_macros(name))
+    """A Word or Excel 97-2003 file is an OLE compound file: read its directory with olefile
+    and refuse a VBA project, wherever Word ("Macros/VBA") or Excel ("_VBA_PROJECT_CUR/VBA")
+    keep it."""
+    try:
+        with olefile.OleFileIO(file) as document:
+            paths = document.listdir(streams=True, storages=True)
+    except Exception as error:  # olefile raises many kinds on a malformed file
+        raise UploadRejected(_unreadable(name)) from error
+    for path in paths:
+        parts = [part.lower() for part in path]
+        if _OLE_MACRO_STORAGES.intersection(parts) or parts[:1] == ["macros"]:
+            raise UploadRejected(_macros(name))
 
 
 def _check_csv(*, name: str, file: BinaryIO) -> None:
