@@ -1,9 +1,10 @@
 """One-time codes by SMS or email: the only place that makes, sends and checks them.
 
 Sign-in, activation and the verification of a new email or phone all go through
-`code_send` and `code_verify`, so the rules (6 digits, single use, 5 minutes, hashed, 60 s
-before a resend, a new code kills the previous one, a daily SMS cap, 5 attempts per code and
-django-otp's growing delay between failures) are written once.
+`code_send` and `code_verify`, so the rules (6 digits, single use, 5 minutes, hashed, a new code
+kills the previous one, 5 attempts per code and django-otp's growing delay between failures)
+are written once. How often codes may leave (60 s apart, a daily cap, per account and per
+destination) is `accounts.send_limits`.
 """
 
 import hmac
@@ -19,20 +20,19 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import CodeDevice, SignInRecord
+from accounts.send_limits import SendRefused, code_send_grant, send_grant_undo
 from portal.faults import log_fault
 from portal.messaging import insurer_sender, send_sms
 
 logger = logging.getLogger(__name__)
 
-# The fields a send changes, put back when the code could not leave (the throttle counts only
-# the codes that were sent, and the previous code stays valid).
+# The fields a send changes, put back when the code could not leave (the previous code stays
+# valid, and the send limits count nothing).
 _SEND_FIELDS = (
     "code_hash",
     "code_sent_at",
     "code_valid_until",
     "code_failures",
-    "sms_day",
-    "sms_sent_that_day",
 )
 
 
@@ -72,20 +72,14 @@ def _hash(device: CodeDevice, code: str) -> str:
     return salted_hmac(f"accounts.codes.{device.pk}", code, algorithm="sha256").hexdigest()
 
 
-def code_seconds_before_resend(device: CodeDevice) -> int:
-    if device.code_sent_at is None:
-        return 0
-    wait = device.code_sent_at + settings.OTP_RESEND_DELAY - timezone.now()
-    return max(0, int(wait.total_seconds() + 0.999))
-
-
 def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
     """Make a new code for `device`, replacing any previous one, and send it.
 
-    Raises CodeError when the previous code is younger than OTP_RESEND_DELAY, when the
-    member's SMS quota for the day is spent, or when the code could not be sent (relay or
-    gateway down): then nothing counts, the previous code stays valid, and the message invites
-    the person to retry or choose another channel. Never raises anything else for a send.
+    Raises CodeError when the send limits refuse it (a code sent to that account or that
+    destination less than OTP_RESEND_DELAY ago, or the day's cap reached: the message says when
+    to try again), or when the code could not be sent (relay or gateway down): then nothing
+    counts, the previous code stays valid, and the message invites the person to retry or
+    choose another channel. Never raises anything else for a send.
     """
     from portal.models import Branding
 
@@ -93,24 +87,12 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
         device = CodeDevice.objects.select_for_update().get(pk=device.pk)
         previous = {field: getattr(device, field) for field in _SEND_FIELDS}
         now = timezone.now()
-        wait = code_seconds_before_resend(device)
-        if wait:
-            raise CodeError(
-                _("Vous pourrez demander un nouveau code dans %(seconds)d secondes.")
-                % {"seconds": wait}
+        try:
+            grant = code_send_grant(
+                user_id=device.user_id, channel=device.channel, destination=device.target
             )
-        if device.channel == CodeDevice.Channel.SMS:
-            today = timezone.localdate(now)
-            if device.sms_day != today:
-                device.sms_day, device.sms_sent_that_day = today, 0
-            if device.sms_sent_that_day >= settings.OTP_SMS_DAILY_LIMIT:
-                raise CodeError(
-                    _(
-                        "Le nombre maximal de SMS pour aujourd'hui est atteint. "
-                        "Choisissez la réception par email ou réessayez demain."
-                    )
-                )
-            device.sms_sent_that_day += 1
+        except SendRefused as refused:
+            raise CodeError(refused.message) from None
         code = f"{secrets.randbelow(10**6):06d}"
         device.code_hash = _hash(device, code)
         device.code_sent_at = now
@@ -134,6 +116,7 @@ def code_send(*, device: CodeDevice, purpose: str = "login") -> None:
     except Exception as exc:  # noqa: BLE001 - whatever failed, the person gets the same answer
         log_fault(logger, "code not sent", exc, channel=device.channel, device=device.pk)
         _send_undo(device=device, sent_at=now, previous=previous)
+        send_grant_undo(grant)
         raise CodeError(
             _(
                 "Nous n'avons pas pu envoyer le code. Réessayez dans un instant ou choisissez "

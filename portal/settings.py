@@ -232,6 +232,9 @@ OTP_CODE_VALIDITY = timedelta(minutes=5)
 OTP_RESEND_DELAY = timedelta(seconds=60)
 OTP_MAX_ATTEMPTS = 5
 OTP_SMS_DAILY_LIMIT = env_int("OTP_SMS_DAILY_LIMIT", 10, minimum=1)
+# Codes, and links asked for, by email: per account and per address and per day
+# (accounts/send_limits.py).
+SECURITY_EMAIL_DAILY_LIMIT = env_int("SECURITY_EMAIL_DAILY_LIMIT", 20, minimum=1)
 # django-otp admin pages never show TOTP secrets or QR codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 REMEMBER_BROWSER_COOKIE = "guichet_browser"

@@ -138,7 +138,10 @@ def member(db):
 
 @pytest.fixture
 def other_member(db):
-    return make_member_account(first_name="Jean", last_name="DUPONT", civility="M")
+    # A phone of his own: codes to one number are limited whoever asks (accounts.send_limits).
+    return make_member_account(
+        first_name="Jean", last_name="DUPONT", civility="M", mobile_phone="+33698765432"
+    )
 
 
 @pytest.fixture

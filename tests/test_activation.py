@@ -1,14 +1,13 @@
 """'Activer mon espace': affiliation email, a code by SMS or email, a password."""
 
 import datetime
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import CodeDevice, GuardState, Member
+from accounts.models import CodeDevice, Member
 from tests.factories import MemberFactory
+from tests.helpers.clock import a_minute_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +142,7 @@ def test_it_resends_the_code_after_a_minute(client, affiliated, outbox):
     too_soon = client.post(CODE, {"resend": "1"}).content.decode()
     assert "nouveau code dans" in too_soon
     assert outbox.count("sms") == 1
-    CodeDevice.objects.update(code_sent_at=timezone.now() - timedelta(seconds=61))
-    for gate in GuardState.objects.all():  # the same minute has passed for the delay's rule
-        gate.state["sent_at"] -= 61
-        gate.save()
+    a_minute_passes()
     assert client.post(CODE, {"resend": "1"})["Location"] == CODE
     assert outbox.count("sms") == 2
     assert client.post(CODE, {"code": outbox.last("sms").code()})["Location"] == PASSWORD_STEP

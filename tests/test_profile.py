@@ -1,13 +1,12 @@
 """'Mes informations personnelles': read, change address, email, phone and password."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountNotice, CodeDevice, TrustedBrowser
+from tests.helpers.clock import a_minute_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +237,7 @@ def test_it_refuses_a_phone_that_is_not_a_french_mobile(member_client, member, o
 def test_it_resends_the_code_to_the_new_destination_and_can_cancel(member_client, member, outbox):
     member_client.post(EMAIL, {"email": "marie.nouvelle@example.net"})
     assert "nouveau code dans" in member_client.post(EMAIL_CODE, {"resend": "1"}).content.decode()
-    CodeDevice.objects.update(code_sent_at=timezone.now() - timedelta(seconds=61))
+    a_minute_passes()
     assert member_client.post(EMAIL_CODE, {"resend": "1"})["Location"] == EMAIL_CODE
     assert outbox.count("email") == 2
     member_client.post(reverse("accounts:profile_email_cancel"))

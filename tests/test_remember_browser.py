@@ -7,9 +7,10 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CodeDevice, TrustedBrowser, User
+from accounts.models import TrustedBrowser, User
 from accounts.remember import COOKIE_SALT
 from accounts.services.passwords import user_set_password
+from tests.helpers.clock import a_minute_passes
 from tests.test_signin import TWO_FACTOR, password_step, sign_in, signed_in_user_id
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_two_members_sharing_a_browser_each_get_remembered(
 def test_a_new_ip_address_asks_again(remembered, member, password, outbox):
     response = password_step(remembered, member.member_number, password, REMOTE_ADDR="10.1.2.3")
     assert response.url == TWO_FACTOR
-    CodeDevice.objects.update(code_sent_at=None)  # the first code was sent a minute ago
+    a_minute_passes()  # the first code was sent a minute ago
     response = sign_in(remembered, member.user, password, outbox, REMOTE_ADDR="10.1.2.3")
     assert response.url == reverse("home")
     assert TrustedBrowser.objects.get(user=member.user).last_ip == "10.1.2.3"

@@ -11,6 +11,7 @@ from accounts.models import CodeDevice, LoginThrottle
 from accounts.services.signin import login_throttle_key
 from accounts.views.signin import PENDING_KEY
 from tests.factories import UserFactory
+from tests.helpers.clock import a_minute_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -202,9 +203,7 @@ def test_a_reused_code_is_refused(client, member, password, outbox, settings):
     used = outbox.last("sms").code()
     client.post(reverse("accounts:logout"))
     client.cookies.pop(settings.REMEMBER_BROWSER_COOKIE)
-    CodeDevice.objects.filter(user=member.user, channel="sms").update(
-        code_sent_at=timezone.now() - timedelta(seconds=61)
-    )
+    a_minute_passes()
     password_step(client, member.member_number, password)
     send_code(client, member.user, "sms")
     if outbox.last("sms").code() == used:  # one chance in a million
@@ -285,9 +284,7 @@ def test_a_resend_within_sixty_seconds_is_refused(client, member, password, outb
 def test_a_resend_after_sixty_seconds_sends_a_new_code(client, member, password, outbox):
     password_step(client, member.member_number, password)
     send_code(client, member.user, "sms")
-    CodeDevice.objects.filter(user=member.user, channel="sms").update(
-        code_sent_at=timezone.now() - timedelta(seconds=61)
-    )
+    a_minute_passes()
     response = client.post(TWO_FACTOR, {"action": "resend"})
     assert response.status_code == 302
     assert outbox.count("sms") == 2

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountToken, CodeDevice, Member
+from tests.helpers.clock import a_minute_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,7 @@ def test_an_expired_link_is_refused_and_a_new_one_can_be_asked_for(
     assert "Ce lien a expiré." in response.content.decode()
     assert not Member.objects.get(pk=card_holder.pk).is_activated
 
+    a_minute_passes()
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             reverse("accounts:signup_resend"), {"email": "ZOE@example.net"}, follow=True

@@ -32,6 +32,7 @@ from accounts.models import (
     User,
 )
 from accounts.remember import client_ip, key_digest
+from accounts.send_limits import SendRefused, link_send_grant, reset_request_grant
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
 from accounts.tokens import token_consume
@@ -191,12 +192,20 @@ def password_reset_request(*, identifier: str) -> None:
     or the broker down (the link is made and sent by a job, after the answer, announced by an
     AccountNotice row that the catch-up sends if the job could not be queued); the link works
     once, for PASSWORD_RESET_VALIDITY from the moment it is sent, and a new link kills the
-    previous one. The email carries the link and nothing else about the person.
+    previous one. The email carries the link and nothing else about the person. Raises
+    SendRefused when the identifier was asked for too recently or too often today (known or
+    not); the account and its address are limited too (accounts.send_limits), silently.
     """
+    reset_request_grant(identifier=identifier)
     user = _account_for(identifier)
     if user is None or not user.is_active or not user.email:
         return
     with transaction.atomic():
+        try:
+            link_send_grant(user_id=user.pk, email=user.email)
+        except SendRefused:
+            # Asked through another identifier of the same account: the answer stays the same.
+            return
         account_notice_queue(
             kind=AccountNotice.Kind.PASSWORD_RESET_LINK, user=user, recipient=user.email
         )

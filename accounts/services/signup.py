@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.codes import CodeError, code_verify
 from accounts.guards import guard_change, guard_read
 from accounts.models import AccountNotice, AccountToken, CodeDevice, Member, User
+from accounts.send_limits import SendRefused, link_send_grant
 from accounts.services.channels import member_channels_sync
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
@@ -140,8 +141,11 @@ def member_signup_request(
                 return
             user.email = email
             user.save(update_fields=["email"])
+            link_send_grant(user_id=user.pk, email=email)
             account_notice_queue(kind=AccountNotice.Kind.SIGNUP_LINK, user=user, recipient=email)
     except IntegrityError:  # the same email claimed at the same instant by another account
+        return
+    except SendRefused:  # too soon or too many for that account or address: the same answer
         return
 
 
@@ -166,6 +170,10 @@ def member_signup_resend(*, email: str) -> None:
     if user is None:
         return
     with transaction.atomic():
+        try:
+            link_send_grant(user_id=user.pk, email=user.email)
+        except SendRefused:  # the same answer: nothing tells a pending sign-up from none
+            return
         account_notice_queue(kind=AccountNotice.Kind.SIGNUP_LINK, user=user, recipient=user.email)
 
 

@@ -36,6 +36,7 @@ from accounts.remember import (
     remembered_device,
     trusted_browser_for,
 )
+from accounts.send_limits import SendRefused
 from accounts.services.signin import (
     SigninRefused,
     password_reset_complete,
@@ -245,8 +246,12 @@ def logout_view(request):
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_reset_request(identifier=form.cleaned_data["identifier"])
-        return redirect("accounts:password_reset_sent")
+        try:
+            password_reset_request(identifier=form.cleaned_data["identifier"])
+        except SendRefused as refused:
+            form.add_error("identifier", refused.message)
+        else:
+            return redirect("accounts:password_reset_sent")
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
