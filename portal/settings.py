@@ -242,7 +242,12 @@ REMEMBER_BROWSER_DAYS = 90
 TWO_FACTOR_INACTIVITY = timedelta(days=90)
 # Behind a reverse proxy, the client address is the last X-Forwarded-For entry it appends.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+# Sign-in failures (accounts/services/signin.py): per identifier and address, 10 in a row
+# before a growing delay; per identifier, 25 in 24 hours in all, 20 of them at most from places
+# the account does not know.
 LOGIN_FAILURES_BEFORE_DELAY = 10
+LOGIN_IDENTIFIER_DAILY_FAILURES = 25
+LOGIN_UNKNOWN_PLACE_DAILY_FAILURES = 20
 SIGNUP_LINK_VALIDITY = timedelta(hours=48)
 PASSWORD_RESET_VALIDITY = timedelta(minutes=30)
 

@@ -6,7 +6,7 @@ Every write these journeys cause lives here; views only bind forms and call one 
 import hashlib
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -21,17 +21,19 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.codes import CodeError, code_verify
+from accounts.guards import guard_change, guard_read
 from accounts.middleware import SESSION_STARTED_KEY
 from accounts.models import (
     AccountNotice,
     AccountToken,
     CodeDevice,
+    GuardState,
     LoginThrottle,
     SignInRecord,
     TrustedBrowser,
     User,
 )
-from accounts.remember import client_ip, key_digest
+from accounts.remember import client_ip, key_digest, trusted_browser_for
 from accounts.send_limits import SendRefused, link_send_grant, reset_request_grant
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
@@ -50,10 +52,33 @@ class SigninRefused(Exception):
 
 
 # -- Password step ---------------------------------------------------------------------------
+# Failures are counted twice (README, "Sign-in failures"):
+# - per identifier AND client address: LOGIN_FAILURES_BEFORE_DELAY in a row, then a growing
+#   delay (1, 2, 4... minutes, LOGIN_DELAY_CAP at most) for that address only, so an attacker
+#   elsewhere never delays the member;
+# - per identifier, from every address, over the last 24 hours: LOGIN_IDENTIFIER_DAILY_FAILURES
+#   in all, of which LOGIN_UNKNOWN_PLACE_DAILY_FAILURES at most from places the account does not
+#   know (a place it knows: a browser it remembers, or an address it passed a second factor from
+#   in the last TWO_FACTOR_INACTIVITY). Spread attackers thus stop at that number, while the
+#   member, at home, keeps the rest of the budget.
+LOGIN_WINDOW = timedelta(hours=24)
+
+
 def login_throttle_key(identifier: str) -> str:
     """One key per identifier as typed (normalised), whether an account has it or not."""
     normalised = " ".join((identifier or "").split()).casefold()
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _place_key(identifier: str, ip: str | None) -> str:
+    """The identifier's key and the address's: 64 characters, prefixed by the identifier's so
+    that a password reset can lift the delays of every address at once."""
+    address = hashlib.sha256((ip or "unknown").encode()).hexdigest()
+    return f"{login_throttle_key(identifier)[:32]}:{address[:31]}"
+
+
+def _window_key(identifier: str) -> str:
+    return f"login:{login_throttle_key(identifier)}"
 
 
 def _delay_after(failures: int) -> timedelta:
@@ -64,6 +89,11 @@ def _delay_after(failures: int) -> timedelta:
 
 def _wait_message(blocked_until) -> str:
     minutes = max(1, int((blocked_until - timezone.now()).total_seconds() + 59) // 60)
+    if minutes > 90:
+        return _(
+            "Trop de tentatives de connexion avec cet identifiant. Réessayez après %(time)s, "
+            "ou choisissez « Mot de passe oublié ? »."
+        ) % {"time": timezone.localtime(blocked_until).strftime("%H:%M")}
     return ngettext(
         "Trop de tentatives de connexion. Patientez %(minutes)d minute avant de réessayer.",
         "Trop de tentatives de connexion. Patientez %(minutes)d minutes avant de réessayer.",
@@ -71,33 +101,97 @@ def _wait_message(blocked_until) -> str:
     ) % {"minutes": minutes}
 
 
+def _known_place(request, identifier: str) -> bool:
+    """Whether this browser or address is one the account behind `identifier` already knows."""
+    user = _account_for(identifier)
+    if user is None:
+        return False
+    if trusted_browser_for(request, user) is not None:
+        return True
+    ip = client_ip(request)
+    return (
+        bool(ip)
+        and SignInRecord.objects.filter(
+            user=user,
+            kind=SignInRecord.Kind.SIGNIN,
+            ip=ip,
+            at__gte=timezone.now() - settings.TWO_FACTOR_INACTIVITY,
+        ).exists()
+    )
+
+
+def _window_blocked_until(failures: list, *, known: bool):
+    """When the identifier's 24-hour budget lets this place try again (None: it may now)."""
+    unknown = sorted(at for at, from_known in failures if not from_known)
+    everyone = sorted(at for at, _from_known in failures)
+    window = LOGIN_WINDOW.total_seconds()
+    until = None
+    if len(everyone) >= settings.LOGIN_IDENTIFIER_DAILY_FAILURES:
+        until = everyone[len(everyone) - settings.LOGIN_IDENTIFIER_DAILY_FAILURES] + window
+    if not known and len(unknown) >= settings.LOGIN_UNKNOWN_PLACE_DAILY_FAILURES:
+        at = unknown[len(unknown) - settings.LOGIN_UNKNOWN_PLACE_DAILY_FAILURES] + window
+        until = max(until or at, at)
+    return datetime.fromtimestamp(until, tz=UTC) if until else None
+
+
+def _live_failures(state: dict) -> list:
+    horizon = timezone.now().timestamp() - LOGIN_WINDOW.total_seconds()
+    return [entry for entry in state.get("failures", []) if entry[0] > horizon]
+
+
 def signin_check_password(*, request, identifier: str, password: str) -> User:
     """Return the account matching identifier + password, or raise SigninRefused.
 
-    Guarantees: one message for an unknown identifier and a wrong password; after
-    LOGIN_FAILURES_BEFORE_DELAY failures in a row on an identifier (known or not), every attempt
-    is refused, right password included, until a growing delay has passed; a success resets the
-    count. Nobody is signed in here.
+    Guarantees: one message for an unknown identifier and a wrong password (an unknown
+    identifier is counted exactly like a known one); after LOGIN_FAILURES_BEFORE_DELAY failures
+    in a row on an identifier from one address, every attempt from that address is refused,
+    right password included, until a growing delay has passed, and a success there resets its
+    count; an identifier never takes more than LOGIN_IDENTIFIER_DAILY_FAILURES failures in 24
+    hours, of which LOGIN_UNKNOWN_PLACE_DAILY_FAILURES from places its account does not know.
+    Nobody is signed in here.
     """
-    key = login_throttle_key(identifier)
+    place_key = _place_key(identifier, client_ip(request))
     now = timezone.now()
-    throttle = LoginThrottle.objects.filter(key=key).first()
+    throttle = LoginThrottle.objects.filter(key=place_key).first()
     if throttle and throttle.blocked_until and throttle.blocked_until > now:
         raise SigninRefused(_wait_message(throttle.blocked_until))
+    known = _known_place(request, identifier)
+    blocked_until = _window_blocked_until(
+        _live_failures(guard_read(_window_key(identifier))), known=known
+    )
+    if blocked_until and blocked_until > now:
+        raise SigninRefused(_wait_message(blocked_until))
 
     user = authenticate(request, username=identifier, password=password)
     if user is not None:
-        LoginThrottle.objects.filter(key=key).delete()
+        LoginThrottle.objects.filter(key=place_key).delete()
         return user
 
+    def count_failure(state: dict) -> None:
+        state["failures"] = [*_live_failures(state), [now.timestamp(), known]]
+
+    guard_change(_window_key(identifier), lifetime=LOGIN_WINDOW, change=count_failure)
     with transaction.atomic():
-        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=place_key)
         LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
         throttle.refresh_from_db()
         if throttle.failures >= settings.LOGIN_FAILURES_BEFORE_DELAY:
             throttle.blocked_until = now + _delay_after(throttle.failures)
             throttle.save(update_fields=["blocked_until", "updated_at"])
     raise SigninRefused(_("Identifiant ou mot de passe incorrect."))
+
+
+def signin_failures_forget(*, user: User) -> None:
+    """A new password makes the guesses made so far moot: lift the delays and budgets of every
+    identifier of the account, from every address."""
+    identifiers = {user.username, user.email}
+    member_number = getattr(getattr(user, "member", None), "member_number", "")
+    identifiers.add(member_number)
+    identifiers.discard("")
+    identifiers.discard(None)
+    for identifier in identifiers:
+        LoginThrottle.objects.filter(key__startswith=login_throttle_key(identifier)[:32]).delete()
+        GuardState.objects.filter(key=_window_key(identifier)).delete()
 
 
 # -- Second factor ---------------------------------------------------------------------------
@@ -223,9 +317,7 @@ def password_reset_complete(*, secret: str, password: str) -> User:
         token = token_consume(secret=secret, purpose=AccountToken.Purpose.PASSWORD_RESET)
         user = token.user
         user_set_password(user=user, password=password)
-        LoginThrottle.objects.filter(
-            key__in=[login_throttle_key(user.username), login_throttle_key(user.email)]
-        ).delete()
+        signin_failures_forget(user=user)
         if user.email:
             account_notice_queue(
                 kind=AccountNotice.Kind.PASSWORD_CHANGED, user=user, recipient=user.email
