@@ -61,6 +61,10 @@ def _purposes():
             _("Votre code d'activation"),
             _("Votre code d'activation %(insurer)s : %(code)s. Il expire dans 5 minutes."),
         ),
+        "reauth": CodePurpose(
+            _("Confirmation de votre identité"),
+            _("Votre code de confirmation %(insurer)s : %(code)s. Il expire dans 5 minutes."),
+        ),
         "contact": CodePurpose(
             _("Vérification de vos coordonnées"),
             _("Votre code de vérification %(insurer)s : %(code)s. Il expire dans 5 minutes."),

@@ -26,6 +26,16 @@ class LoginForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
 
+class ReauthPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        max_length=4096,
+        strip=False,
+        error_messages={"required": _("Saisissez votre mot de passe actuel.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class DeviceChoiceForm(forms.Form):
     """Choose where the code goes: `choices` are (persistent id, label) of the user's devices."""
 

@@ -1,5 +1,5 @@
-from accounts.views import profile, signin, signup
+from accounts.views import profile, reauth, signin, signup
 
 app_name = "accounts"
 
-urlpatterns = signin.urlpatterns + signup.urlpatterns + profile.urlpatterns
+urlpatterns = signin.urlpatterns + signup.urlpatterns + profile.urlpatterns + reauth.urlpatterns

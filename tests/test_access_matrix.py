@@ -11,14 +11,12 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/compte/connexion/"
 PARTNERS = "/partenaires/"
+REAUTH = "/compte/confirmer-mon-identite/"
 
 # url -> expected answer per persona: 200, "login" (redirect to sign-in) or 404.
 MEMBER_PAGES = [
     "/compte/mes-informations/",
     "/compte/mes-informations/adresse/",
-    "/compte/mes-informations/email/",
-    "/compte/mes-informations/telephone/",
-    "/compte/mes-informations/mot-de-passe/",
     "/demandes/",
     "/messagerie/",
     "/mes-documents/",
@@ -56,10 +54,19 @@ MATRIX = [
     ("/compte/creer-mon-espace/", {"anonymous": 200}),
     ("/compte/activer-mon-espace/", {"anonymous": 200}),
     ("/compte/mot-de-passe-oublie/", {"anonymous": 200}),
+    # What protects an account changes only after a re-authentication ("reauth": the page
+    # "Confirmer votre identité" first; tests/test_reauth.py).
     (
         "/compte/application-authentification/",
-        {"anonymous": "login", "member": 200, "technician": 200, "insurer_manager": 200},
+        {"anonymous": "login", "member": "reauth", "technician": "reauth",
+         "insurer_manager": "reauth"},
     ),
+    *[
+        (url, {"anonymous": "login", "member": "reauth", "technician": 404,
+               "insurer_manager": 404})
+        for url in ("/compte/mes-informations/email/", "/compte/mes-informations/telephone/",
+                    "/compte/mes-informations/mot-de-passe/")
+    ],
     *[
         (url, {"anonymous": "login", "member": 200, "technician": 404, "insurer_manager": 404})
         for url in MEMBER_PAGES
@@ -117,6 +124,10 @@ def test_access(client, request, url, persona, expected):
     if expected == "login":
         assert response.redirect_chain, "expected a redirect to the sign-in page"
         assert response.redirect_chain[-1][0].startswith(LOGIN)
+        assert response.status_code == 200
+    elif expected == "reauth":
+        assert response.redirect_chain, "expected a redirect to the re-authentication"
+        assert response.redirect_chain[-1][0].startswith(REAUTH)
         assert response.status_code == 200
     elif expected == "choose":
         assert response.redirect_chain, "expected a redirect to the organism chooser"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AccountNotice, CodeDevice, TrustedBrowser
 from tests.helpers.clock import a_minute_passes
+from tests.helpers.reauth import reauthenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,10 @@ NEW_PASSWORD = "une toute nouvelle phrase secrète"
 
 @pytest.fixture
 def member_client(client, member):
+    """Signed in, and re-authenticated a moment ago (tests/test_reauth.py: without it, every
+    change below is refused)."""
     client.force_login(member.user)
-    return client
+    return reauthenticated(client)
 
 
 def _allow_next_attempt():

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.helpers.clock import a_minute_passes
 from tests.helpers.database import committed
+from tests.helpers.reauth import reauthenticated
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,12 @@ SMS_CAP = "Le nombre maximal de SMS pour aujourd'hui est atteint."
 
 def _numbers(count):
     return [f"07 81 22 {n // 100:02d} {n % 100:02d}" for n in range(count)]
+
+
+@pytest.fixture
+def signed_in_member(signed_in_member):
+    """Re-authenticated a moment ago: the changes themselves are what is limited here."""
+    return reauthenticated(signed_in_member)
 
 
 def _change_phone(client, number):
@@ -71,7 +78,7 @@ def test_one_number_is_limited_whichever_account_asks(member, other_member, outb
     for person in (member, other_member):
         browser = Client()
         _sign_in(browser, person.user)
-        browsers.append(browser)
+        browsers.append(reauthenticated(browser))
 
     _change_phone(browsers[0], victim)
     _response, page = _change_phone(browsers[1], victim)

@@ -19,6 +19,7 @@ from accounts.forms_profile import (
 )
 from accounts.forms_signup import CodeForm
 from accounts.models import CodeDevice
+from accounts.reauth import reauth_required
 from accounts.services import profile as services
 
 app_name = "accounts"
@@ -154,21 +155,25 @@ def _contact_verify(request, member, channel):
 
 
 @member_required
+@reauth_required
 def profile_email(request, member):
     return _contact_start(request, member, CodeDevice.Channel.EMAIL)
 
 
 @member_required
+@reauth_required
 def profile_email_verify(request, member):
     return _contact_verify(request, member, CodeDevice.Channel.EMAIL)
 
 
 @member_required
+@reauth_required
 def profile_phone(request, member):
     return _contact_start(request, member, CodeDevice.Channel.SMS)
 
 
 @member_required
+@reauth_required
 def profile_phone_verify(request, member):
     return _contact_verify(request, member, CodeDevice.Channel.SMS)
 
@@ -189,6 +194,7 @@ def profile_phone_cancel(request, member):
 
 @sensitive_post_parameters("current_password", "password1", "password2")
 @member_required
+@reauth_required
 def profile_password(request, member):
     form = PasswordChangeForm(_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():

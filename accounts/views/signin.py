@@ -29,6 +29,7 @@ from accounts.forms_signin import (
     PasswordResetRequestForm,
 )
 from accounts.models import AccountToken, CodeDevice, User
+from accounts.reauth import reauth_open, reauth_required
 from accounts.remember import (
     client_ip,
     cookie_write,
@@ -223,6 +224,8 @@ def two_factor(request):
 def _signed_in(request, user: User, device: Device, next_url: str):
     previous = trusted_browser_for(request, user)
     session_open(request=request, user=user, device=device)
+    # The password and a code, just now: as good as a re-authentication (accounts.reauth).
+    reauth_open(request)
     request.session.pop(PENDING_KEY, None)
     response = redirect(_landing_url(request, user, next_url))
     ip = client_ip(request)
@@ -288,6 +291,7 @@ def password_reset_confirm(request, secret):
 # -- Authenticator app -----------------------------------------------------------------------
 @login_required
 @otp_required(login_url="accounts:login")
+@reauth_required
 @never_cache
 def totp_setup(request):
     user = request.user
