@@ -1,13 +1,14 @@
 # Guichet: `make run` serves the portal with demo data, `make test` runs the whole suite.
-# Needs only Python 3.11 and make; the Debian packages the project uses (libmagic1, and chromium
-# for the browser tests) are installed when missing if we are root with apt-get.
+# Needs only Python 3.11 and make; the Debian packages the project uses (libmagic1, chromium for
+# the browser tests, clamav-daemon for the antivirus tests) are installed when missing if we are
+# root with apt-get.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: install system-libs chromium run test lint lock bench
+.PHONY: install system-libs chromium clamav run test lint lock bench
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
@@ -42,6 +43,20 @@ chromium:
 	    exit 1; \
 	  fi; }
 
+# The antivirus tests start Debian's clamd themselves, with the EICAR test signature written by
+# the fixture (tests/helpers/clamd.py): no signature download, freshclam is never run.
+clamav:
+	@command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's clamav-daemon for the antivirus tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends clamav-daemon; \
+	  else \
+	    echo "The antivirus tests need clamd." \
+	      "Install it (Debian/Ubuntu: sudo apt-get install clamav-daemon) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; }
+
 # Portal on http://127.0.0.1:8000 and a Celery worker with beat; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
@@ -51,7 +66,7 @@ run: install
 
 # The whole suite, browser and worker tests included. PostgreSQL and Redis are used when
 # DATABASE_URL and REDIS_URL are set (as .ci/run does in its second pass).
-test: install chromium
+test: install chromium clamav
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Performance figures on PostgreSQL at production volume (bench/README.md): one line per figure.

@@ -1,7 +1,9 @@
 """Antivirus hook: each upload is streamed to clamd (INSTREAM) when `CLAMD_ADDRESS` is set.
 
 `CLAMD_ADDRESS` is "host:port" or the path of clamd's unix socket. Left empty, no scan is made.
-While it is set but clamd cannot answer, uploads are refused: a file is never stored unscanned.
+While it is set but clamd cannot answer (down, hung past `CLAMD_TIMEOUT`, or answering an
+error), uploads are refused: a file is never stored unscanned. The logs name the signature
+found or the error's class, never the file's name (it can carry a person's name).
 """
 
 import logging
@@ -12,7 +14,8 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from documents.validation import UploadRejected
+from documents.validation import UploadNotStored, UploadRejected
+from portal.faults import log_fault
 
 logger = logging.getLogger(__name__)
 
@@ -24,21 +27,28 @@ class ScannerUnavailable(Exception):
 
 
 def scan(stream: BinaryIO, *, name: str) -> None:
-    """Raise `UploadRejected` if clamd finds a virus or cannot be reached; no-op if unset."""
+    """Raise `UploadRejected` if clamd finds a virus, `UploadNotStored` (a temporary refusal:
+    try again later) if it cannot scan; no-op when no antivirus is configured."""
     address = getattr(settings, "CLAMD_ADDRESS", "")
     if not address:
         return
     try:
         verdict = _instream(address, stream)
-    except (OSError, ScannerUnavailable):
-        logger.exception("clamd at %s could not scan %r", address, name)
-        raise UploadRejected(
-            _("L'envoi de fichiers est momentanément indisponible. Réessayez plus tard.")
+    except (OSError, ScannerUnavailable) as exc:
+        log_fault(logger, "upload not scanned by clamd", exc)
+        raise UploadNotStored(
+            _(
+                "Le fichier « %(name)s » n'a pas pu être vérifié par l'antivirus pour le moment. "
+                "Réessayez dans quelques minutes : ce que vous avez saisi et vos autres fichiers "
+                "sont conservés."
+            )
+            % {"name": name}
         ) from None
     finally:
         stream.seek(0)
     if verdict.endswith("FOUND"):
-        logger.warning("clamd refused %r: %s", name, verdict)
+        signature = verdict.removeprefix("stream:").removesuffix("FOUND").strip()
+        logger.warning("clamd refused an upload: %s", signature)
         raise UploadRejected(
             _("Le fichier « %(name)s » a été refusé par l'antivirus.") % {"name": name}
         )
@@ -49,7 +59,11 @@ def _connect(address: str) -> socket.socket:
     if address.startswith("/") or address.startswith("unix:"):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
-        sock.connect(address.removeprefix("unix:"))
+        try:
+            sock.connect(address.removeprefix("unix:"))
+        except OSError:
+            sock.close()
+            raise
         return sock
     host, _sep, port = address.rpartition(":")
     return socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
@@ -73,4 +87,4 @@ def _instream(address: str, stream: BinaryIO) -> str:
     # "stream: OK", "stream: <signature> FOUND", or "... ERROR" (size limit, internal error).
     if verdict.endswith("OK") or verdict.endswith("FOUND"):
         return verdict
-    raise ScannerUnavailable(verdict or "no answer")
+    raise ScannerUnavailable("error verdict" if verdict else "no answer")

@@ -125,6 +125,11 @@ def browser_messages(rules: UploadRules) -> dict[str, str]:
 
 class AttachmentsWidget(forms.Widget):
     template_name = "documents/widgets/attachments.html"
+
+    class Media:
+        # The admin renders its forms' media; the portal's base.html loads it with the nonce.
+        js = ["js/uploader.js"]
+
     # Set by AttachmentsField and AttachmentsFormMixin.
     user = None
     rules: UploadRules | None = None

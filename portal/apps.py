@@ -7,3 +7,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portail")
+
+    def ready(self):
+        # Sign-outs mark their answer for Clear-Site-Data (portal.security).
+        from portal import security  # noqa: F401

@@ -12,6 +12,7 @@ brand_admin_site(admin.site)
 portal_patterns = (
     [
         path("logo/", views.logo, name="logo"),
+        path("csp-report/", views.csp_report, name="csp_report"),
     ],
     "portal",
 )

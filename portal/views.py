@@ -1,5 +1,6 @@
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -18,13 +19,16 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cover.summary import last_payments, year_summary
 from portal.faults import database_error_in
 from portal.models import Branding, WorkerHeartbeat
+from portal.security import REPORT_MAX_BYTES, report_log_due, report_summary
 
 PARTNER_ROLES = ("technician", "partner_manager")
+csp_logger = logging.getLogger("portal.csp")
 
 
 def home(request):
@@ -48,6 +52,34 @@ def logo(request):
     if not branding.logo:
         raise Http404
     return FileResponse(branding.logo.open("rb"))
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers post here what the Content-Security-Policy blocked: one log line per violation
+    (directive, blocked origin, page path: never a query string, a code sample or who it was)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    body = request.read(REPORT_MAX_BYTES + 1)
+    if declared > REPORT_MAX_BYTES or len(body) > REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        summaries = report_summary(json.loads(body))
+    except ValueError:
+        summaries = None
+    if summaries is None:
+        return HttpResponseBadRequest()
+    for summary in summaries:
+        if report_log_due():
+            csp_logger.warning(
+                "CSP violation: directive=%(directive)s blocked=%(blocked)s page=%(page)s "
+                "source=%(source)s line=%(line)s",
+                summary,
+            )
+    return HttpResponse(status=204)
 
 
 def _check_database() -> str:

@@ -352,3 +352,27 @@ def card_holder(db):
     from tests.helpers.signup import card_holder_record
 
     return card_holder_record()
+
+
+# -- A real ClamAV daemon (tests/helpers/clamd.py) --------------------------------------------
+@pytest.fixture(scope="session")
+def clamd_daemon():
+    """One clamd for the run, started on first use with the EICAR signature only."""
+    from tests.helpers.clamd import Clamd
+
+    daemon = Clamd()
+    try:
+        yield daemon.start()
+    finally:
+        daemon.remove()
+
+
+@pytest.fixture
+def clamd(clamd_daemon, settings):
+    """Uploads are scanned by the real daemon; started again if a test stopped it."""
+    clamd_daemon.start()
+    settings.CLAMD_ADDRESS = clamd_daemon.address
+    settings.CLAMD_TIMEOUT = 5
+    yield clamd_daemon
+    if clamd_daemon.process is not None:
+        clamd_daemon.thaw()

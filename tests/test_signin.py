@@ -59,7 +59,7 @@ def lift_code_throttle(device):
 
 def page_without_token(response) -> str:
     html = response.content.decode()
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", html)
 
 
 # -- Password step ---------------------------------------------------------------------------

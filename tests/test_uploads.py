@@ -2,10 +2,6 @@
 
 import hashlib
 import io
-import socket
-import socketserver
-import struct
-import threading
 import zipfile
 from pathlib import Path
 
@@ -253,75 +249,8 @@ def test_it_refuses_a_csv_with_nul_bytes_after_a_text_start():
     assert "ne correspond pas" in refusal("l.csv", content, PARTNER_REQUEST)
 
 
-# -- Antivirus (a real socket server speaking clamd's INSTREAM protocol) ----------------------
-class FakeClamd(socketserver.BaseRequestHandler):
-    def handle(self):
-        command = b""
-        while not command.endswith(b"\0"):
-            command += self.request.recv(1)
-        assert command == b"zINSTREAM\0"
-        received = b""
-        while True:
-            (length,) = struct.unpack("!L", self._read(4))
-            if length == 0:
-                break
-            received += self._read(length)
-        self.server.received.append(received)
-        verdict = b"stream: Eicar-Signature FOUND" if b"EICAR" in received else b"stream: OK"
-        self.request.sendall(verdict + b"\0")
-
-    def _read(self, count):
-        data = b""
-        while len(data) < count:
-            chunk = self.request.recv(count - len(data))
-            assert chunk
-            data += chunk
-        return data
-
-
-@pytest.fixture
-def clamd(settings):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeClamd)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.CLAMD_ADDRESS = f"127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def clamd_down(settings):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.CLAMD_ADDRESS = f"127.0.0.1:{port}"
-    settings.CLAMD_TIMEOUT = 2
-
-
+# -- Antivirus (the real daemon: tests/test_antivirus.py) -------------------------------------
 EICAR = b"%PDF-1.4\nX5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*\n"
-
-
-def test_the_antivirus_lets_a_clean_file_through(clamd):
-    content = pdf_bytes(200_000)
-    scan(io.BytesIO(content), name="facture.pdf")
-    assert clamd.received == [content]
-
-
-def test_the_antivirus_refuses_an_infected_file(clamd):
-    with pytest.raises(UploadRejected) as caught:
-        scan(io.BytesIO(EICAR), name="facture.pdf")
-    assert caught.value.message == "Le fichier « facture.pdf » a été refusé par l'antivirus."
-
-
-def test_uploads_are_refused_while_the_antivirus_is_unreachable(clamd_down):
-    with pytest.raises(UploadRejected) as caught:
-        scan(io.BytesIO(pdf_bytes()), name="facture.pdf")
-    assert caught.value.message == (
-        "L'envoi de fichiers est momentanément indisponible. Réessayez plus tard."
-    )
 
 
 def test_no_scan_is_made_when_no_antivirus_is_configured(settings):
@@ -354,11 +283,3 @@ def test_a_refused_file_leaves_nothing_stored(member, settings):
     assert not StoredFile.objects.exists()
     location = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     assert not location.exists() or not any(p.is_file() for p in location.rglob("*"))
-
-
-@pytest.mark.django_db
-def test_an_infected_file_is_not_stored(member, clamd):
-    uploaded = SimpleUploadedFile("facture.pdf", EICAR)
-    with pytest.raises(UploadRejected, match="refusé par l'antivirus"):
-        stored_file_create(uploaded=uploaded, rules=SEND_DOCUMENT, by=member.user)
-    assert not StoredFile.objects.exists()

@@ -40,12 +40,59 @@ def browser():
                 "--disable-sync",
             ],
         )
+        _watch_csp(browser)
         yield browser
         browser.close()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# -- Content-Security-Policy: a violation in any page fails the test -------------------------
+CSP_VIOLATIONS: list[str] = []
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.guichetCspViolation(
+    location.pathname + ": " + event.effectiveDirective + " blocked " + (event.blockedURI || "-")
+    + " (" + (event.sourceFile || "-") + ":" + event.lineNumber + ") " + (event.sample || "")
+  );
+}, true);
+"""
+
+
+def _watch_csp(browser) -> None:
+    """Every context of this browser (made by `new_page` or by a test itself) reports what the
+    page's CSP blocked: the page's securitypolicyviolation events, and Chromium's console
+    lines about the policy (they also cover a page with JavaScript turned off)."""
+    new_context = browser.new_context
+
+    def watched_context(**options):
+        context = new_context(**options)
+        context.expose_binding(
+            "guichetCspViolation", lambda _source, text: CSP_VIOLATIONS.append(text)
+        )
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                CSP_VIOLATIONS.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return context
+
+    browser.new_context = watched_context
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Fails the test if a page it opened reported a CSP violation."""
+    CSP_VIOLATIONS.clear()
+    yield
+    violations, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture(params=list(VIEWPORTS))
