@@ -152,6 +152,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+# One queue per kind of job, so that a long PDF or a large export never holds a status email:
+# each worker is told which queues it serves (`--queues`, CELERY_QUEUES in docker-compose.yml,
+# scripts/serve, scripts/cluster). What no route names goes to "default" (heartbeat, daily
+# closures, retention).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_QUEUE_NAMES = ("default", "emails", "files", "exports", "pdfs")
+CELERY_TASK_ROUTES = {
+    # Emails and SMS: codes, links, notices, the casework emails and their catch-ups.
+    "accounts.tasks.send_*": {"queue": "emails"},
+    "accounts.tasks.notify_*": {"queue": "emails"},
+    "casework.tasks.*": {"queue": "emails"},
+    "partners.tasks.send_convention_reminders": {"queue": "emails"},
+    # Files: the purges of uploads and of built exports (storage deletes).
+    "documents.tasks.*": {"queue": "files"},
+    "cover.tasks.purge_statement_exports": {"queue": "files"},
+    "privacy.tasks.purge_data_exports": {"queue": "files"},
+    # Exports and imports: "Mes données" ZIPs.
+    "privacy.tasks.build_data_export": {"queue": "exports"},
+    "privacy.tasks.requeue_data_exports": {"queue": "exports"},
+    # PDFs: the statements of a long period.
+    "cover.tasks.build_statement_export": {"queue": "pdfs"},
+    "cover.tasks.requeue_statement_exports": {"queue": "pdfs"},
+}
+# Beat takes a lock (Redis, or a file lock on the embedded default) before sending anything:
+# a second beat started by mistake waits, and takes over if the first one dies.
+CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 30, minimum=5)
+BEAT_LOCK_KEY = env_str("BEAT_LOCK_KEY", "guichet:beat-lock")
 # Periodic jobs, declared in one place (run by `celery beat`, or `worker -B` under make run).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
