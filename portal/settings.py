@@ -19,6 +19,7 @@ from portal.env import (
     env_list,
     env_redis_url,
     env_secret,
+    env_storage,
     env_str,
 )
 
@@ -97,6 +98,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL cancels a statement of a web request after DB_STATEMENT_TIMEOUT_SECONDS (a page
+# never holds a connection and a core for minutes; the person gets the 503 page), and one of
+# a job, a beat or a management command (imports, migrations) after the longer
+# DB_JOB_STATEMENT_TIMEOUT_SECONDS (portal/db.py switches those processes). Connections are
+# persistent (CONN_MAX_AGE, with health checks: portal/env.py).
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 10, minimum=1)
+DB_JOB_STATEMENT_TIMEOUT = env_int("DB_JOB_STATEMENT_TIMEOUT_SECONDS", 600, minimum=1)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+    )
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
@@ -318,10 +330,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads live outside anything served directly; they leave only through checked views.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads"))))},
-    },
+    # STORAGE_URL (s3://… or s3+http://…) puts them on S3-compatible object storage, which
+    # every web replica and worker shares (README, "Scale-out").
+    "default": env_storage(
+        "STORAGE_URL", media_root=str(Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads"))))
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
