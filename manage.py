@@ -16,6 +16,14 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    if len(sys.argv) > 1 and sys.argv[1] not in {"runserver", "test"}:
+        # Imports, migrations, retention reports: a job's statement timeout, not a page's.
+        import django
+
+        django.setup()
+        from portal.db import use_job_statement_timeout
+
+        use_job_statement_timeout()
     execute_from_command_line(sys.argv)
 
 

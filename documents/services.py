@@ -20,6 +20,7 @@ from documents.models import StoredFile
 from documents.rules import UploadRules
 from documents.validation import UploadNotStored, validate_upload
 from portal.faults import log_fault
+from portal.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,10 @@ def stored_file_create(*, uploaded: UploadedFile, rules: UploadRules, by=None) -
     random_name = f"{stored.created_at:%Y/%m}/{secrets.token_hex(16)}.{detected.extension}"
     try:
         stored.file.save(random_name, File(uploaded), save=False)
-    except OSError as exc:  # unwritable folder, full disk: nothing half-saved stays
+    except STORAGE_ERRORS as exc:  # unwritable folder, full disk, object storage down
         log_fault(logger, "upload not stored", exc)
-        with contextlib.suppress(OSError):
+        # Nothing half-saved stays (an S3 object exists only once fully written).
+        with contextlib.suppress(*STORAGE_ERRORS):
             stored.file.storage.delete(random_name)
         raise UploadNotStored(
             _(
@@ -154,7 +156,7 @@ def stored_files_purge_expired(*, now=None) -> dict[str, int]:
             for stored in batch:
                 try:
                     kind = _purge_one(stored, now=now)
-                except OSError:
+                except STORAGE_ERRORS:
                     logger.exception("could not delete the content of stored file %s", stored.pk)
                     kind = ""
                 if kind:

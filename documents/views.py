@@ -13,6 +13,7 @@ from documents.access import get_stored_file_for_download_or_404
 from documents.forms import pending_files_of, pending_upload_count, too_many_pending_message
 from documents.services import pending_upload_remove, stored_file_create
 from documents.validation import UploadNotStored, UploadRejected
+from portal.storage import STORAGE_ERRORS, open_stream
 
 
 def _serve(request, pk, *, as_attachment: bool):
@@ -22,19 +23,23 @@ def _serve(request, pk, *, as_attachment: bool):
     if not stored_file.is_available():
         return render(request, "documents/expired.html", {"stored_file": stored_file}, status=404)
     try:
-        handle = stored_file.file.open("rb")
+        handle = open_stream(stored_file.file)
     except (FileNotFoundError, ValueError):
         return render(request, "documents/expired.html", {"stored_file": stored_file}, status=404)
-    except OSError:  # the storage does not answer: say so, the file is not lost
+    except STORAGE_ERRORS:  # the storage does not answer: say so, the file is not lost
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
+    # Streamed through this view rather than by a pre-signed URL: the access check holds for
+    # every byte, no link that works without the session ever leaves (history, logs, a
+    # forwarded email), and the storage need not be reachable from the Internet.
     response = FileResponse(
         handle,
         as_attachment=as_attachment,
         filename=stored_file.original_name,
         content_type=stored_file.content_type,
     )
+    response["Content-Length"] = str(stored_file.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     if not as_attachment and stored_file.content_type.startswith("image/"):

@@ -10,6 +10,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from portal.queueing import enqueue
+from portal.storage import STORAGE_ERRORS, open_stream
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +18,9 @@ logger = logging.getLogger(__name__)
 def kept_file_response(file, *, filename: str, content_type: str) -> FileResponse:
     """The export's file as a download, never sniffed nor cached by a shared proxy."""
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        open_stream(file), as_attachment=True, filename=filename, content_type=content_type
     )
+    response["Content-Length"] = str(file.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -49,7 +51,7 @@ def expired_exports_purge(model, *, now=None) -> int:
         if export.file:
             try:
                 export.file.delete(save=False)
-            except OSError:
+            except STORAGE_ERRORS:
                 logger.exception("could not delete the file of %s %s", model.__name__, export.pk)
                 continue
         model.objects.filter(pk=export.pk).delete()

@@ -20,6 +20,7 @@ from portal.env import (
     env_list,
     env_redis_url,
     env_secret,
+    env_storage,
     env_str,
 )
 
@@ -100,6 +101,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL cancels a statement of a web request after DB_STATEMENT_TIMEOUT_SECONDS (a page
+# never holds a connection and a core for minutes; the person gets the 503 page), and one of
+# a job, a beat or a management command (imports, migrations) after the longer
+# DB_JOB_STATEMENT_TIMEOUT_SECONDS (portal/db.py switches those processes). Connections are
+# persistent (CONN_MAX_AGE, with health checks: portal/env.py).
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 10, minimum=1)
+DB_JOB_STATEMENT_TIMEOUT = env_int("DB_JOB_STATEMENT_TIMEOUT_SECONDS", 600, minimum=1)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+    )
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
@@ -155,6 +167,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+# One queue per kind of job, so that a long PDF or a large export never holds a status email:
+# each worker is told which queues it serves (`--queues`, CELERY_QUEUES in docker-compose.yml,
+# scripts/serve, scripts/cluster). What no route names goes to "default" (heartbeat, daily
+# closures, retention).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_QUEUE_NAMES = ("default", "emails", "files", "exports", "pdfs")
+CELERY_TASK_ROUTES = {
+    # Emails and SMS: codes, links, notices, the casework emails and their catch-ups.
+    "accounts.tasks.send_*": {"queue": "emails"},
+    "accounts.tasks.notify_*": {"queue": "emails"},
+    "casework.tasks.*": {"queue": "emails"},
+    "partners.tasks.send_convention_reminders": {"queue": "emails"},
+    # Files: the purges of uploads and of built exports (storage deletes).
+    "documents.tasks.*": {"queue": "files"},
+    "cover.tasks.purge_statement_exports": {"queue": "files"},
+    "privacy.tasks.purge_data_exports": {"queue": "files"},
+    # Exports and imports: "Mes données" ZIPs.
+    "privacy.tasks.build_data_export": {"queue": "exports"},
+    "privacy.tasks.requeue_data_exports": {"queue": "exports"},
+    # PDFs: the statements of a long period.
+    "cover.tasks.build_statement_export": {"queue": "pdfs"},
+    "cover.tasks.requeue_statement_exports": {"queue": "pdfs"},
+}
+# Beat takes a lock (Redis, or a file lock on the embedded default) before sending anything:
+# a second beat started by mistake waits, and takes over if the first one dies.
+CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 30, minimum=5)
+BEAT_LOCK_KEY = env_str("BEAT_LOCK_KEY", "guichet:beat-lock")
 # Periodic jobs, declared in one place (run by `celery beat`, or `worker -B` under make run).
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
@@ -324,10 +364,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads live outside anything served directly; they leave only through checked views.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads"))))},
-    },
+    # STORAGE_URL (s3://… or s3+http://…) puts them on S3-compatible object storage, which
+    # every web replica and worker shares (README, "Scale-out").
+    "default": env_storage(
+        "STORAGE_URL", media_root=str(Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads"))))
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

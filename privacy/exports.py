@@ -29,6 +29,7 @@ from casework.models import CaseMessage
 from cover.models import Contract, Reimbursement
 from documents.models import StoredFile
 from partners.models import StructureMembership
+from portal.storage import STORAGE_ERRORS
 from privacy.models import DataExport
 from requests_app.models import MemberRequest
 
@@ -269,6 +270,6 @@ def _zip(parts: list[Part], files: dict, *, user: User) -> bytes:
             try:
                 with stored.file.open("rb") as handle:
                     archive.writestr(name, handle.read())
-            except OSError:
+            except STORAGE_ERRORS:
                 logger.warning("file %s of an export could not be read", stored.pk)
     return buffer.getvalue()

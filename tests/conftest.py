@@ -1,6 +1,8 @@
 import email
 import email.policy
+import os
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,19 +85,50 @@ class Outbox:
         return sum(1 for m in self.all() if kind is None or m.kind == kind)
 
 
+# TEST_STORAGE=seaweedfs: every test keeps its files on a real SeaweedFS S3 gateway (started
+# once for the session) instead of a local folder; .ci/run runs the upload tests so.
+ON_SEAWEEDFS = os.environ.get("TEST_STORAGE") == "seaweedfs"
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """A real SeaweedFS with the test bucket (tests/helpers/seaweedfs.py)."""
+    from tests.helpers.seaweedfs import SeaweedFS
+
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+def use_object_storage(settings, server) -> str:
+    """Files of this test on `server`, under a prefix of their own; returns the prefix."""
+    from portal.env import parse_storage_url
+
+    prefix = f"t/{uuid.uuid4().hex}"
+    settings.STORAGE_URL = server.url(prefix)
+    storage = parse_storage_url("STORAGE_URL", settings.STORAGE_URL, media_root="")
+    storage["BACKEND"] = "tests.helpers.storage.SharedConnectionS3Storage"
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    return prefix
+
+
 @pytest.fixture(autouse=True)
-def _isolated_files(settings, tmp_path):
-    """Each test gets its own outbox and upload folder, and a clean cache."""
+def _isolated_files(settings, tmp_path, request):
+    """Each test gets its own outbox and upload folder (or bucket prefix), and a clean cache."""
     settings.OUTBOX_DIR = tmp_path / "outbox"
     # Emails go where a person would read them (pytest-django would swap in locmem).
     settings.EMAIL_BACKEND = "portal.messaging.OutboxEmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
-        },
-    }
+    if ON_SEAWEEDFS:
+        use_object_storage(settings, request.getfixturevalue("seaweedfs"))
+    else:
+        settings.STORAGE_URL = ""
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "uploads")},
+            },
+        }
     cache.clear()
     yield
     cache.clear()
@@ -314,6 +347,7 @@ def worker_env(settings, tmp_path, celery_conf):
         "GUICHET_VAR_DIR": str(var_dir),
         "OUTBOX_DIR": str(settings.OUTBOX_DIR),
         "MEDIA_ROOT": settings.STORAGES["default"]["OPTIONS"]["location"],
+        "STORAGE_URL": settings.STORAGE_URL,
         "EMAIL_BACKEND": "outbox",
         "PYTHONUNBUFFERED": "1",
     }

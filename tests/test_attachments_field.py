@@ -1,7 +1,6 @@
 """AttachmentsField + AttachmentsFormMixin: files sent with a form (no JavaScript) or as ids of
 uploads made by the widget are kept across errors, "Retirer" works, strangers' ids do not."""
 
-import os
 import re
 from html import unescape
 
@@ -15,6 +14,7 @@ from documents.forms import AttachmentsField, AttachmentsFormMixin
 from documents.models import StoredFile
 from documents.rules import MB, PARTNER_REQUEST, SEND_DOCUMENT
 from documents.services import stored_file_create
+from tests.helpers.storage import is_stored
 from tests.test_uploads import image_bytes, office_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_an_empty_list_says_so(member):
 
 def test_ticking_retirer_removes_the_file(member):
     kept, removed = _stored(member.user, "garde.pdf"), _stored(member.user, "retire.pdf")
-    path = removed.file.path
+    path = removed.file.name
     form = ClaimForm(
         _data(
             message="Bonjour", files=[str(kept.pk), str(removed.pk)], files_remove=str(removed.pk)
@@ -118,7 +118,7 @@ def test_ticking_retirer_removes_the_file(member):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["files"] == [kept]
     assert not StoredFile.objects.filter(pk=removed.pk).exists()
-    assert not os.path.exists(path)
+    assert not is_stored(path)
     assert _hidden_ids(str(form["files"])) == [str(kept.pk)]
 
 
@@ -137,7 +137,7 @@ def test_retirer_does_nothing_to_another_members_file(member, other_member):
 
     assert form.is_valid()
     assert StoredFile.objects.filter(pk=theirs.pk).exists()
-    assert os.path.exists(theirs.file.path)
+    assert is_stored(theirs.file.name)
 
 
 def test_ids_that_are_not_ids_are_refused_without_a_500(member):

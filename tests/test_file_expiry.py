@@ -4,7 +4,6 @@ sent with a request or in a message either way, stay as long as the space does
 after they were sent; uploads never sent vanish after UPLOAD_ORPHAN_DELAY."""
 
 import datetime
-import os
 from html import unescape
 
 import pytest
@@ -21,6 +20,7 @@ from documents.tasks import purge_expired_files
 from requests_app.models import RequestKind
 from requests_app.services import member_request_submit
 from tests.factories import make_partner_request
+from tests.helpers.storage import is_stored
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import pdf_bytes
 
@@ -84,7 +84,7 @@ def test_a_members_sent_file_has_no_end_date_and_survives_every_purge(member, se
     assert purge_expired_files.delay().get() == {"expired": 0, "orphans": 0}
     stored.refresh_from_db()
     assert stored.deleted_at is None
-    assert os.path.exists(stored.file.path)
+    assert is_stored(stored.file.name)
 
 
 def test_a_members_answer_file_is_still_downloadable_20_days_later(client, member, insurer_manager):
@@ -118,12 +118,12 @@ def test_a_partners_sent_file_expires_15_days_after_it_was_sent(
     stored = _partner_sent(technician, organism)
     assert stored.expires_at == stored.attached_at + datetime.timedelta(days=15)
     stored = _age(stored, datetime.timedelta(days=15) + MINUTE)
-    path = stored.file.path
+    path = stored.file.name
 
     counts = purge_expired_files.delay().get()
 
     assert counts == {"expired": 1, "orphans": 0}
-    assert not os.path.exists(path)
+    assert not is_stored(path)
     stored.refresh_from_db()
     assert stored.deleted_at is not None
     assert stored.file.name == ""
@@ -143,7 +143,7 @@ def test_a_partners_file_sent_14_days_ago_stays(technician, organism, convention
     assert stored_files_purge_expired() == {"expired": 0, "orphans": 0}
     stored.refresh_from_db()
     assert stored.deleted_at is None
-    assert os.path.exists(stored.file.path)
+    assert is_stored(stored.file.name)
 
 
 def test_a_retention_changed_later_keeps_the_date_a_sent_file_was_given(
@@ -162,15 +162,15 @@ def test_a_retention_changed_later_keeps_the_date_a_sent_file_was_given(
 def test_uploads_never_sent_vanish_after_the_orphan_delay(member, settings):
     orphan = _age(_stored(member.user, "oubli.pdf"), settings.UPLOAD_ORPHAN_DELAY + MINUTE)
     recent = _age(_stored(member.user, "en-cours.pdf"), settings.UPLOAD_ORPHAN_DELAY - MINUTE)
-    path = orphan.file.path
+    path = orphan.file.name
 
     counts = stored_files_purge_expired()
 
     assert counts == {"expired": 0, "orphans": 1}
     assert not StoredFile.objects.filter(pk=orphan.pk).exists()
-    assert not os.path.exists(path)
+    assert not is_stored(path)
     assert StoredFile.objects.filter(pk=recent.pk).exists()
-    assert os.path.exists(recent.file.path)
+    assert is_stored(recent.file.name)
 
 
 def test_an_upload_past_the_orphan_delay_can_no_longer_be_sent(member, settings):
@@ -198,7 +198,7 @@ def test_running_the_job_twice_is_harmless(member, technician, organism, convent
         "avis-imposition.pdf",
         "en-cours.pdf",
     }
-    assert os.path.exists(kept.file.path)
+    assert is_stored(kept.file.name)
 
 
 def test_the_job_is_scheduled(settings):
@@ -214,4 +214,4 @@ def test_the_job_deletes_nothing_before_its_time(member, technician, organism, c
     now = timezone.now()
     assert stored_files_purge_expired(now=now) == {"expired": 0, "orphans": 0}
     for stored in sent:
-        assert os.path.exists(stored.file.path)
+        assert is_stored(stored.file.name)

@@ -17,6 +17,7 @@ from accounts.models import Member, SignInRecord, TrustedBrowser
 from privacy.models import DataExport
 from privacy.tasks import requeue_data_exports
 from requests_app.models import MemberRequest, RequestKind
+from tests.helpers.storage import is_stored
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -116,14 +117,13 @@ def test_the_hourly_purge_deletes_exports_past_24_hours(client, post, demo):
     from privacy.tasks import purge_data_exports
 
     export = _export(client, demo, post)
-    path = export.__class__.objects.get(pk=export.pk).file.path
+    path = export.__class__.objects.get(pk=export.pk).file.name
     assert purge_data_exports() == 0
     DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert purge_data_exports() == 1
     assert not DataExport.objects.exists()
-    import os
 
-    assert not os.path.exists(path)
+    assert not is_stored(path)
 
 
 def test_the_page_follows_the_job_in_json(client, post, demo):

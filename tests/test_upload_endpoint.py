@@ -1,7 +1,5 @@
 """The widget's endpoints: upload one file (JSON), remove a pending one, view one inline."""
 
-import os
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,6 +9,7 @@ from documents.rules import MB, PARTNER_REQUEST, SEND_DOCUMENT
 from documents.services import stored_file_create
 from requests_app.models import RequestKind
 from requests_app.services import member_request_submit
+from tests.helpers.storage import is_stored
 from tests.test_access_matrix import _sign_in
 from tests.test_uploads import image_bytes, office_bytes, pdf_bytes
 
@@ -149,14 +148,14 @@ def _remove(client, stored):
 
 def test_a_member_removes_their_pending_file(signed_in, member):
     stored = _stored(member.user)
-    path = stored.file.path
+    path = stored.file.name
 
     response = _remove(signed_in, stored)
 
     assert response.status_code == 200
     assert response.json() == {"removed": str(stored.pk)}
     assert not StoredFile.objects.filter(pk=stored.pk).exists()
-    assert not os.path.exists(path)
+    assert not is_stored(path)
 
 
 def test_a_member_cannot_remove_another_members_file(signed_in, other_member):
@@ -164,7 +163,7 @@ def test_a_member_cannot_remove_another_members_file(signed_in, other_member):
 
     assert _remove(signed_in, theirs).status_code == 404
     assert StoredFile.objects.filter(pk=theirs.pk).exists()
-    assert os.path.exists(theirs.file.path)
+    assert is_stored(theirs.file.name)
 
 
 def test_a_file_sent_with_a_request_cannot_be_removed(signed_in, member):
@@ -176,7 +175,7 @@ def test_a_file_sent_with_a_request_cannot_be_removed(signed_in, member):
     assert _remove(signed_in, stored).status_code == 404
     stored.refresh_from_db()
     assert stored.deleted_at is None
-    assert os.path.exists(stored.file.path)
+    assert is_stored(stored.file.name)
 
 
 def test_removing_needs_a_post_and_a_signed_in_person(client, member):

@@ -3,7 +3,6 @@
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +13,7 @@ from documents.models import StoredFile
 from documents.rules import MB, PARTNER_REQUEST, QUOTE_REQUEST, SEND_DOCUMENT
 from documents.services import stored_file_create
 from documents.validation import UploadRejected, validate_batch, validate_upload
+from tests.helpers.storage import stored_content, stored_names
 
 
 # -- Real files, built here ----------------------------------------------------------------
@@ -270,8 +270,7 @@ def test_it_stores_a_checked_file_under_a_random_name(member, settings):
     assert stored.size == len(pdf_bytes())
     assert stored.uploaded_by == member.user
     assert "Facture" not in stored.file.name and stored.file.name.endswith(".pdf")
-    location = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
-    assert (location / stored.file.name).read_bytes() == pdf_bytes()
+    assert stored_content(stored.file.name) == pdf_bytes()
     assert stored.sha256 == hashlib.sha256(pdf_bytes()).hexdigest()
 
 
@@ -281,5 +280,4 @@ def test_a_refused_file_leaves_nothing_stored(member, settings):
     with pytest.raises(UploadRejected):
         stored_file_create(uploaded=uploaded, rules=SEND_DOCUMENT, by=member.user)
     assert not StoredFile.objects.exists()
-    location = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
-    assert not location.exists() or not any(p.is_file() for p in location.rglob("*"))
+    assert stored_names() == []

@@ -1,0 +1,18 @@
+"""The statement timeout of the process: a web request's (DB_STATEMENT_TIMEOUT) by default,
+a job's (DB_JOB_STATEMENT_TIMEOUT) in Celery workers, beat and management commands."""
+
+from django.conf import settings
+from django.db import connections
+
+
+def use_job_statement_timeout() -> None:
+    """Give this process's PostgreSQL connections the jobs' longer statement timeout (from its
+    next connection on: open ones are closed)."""
+    value = f"-c statement_timeout={settings.DB_JOB_STATEMENT_TIMEOUT * 1000}"
+    for alias, database in settings.DATABASES.items():
+        if not database["ENGINE"].endswith("postgresql"):
+            continue
+        database.setdefault("OPTIONS", {})["options"] = value
+        connection = connections[alias]
+        connection.settings_dict.setdefault("OPTIONS", {})["options"] = value
+        connection.close()

@@ -1,0 +1,25 @@
+"""Create the object storage's bucket when STORAGE_URL names one that does not exist yet.
+
+Run at start-up by the web container (deploy/entrypoint.sh) and scripts/cluster; does nothing
+on the local folder (the embedded default) or when the bucket is there.
+"""
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Create the S3 bucket of STORAGE_URL if it is missing."
+
+    def handle(self, *args, **options):
+        bucket = getattr(default_storage, "bucket_name", None)
+        if not bucket:
+            self.stdout.write("Files on the local disk: no bucket to create.")
+            return
+        client = default_storage.connection.meta.client
+        existing = {item["Name"] for item in client.list_buckets().get("Buckets", [])}
+        if bucket in existing:
+            self.stdout.write(f"Bucket {bucket} is there.")
+            return
+        client.create_bucket(Bucket=bucket)
+        self.stdout.write(f"Bucket {bucket} created.")
