@@ -350,6 +350,16 @@ class PartnerRequest(Case):
                     ("preq_open_assignee", ["assignee"]),
                 )
             ],
+            models.Index(
+                fields=["organism", "created_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES, reply_pending_since__isnull=False),
+                name="preq_open_reply",
+            ),
+            # A manager's few organisms among a hundred: a closed status, or every request, is
+            # read in the queue's order and the other organisms' rows skipped (a few
+            # thousand index entries) rather than a hundred thousand rows sorted.
+            models.Index(fields=["status", "created_at", "id"], name="preq_status"),
+            models.Index(fields=["created_at", "id"], name="preq_created"),
         ]
         constraints = [
             # Filing order: unique in a structure's history at an organism; its index serves the

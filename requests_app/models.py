@@ -120,6 +120,11 @@ class MemberRequest(Case):
             models.Index(
                 fields=["assignee", "created_at", "id"], condition=OPEN, name="mreq_open_assignee"
             ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=OPEN & models.Q(reply_pending_since__isnull=False),
+                name="mreq_open_reply",
+            ),
         ]
 
     def __str__(self):

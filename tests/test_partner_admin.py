@@ -186,7 +186,7 @@ def test_a_manager_of_no_organism_has_no_queue(client, technician, convention, o
     stranger = UserFactory(role="insurer_manager", is_staff=True)
     _sign_in(client, stranger)
 
-    assert client.get(QUEUE).status_code == 403
+    assert client.get(QUEUE).status_code == 404
     assert client.get(_change_url(request)).status_code == 404
     assert client.post(_take_url(request)).status_code == 404
 
