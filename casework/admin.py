@@ -15,14 +15,15 @@ Moves go through `casework.services.case_move`, so the rules, the journal and th
 the same whoever acts.
 """
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.db.models import Case as Cases
-from django.db.models import Value, When
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -32,16 +33,29 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from casework.forms import InsurerMessageForm
+from casework.forms import AssignForm, CaseNoteForm, InsurerMessageForm
 from casework.lifecycle import NONE, case_type_of
-from casework.models import CaseStatus, Side
+from casework.models import (
+    DEFAULT_TARGET_DAYS,
+    OPEN_STATUSES,
+    AnswerTemplate,
+    CaseNote,
+    CaseStatus,
+    Side,
+    TargetDelay,
+    request_type_choices,
+)
+from casework.queue import QueuePaginator
 from casework.selectors import case_thread
 from casework.services import (
     CaseError,
+    case_assign,
     case_can,
     case_messages_read,
     case_move,
+    case_note_add,
     case_refusal,
+    case_resolve,
     requester_files_count,
 )
 
@@ -53,33 +67,74 @@ def person(user) -> str:
 
 
 def queue_order() -> list:
-    """A reply from the requester first, then open requests, then those waiting for their
-    requester, then resolved and cancelled ones; within each, the one waiting longest first."""
-    open_ = (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING)
-    rank = Cases(
-        When(reply_pending_since__isnull=False, status__in=open_, then=Value(0)),
-        When(status__in=(CaseStatus.NEW, CaseStatus.IN_PROGRESS), then=Value(1)),
-        When(status=CaseStatus.AWAITING, then=Value(2)),
-        When(status=CaseStatus.RESOLVED, then=Value(3)),
-        default=Value(4),
-    )
-    return [rank.asc(), Coalesce("reply_pending_since", "created_at").asc(), "id"]
+    """Oldest first: the order of every index of the queue (`created_at`, then the key)."""
+    return ["created_at", "id"]
+
+
+def working_days_before(day, days: int):
+    """The day `days` working days (Monday to Friday) before `day`."""
+    while days > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def late_condition(case_kind, now=None) -> Q:
+    """Open requests past their type's target delay (`TargetDelay`, 5 working days when not
+    set): sent before the start of the day that many working days ago."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    set_delays = {delay.request_type: delay.working_days for delay in TargetDelay.objects.all()}
+    field = case_kind.model._meta.get_field(case_kind.type_field)
+    condition = Q()
+    for value, _label in field.choices:
+        days = set_delays.get(f"{case_kind.key}:{value}", DEFAULT_TARGET_DAYS)
+        limit = datetime.combine(
+            working_days_before(today, days), time.min, tzinfo=timezone.get_current_timezone()
+        )
+        condition |= Q(**{case_kind.type_field: value, "created_at__lt": limit})
+    return Q(status__in=OPEN_STATUSES) & condition
 
 
 # -- Filters -----------------------------------------------------------------------------------
 class CaseStatusFilter(admin.SimpleListFilter):
-    """The statuses, as the managers word them."""
+    """The statuses, as the managers word them. Without a choice: the open requests (new,
+    taken, waiting for the requester)."""
 
     title = gettext_lazy("statut")
     parameter_name = "status__exact"
 
     def lookups(self, request, model_admin):
         kind = case_type_of(model_admin.model)
-        return [(s.value, kind.status_label(s.value, Side.INSURER)) for s in kind.statuses]
+        return [
+            ("reply", gettext_lazy("Réponse reçue")),
+            *[(s.value, kind.status_label(s.value, Side.INSURER)) for s in kind.statuses],
+            ("all", gettext_lazy("Toutes, même résolues ou annulées")),
+        ]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Ouvertes (nouvelles, prises en charge, en attente)"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(status=value) if value else queryset
+        if value is None:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "all":
+            return queryset
+        if value == "reply":
+            return queryset.filter(status__in=OPEN_STATUSES, reply_pending_since__isnull=False)
+        return queryset.filter(status=value)
 
 
 class CaseAgeFilter(admin.SimpleListFilter):
@@ -89,11 +144,7 @@ class CaseAgeFilter(admin.SimpleListFilter):
     parameter_name = "age"
 
     def lookups(self, request, model_admin):
-        return [
-            ("lt2", gettext_lazy("Moins de 2 jours")),
-            ("2to7", gettext_lazy("2 à 7 jours")),
-            ("gt7", gettext_lazy("Plus de 7 jours")),
-        ]
+        return AGE_BUCKETS
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -108,6 +159,46 @@ class CaseAgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+AGE_BUCKETS = [
+    ("lt2", gettext_lazy("Moins de 2 jours")),
+    ("2to7", gettext_lazy("2 à 7 jours")),
+    ("gt7", gettext_lazy("Plus de 7 jours")),
+]
+
+
+class CaseLateFilter(admin.SimpleListFilter):
+    """Open requests past their type's target delay."""
+
+    title = gettext_lazy("délai cible")
+    parameter_name = "retard"
+
+    def lookups(self, request, model_admin):
+        return [("1", gettext_lazy("Délai cible dépassé"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(late_condition(case_type_of(queryset.model)))
+        return queryset
+
+
+def colleagues_of(request, model_admin) -> list[tuple[int, str]]:
+    """(pk, name) of the managers the queue's requests may be given to, but the user; kept a
+    minute (the users table holds every member's account: finding the managers reads it all)."""
+    opts = model_admin.model._meta
+    key = f"casework:colleagues:{opts.label_lower}:{request.user.pk}"
+    colleagues = cache.get(key)
+    if colleagues is None:
+        users = (
+            model_admin.assignee_candidates(request)
+            .exclude(pk=request.user.pk)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        colleagues = [(user.pk, person(user)) for user in users]
+        cache.set(key, colleagues, 60)
+    return colleagues
+
+
 class CaseAssigneeFilter(admin.SimpleListFilter):
     """Who works the request: nobody, me, or a colleague (those the admin lists)."""
 
@@ -115,16 +206,10 @@ class CaseAssigneeFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        colleagues = (
-            model_admin.assignee_candidates(request)
-            .exclude(pk=request.user.pk)
-            .distinct()
-            .order_by("last_name", "first_name", "username")
-        )
         return [
-            ("none", gettext_lazy("Non attribuée")),
-            ("me", gettext_lazy("Moi")),
-            *[(str(user.pk), person(user)) for user in colleagues],
+            ("me", gettext_lazy("Mes demandes")),
+            ("none", gettext_lazy("Non attribuées")),
+            *[(str(pk), name) for pk, name in colleagues_of(request, model_admin)],
         ]
 
     def queryset(self, request, queryset):
@@ -144,8 +229,14 @@ class CaseAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/casework/change_form.html"
     change_list_template = "admin/casework/change_list.html"
-    actions = ["take_in_charge", "resolve_selected"]
-    list_filter = [CaseStatusFilter, CaseAgeFilter, CaseAssigneeFilter]
+    actions = ["take_in_charge", "assign_to_me", "assign_to", "resolve_selected"]
+    list_filter = [CaseStatusFilter, CaseAgeFilter, CaseLateFilter, CaseAssigneeFilter]
+    # A million rows: no COUNT of the table, no counts per filter choice, and a paginator that
+    # counts a few hundred rows at most (casework.queue).
+    paginator = QueuePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
     # Whom the forms and messages name: "l'adhérent", "le partenaire".
     requester_noun = gettext_lazy("le demandeur")
 
@@ -166,8 +257,32 @@ class CaseAdmin(admin.ModelAdmin):
         return []
 
     def assignee_candidates(self, request):
+        """The managers a request of this queue may be given to."""
         User = get_user_model()
         return User.objects.filter(role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True)
+
+    def changelist_view(self, request, extra_context=None):
+        # A queue one may not read does not exist for them (404, not 403).
+        if not self.has_view_or_change_permission(request):
+            raise Http404
+        asked = request.GET.urlencode()
+        shortcuts = [
+            (_("Demandes ouvertes"), ""),
+            (_("Mes demandes"), "assignee=me"),
+            (_("Non attribuées"), "assignee=none"),
+            (_("Délai cible dépassé"), "retard=1"),
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "queue_shortcuts": [
+                {"label": label, "query": query, "current": query == asked}
+                for label, query in shortcuts
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def insurer_form_texts(self, obj, move) -> tuple[str, str, str]:
         """(label, help text, message when empty) of the text of `move`'s page."""
@@ -203,6 +318,16 @@ class CaseAdmin(admin.ModelAdmin):
         return False
 
     # -- Columns and fields ------------------------------------------------------------------------
+    def action_checkbox(self, obj):
+        # The admin's own renders a form widget through a template for each row: on a queue
+        # page that was a third of its time. The same markup, written once.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            admin.helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            _("Sélectionner la demande %(reference)s") % {"reference": self.kind.reference(obj)},
+        )
+
     @admin.display(description=gettext_lazy("statut"), ordering="status")
     def status_column(self, obj):
         label = self.kind.status_label(obj.status, Side.INSURER)
@@ -253,6 +378,7 @@ class CaseAdmin(admin.ModelAdmin):
             urls.append(
                 path(f"<path:object_id>/{move.slug}/", wrap(view), name=f"{info}_{move.name}")
             )
+        urls.append(path("<path:object_id>/note/", wrap(self.note_view), name=f"{info}_note"))
         return [*urls, *super().get_urls()]
 
     def _button_view(self, name):
@@ -299,11 +425,34 @@ class CaseAdmin(admin.ModelAdmin):
                 for move in self.kind.insurer_moves()
                 if case_can(obj, move.name)
             ]
+            extra_context["note_url"] = self.move_url("note", obj)
+            extra_context["note_form"] = CaseNoteForm()
+        extra_context["case_notes"] = case_notes(obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def note_view(self, request, object_id):
+        """ "Ajouter la note": an internal note, posted from the change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._get_manageable_or_404(request, object_id)
+        form = CaseNoteForm(request.POST)
+        if form.is_valid():
+            case_note_add(case=obj, text=form.cleaned_data["text"], by=request.user)
+            self.message_user(
+                request,
+                _("Note interne ajoutée : le demandeur ne la voit pas."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Écrivez la note."), messages.ERROR)
+        return HttpResponseRedirect(self.change_url(obj) + "#notes")
 
     def _move(self, request, obj, name, **kwargs) -> bool:
         try:
-            case_move(case=obj, move=name, by=request.user, **kwargs)
+            if name == "resolve":
+                case_resolve(case=obj, by=request.user, **kwargs)
+            else:
+                case_move(case=obj, move=name, by=request.user, **kwargs)
         except CaseError as refused:
             self.message_user(request, refused.message, messages.ERROR)
             return False
@@ -339,6 +488,9 @@ class CaseAdmin(admin.ModelAdmin):
                 else _("Envoyer aussi le texte de la demande de complément par email")
             ),
         }
+        # "Résoudre" a new request: it is taken in charge first, with its email.
+        takes_first = name == "resolve" and obj.status == CaseStatus.NEW
+        templates = answer_templates(obj, self.kind)
         if request.method == "POST":
             form = InsurerMessageForm(request.POST, request.FILES, **form_kwargs)
             if form.is_valid():
@@ -356,11 +508,16 @@ class CaseAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(change_url)
                 # Refused: the form is shown again as typed, with its files.
         else:
-            refused = case_refusal(obj, name)
+            refused = "" if takes_first else case_refusal(obj, name)
             if refused:
                 self.message_user(request, refused, messages.WARNING)
                 return HttpResponseRedirect(change_url)
             form = InsurerMessageForm(**form_kwargs)
+            chosen = request.GET.get("modele", "")
+            # Without JavaScript, "Insérer" reloads the page with the template in the text.
+            for template in templates:
+                if str(template["pk"]) == chosen:
+                    form.initial["text"] = template["text"]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -384,6 +541,12 @@ class CaseAdmin(admin.ModelAdmin):
             ],
             "attachments": files_list(obj.attachments.order_by("created_at")),
             "thread": self.thread_display(obj),
+            "notes": case_notes(obj),
+            "takes_first": takes_first,
+            "answer_templates": templates,
+            "answer_texts": {str(t["pk"]): t["text"] for t in templates},
+            "requester_noun": self.requester_noun,
+            "chosen_template": request.GET.get("modele", ""),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/casework/move.html", context)
@@ -427,6 +590,58 @@ class CaseAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
+    def _assigned_message(self, request, given, assignee):
+        if given:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s demande attribuée à %(person)s : %(references)s.",
+                    "%(count)s demandes attribuées à %(person)s : %(references)s.",
+                    len(given),
+                )
+                % {
+                    "count": len(given),
+                    "person": person(assignee),
+                    "references": ", ".join(self.kind.reference(o) for o in given),
+                },
+                messages.SUCCESS,
+            )
+
+    def _assign(self, request, queryset, assignee):
+        given = []
+        for obj in queryset.order_by("created_at", "id"):
+            try:
+                if case_assign(case=obj, assignee=assignee, by=request.user):
+                    given.append(obj)
+            except CaseError as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+        self._assigned_message(request, given, assignee)
+
+    @admin.action(description=gettext_lazy("M'attribuer"), permissions=["manage"])
+    def assign_to_me(self, request, queryset):
+        self._assign(request, queryset, request.user)
+
+    @admin.action(description=gettext_lazy("Attribuer à…"), permissions=["manage"])
+    def assign_to(self, request, queryset):
+        """Give the selected requests to a colleague: a page to choose whom, then back here."""
+        candidates = self.assignee_candidates(request).distinct()
+        form = AssignForm(request.POST if "apply" in request.POST else None, candidates=candidates)
+        if form.is_valid():
+            self._assign(request, queryset, form.cleaned_data["assignee"])
+            return None
+        selected = list(queryset.order_by("created_at", "id")[:500])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Attribuer les demandes sélectionnées"),
+            "form": form,
+            "selected": [(o.pk, self.kind.reference(o)) for o in selected],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+            "query_string": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "admin/casework/assign.html", context)
+
     @admin.action(description=gettext_lazy("Résoudre"), permissions=["manage"])
     def resolve_selected(self, request, queryset):
         # An answer is written for one request at a time.
@@ -439,5 +654,93 @@ class CaseAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(self.move_url("resolve", selected[0]))
 
 
+def case_notes(case) -> list:
+    """The internal notes of `case`, oldest first, with their authors."""
+    kind = case_type_of(case)
+    return list(
+        CaseNote.objects.filter(case_type=kind.content_type(), case_id=case.pk)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+PLACEHOLDER = re.compile(r"\{(civilite|prenom|nom|reference|date)\}")
+
+
+def answer_templates(case, kind) -> list[dict]:
+    """The answer templates of the case's request type, their placeholders filled in for this
+    case: {civilite}, {prenom}, {nom}, {reference}, {date}."""
+    civility, first_name, last_name = kind.addressee(case)
+    values = {
+        "civilite": civility,
+        "prenom": first_name,
+        "nom": last_name,
+        "reference": kind.reference(case),
+        "date": timezone.localdate().strftime("%d/%m/%Y"),
+    }
+    return [
+        {"pk": template.pk, "title": template.title, "text": fill(template.text, values)}
+        for template in AnswerTemplate.objects.filter(
+            request_type=kind.request_type(case), active=True
+        ).order_by("title")
+    ]
+
+
+def fill(text: str, values: dict) -> str:
+    """`text` with its placeholders replaced; any other brace is left as written."""
+    return PLACEHOLDER.sub(lambda found: values[found.group(1)], text)
+
+
 def files_list(files) -> str:
     return render_to_string("admin/casework/files.html", {"files": list(files)})
+
+
+# -- Reference data of the queues: answer templates and target delays ----------------------------
+class RequestTypeForm(forms.ModelForm):
+    """`request_type` chosen among the request types of every case type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"] = forms.ChoiceField(
+            label=_("Type de demande"), choices=request_type_choices()
+        )
+
+
+class AnswerTemplateForm(RequestTypeForm):
+    class Meta:
+        model = AnswerTemplate
+        fields = ["request_type", "title", "text", "active"]
+        help_texts = {
+            "text": gettext_lazy(
+                "Remplacés pour chaque demande : {civilite}, {prenom}, {nom}, {reference}, "
+                "{date} (la date du jour)."
+            )
+        }
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    form = AnswerTemplateForm
+    list_display = ["title", "request_type_label", "active"]
+    list_filter = ["active"]
+    search_fields = ["title", "text"]
+
+    @admin.display(description=gettext_lazy("type de demande"), ordering="request_type")
+    def request_type_label(self, obj):
+        return dict(request_type_choices()).get(obj.request_type, obj.request_type)
+
+
+class TargetDelayForm(RequestTypeForm):
+    class Meta:
+        model = TargetDelay
+        fields = ["request_type", "working_days"]
+
+
+@admin.register(TargetDelay)
+class TargetDelayAdmin(admin.ModelAdmin):
+    form = TargetDelayForm
+    list_display = ["request_type_label", "working_days"]
+
+    @admin.display(description=gettext_lazy("type de demande"), ordering="request_type")
+    def request_type_label(self, obj):
+        return dict(request_type_choices()).get(obj.request_type, obj.request_type)

@@ -7,6 +7,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Suivi des demandes")
 
     def ready(self):
+        import casework.search  # noqa: F401  (registers the search functions on SQLite)
         from casework.access import manager_may_read_file, requester_may_read_file
         from documents.access import register_download_rule
 

@@ -129,3 +129,32 @@ class CancelForm(forms.Form):
     def __init__(self, *args, reasons: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = list(reasons.items())
+
+
+class CaseNoteForm(forms.Form):
+    """An internal note: for the managers only."""
+
+    text = forms.CharField(
+        label=_("Nouvelle note interne"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible des gestionnaires seulement, jamais du demandeur."),
+        error_messages={"required": _("Écrivez la note.")},
+    )
+
+
+class AssignForm(forms.Form):
+    """The colleague the selected requests are given to."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Gestionnaire"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choisissez le gestionnaire.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = candidates.order_by("last_name", "first_name", "username")
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()

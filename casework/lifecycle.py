@@ -106,6 +106,9 @@ class CaseType:
     requester_reads_own_files: bool = True
     # Reasons offered to cancel (code -> label).
     cancel_reasons: dict = {}
+    # The model field whose choices are the case's request types (answer templates and target
+    # delays are set per type, the dashboard counts by type).
+    type_field: str = "kind"
 
     def __init__(self):
         self._moves = {m.name: m for m in self.moves}
@@ -159,6 +162,14 @@ class CaseType:
     def notice(self, event, case, message) -> Notice | None:
         """The email an event announces (its `notification`), or None when nobody can get it."""
         raise NotImplementedError
+
+    def request_type(self, case) -> str:
+        """ "member_request:document": the key answer templates and target delays use."""
+        return f"{self.key}:{getattr(case, self.type_field)}"
+
+    def addressee(self, case) -> tuple[str, str, str]:
+        """(civilité, prénom, nom) of the person an answer speaks to, for answer templates."""
+        return ("", "", "")
 
     def may_email_text(self, case) -> bool:
         """Whether the managers may send their message's text by email as well."""

@@ -226,3 +226,84 @@ class CaseEvent(OfACase):
     @property
     def changes_status(self) -> bool:
         return bool(self.to_status) and self.from_status != self.to_status
+
+
+class CaseNote(OfACase):
+    """Note interne: what a manager writes about a case for the other managers.
+
+    Never shown to the requester: only the admin reads this table (no requester page, export
+    or email does)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("écrite le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note interne")
+        verbose_name_plural = _("notes internes")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["case_type", "case_id", "created_at"], name="casenote_case")
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+
+def request_type_choices() -> list[tuple[str, str]]:
+    """Every request type of every case type ("member_request:document", "partner_request:1"),
+    named for the managers: what answer templates and target delays are set for."""
+    from casework.lifecycle import case_types
+
+    choices = []
+    for kind in case_types():
+        field = kind.model._meta.get_field(kind.type_field)
+        for value, label in field.choices:
+            choices.append((f"{kind.key}:{value}", f"{kind.model._meta.verbose_name} · {label}"))
+    return choices
+
+
+class AnswerTemplate(models.Model):
+    """Réponse type: a text the managers insert into "Résoudre" or "Demander un complément"
+    for one request type, then edit freely. Placeholders: {civilite}, {prenom}, {nom},
+    {reference}, {date}."""
+
+    request_type = models.CharField(_("type de demande"), max_length=60)
+    title = models.CharField(_("titre"), max_length=120)
+    text = models.TextField(_("texte"), max_length=5000)
+    active = models.BooleanField(_("proposée"), default=True)
+
+    class Meta:
+        verbose_name = _("réponse type")
+        verbose_name_plural = _("réponses types")
+        ordering = ["request_type", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+# Working days a request type may stay open before the dashboard counts it late.
+DEFAULT_TARGET_DAYS = 5
+
+
+class TargetDelay(models.Model):
+    """Délai cible: how many working days a request of a type may stay open (5 when not set)."""
+
+    request_type = models.CharField(_("type de demande"), max_length=60, unique=True)
+    working_days = models.PositiveSmallIntegerField(
+        _("délai cible (jours ouvrés)"), default=DEFAULT_TARGET_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("délai cible")
+        verbose_name_plural = _("délais cibles")
+        ordering = ["request_type"]
+
+    def __str__(self):
+        return self.request_type

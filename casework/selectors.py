@@ -23,7 +23,10 @@ EVENT_LABELS = {
     "cancel": _("Demande annulée"),
     "complete": _("Demande complétée"),
     "remind": _("Relance envoyée par email"),
+    "assign": _("Demande attribuée"),
 }
+# Moves of the managers' own organisation, never shown to the requester.
+INSURER_ONLY = {"assign"}
 
 
 @dataclass
@@ -55,9 +58,19 @@ def case_thread(case: Case, *, side: str, with_reminders: bool = False) -> list[
         .prefetch_related(Prefetch("message__attachments", queryset=files.queryset))
         .order_by("at", "id")
     )
+    events = list(events)
+    assigned = {e.data.get("to") for e in events if e.action == "assign"} - {None}
+    assignee_names = {}
+    if assigned and side == Side.INSURER:
+        from django.contrib.auth import get_user_model
+
+        for user in get_user_model().objects.filter(pk__in=assigned):
+            assignee_names[user.pk] = user.get_full_name() or user.get_username()
     items = []
     for event in events:
         if event.action == "remind" and not with_reminders:
+            continue
+        if event.action in INSURER_ONLY and side != Side.INSURER:
             continue
         label = str(EVENT_LABELS.get(event.action, event.action))
         status = kind.status_label(event.to_status, side) if event.changes_status else ""
@@ -65,6 +78,8 @@ def case_thread(case: Case, *, side: str, with_reminders: bool = False) -> list[
         if event.action == "cancel" and event.data.get("reason"):
             reason = event.data["reason"]
             note = str(kind.cancel_reasons.get(reason, reason))
+        elif event.action == "assign":
+            note = assignee_names.get(event.data.get("to"), str(_("personne")))
         elif event.action == "complete":
             added = event.data.get("added_files", 0)
             note = ngettext(

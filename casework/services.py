@@ -325,3 +325,77 @@ def case_messages_mark_read(*, messages, by) -> list[CaseMessage]:
             )
             marked.append(message)
     return marked
+
+
+def case_resolve(
+    *,
+    case: Case,
+    by,
+    text: str,
+    attachments: Iterable[StoredFile] = (),
+    email_text: bool = False,
+    token: uuid.UUID | str | None = None,
+) -> CaseEvent:
+    """ "Résoudre" for a manager. A request still "Nouveau" is taken in charge first, in the
+    same transaction and with its own email, so that the requester always hears that it was
+    taken before they hear that it is answered (guide 001). Returns the resolving event."""
+    with transaction.atomic():
+        if case.status == CaseStatus.NEW:
+            case_move(case=case, move="take", by=by)
+        return case_move(
+            case=case,
+            move="resolve",
+            by=by,
+            text=text,
+            attachments=attachments,
+            email_text=email_text,
+            token=token,
+        )
+
+
+def case_assign(*, case: Case, assignee, by) -> CaseEvent | None:
+    """Give an open case to `assignee` (a manager), or take it back to nobody (`assignee`
+    None), without changing its status and without an email. Recorded in the journal ("assign",
+    who gave it to whom); None when it was already theirs. Refused on a closed case."""
+    kind = case_type_of(case)
+    with transaction.atomic():
+        locked = type(case).objects.select_for_update().get(pk=case.pk)
+        if locked.status not in (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING):
+            raise CaseError(
+                _("La demande %(reference)s est « %(status)s » : elle ne peut plus être attribuée.")
+                % {
+                    "reference": kind.reference(locked),
+                    "status": kind.status_label(locked.status, Side.INSURER),
+                }
+            )
+        new_id = getattr(assignee, "pk", None)
+        if locked.assignee_id == new_id:
+            return None
+        event = CaseEvent.objects.create(
+            case_type=kind.content_type(),
+            case_id=locked.pk,
+            action="assign",
+            from_status=locked.status,
+            to_status=locked.status,
+            data={"from": locked.assignee_id, "to": new_id},
+            by=by,
+            at=timezone.now(),
+        )
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee"])
+    _refresh(case, locked)
+    return event
+
+
+def case_note_add(*, case: Case, text: str, by):
+    """An internal note on `case` by a manager: shown in the admin only, never to the
+    requester."""
+    from casework.models import CaseNote
+
+    text = (text or "").strip()
+    if not text:
+        raise CaseError(_("Écrivez la note."))
+    kind = case_type_of(case)
+    return CaseNote.objects.create(
+        case_type=kind.content_type(), case_id=case.pk, author=by, text=text
+    )

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -21,7 +20,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework.admin import CaseAdmin, CaseAgeFilter, CaseAssigneeFilter, CaseStatusFilter, person
+from casework.admin import (
+    CaseAdmin,
+    CaseAgeFilter,
+    CaseAssigneeFilter,
+    CaseLateFilter,
+    CaseStatusFilter,
+    person,
+)
+from casework.search import words_match, words_of
 from partners.catalogue import (
     APPOINTMENT_MODES,
     CANCEL_REASONS,
@@ -264,6 +271,26 @@ def _may_read_queue(request) -> bool:
     return organisms is _EVERY_ORGANISM or bool(organisms)
 
 
+class OrganismFilter(admin.SimpleListFilter):
+    """The organisms of the manager's scope (no query over the requests to find them)."""
+
+    title = gettext_lazy("organisme")
+    parameter_name = "organism__id__exact"
+
+    def lookups(self, request, model_admin):
+        organisms = _organisms_of(request)
+        listed = Organism.objects.order_by("name")
+        if organisms is not _EVERY_ORGANISM:
+            listed = listed.filter(pk__in=organisms)
+        return [(str(o.pk), o.name) for o in listed]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(organism_id=int(value))
+        return queryset
+
+
 @admin.register(PartnerRequest)
 class PartnerRequestAdmin(CaseAdmin):
     """The queue of partner requests, scoped to the organisms the manager manages.
@@ -274,27 +301,26 @@ class PartnerRequestAdmin(CaseAdmin):
 
     list_display = [
         "number",
-        "created_at",
-        "organism",
-        "structure",
-        "service_column",
-        "motif_column",
-        "person_column",
+        "kind_column",
+        "concerns_column",
+        "age",
         "status_column",
         "assignee_column",
     ]
     list_filter = [
         CaseStatusFilter,
         "service",
-        ("organism", admin.RelatedOnlyFieldListFilter),
+        OrganismFilter,
         CaseAgeFilter,
+        CaseLateFilter,
         CaseAssigneeFilter,
     ]
-    search_fields = ["number", "last_name", "first_name", "structure__name", "requester_name"]
+    search_fields = ["number"]  # the search itself: get_search_results
     search_help_text = gettext_lazy(
-        "Numéro de la demande, nom ou prénom de la personne concernée, structure ou demandeur."
+        "Début du numéro de la demande, ou du nom et du prénom de la personne concernée, sans "
+        "se soucier des accents ni des majuscules."
     )
-    list_select_related = ["organism", "structure", "assignee"]
+    list_select_related = ["structure", "assignee"]
     requester_noun = gettext_lazy("le technicien")
 
     # -- Scope and permissions: a read-only record, worked only through the moves -----------
@@ -319,16 +345,43 @@ class PartnerRequestAdmin(CaseAdmin):
         return _may_read_queue(request) and request.user.is_insurer_manager
 
     def assignee_candidates(self, request):
+        """The managers of the organisms this manager manages (every manager for a
+        superuser)."""
         User = get_user_model()
         organisms = _organisms_of(request)
-        if organisms is _EVERY_ORGANISM:
-            return User.objects.filter(
-                Q(role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True)
-                | Q(assigned_partnerrequests__isnull=False)
-            )
-        return User.objects.filter(
-            Q(managed_organisms__in=organisms) | Q(assigned_partnerrequests__organism__in=organisms)
+        managers = User.objects.filter(
+            role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True
         )
+        if organisms is _EVERY_ORGANISM:
+            return managers
+        return managers.filter(managed_organisms__in=organisms)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number by its beginning; otherwise the person concerned by the beginnings of the
+        words of their name, without case or accents (the folded `person_search`, read from
+        its trigram index on PostgreSQL)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        compact = term.replace(" ", "")
+        if compact.isdigit():
+            return queryset.filter(number__startswith=compact), False
+        words = words_of(term)
+        if not words:
+            return queryset.none(), False
+        return queryset.filter(words_match("person_search", words)), False
+
+    @admin.display(description=gettext_lazy("type"), ordering="service")
+    def kind_column(self, obj):
+        label = obj.get_service_display()
+        motif = self.motif_column(obj)
+        shown = f"{label} · {motif}" if motif != "—" else label
+        return format_html('<span title="{}">{}</span>', shown, label)
+
+    @admin.display(description=gettext_lazy("concerne"))
+    def concerns_column(self, obj):
+        shown = " · ".join(v for v in (obj.person_name, obj.structure.name) if v)
+        return format_html('<span title="{}">{}</span>', shown, shown)
 
     def case_facts(self, obj):
         facts = [

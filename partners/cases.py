@@ -51,9 +51,15 @@ class PartnerRequestCase(CaseType):
     # "Par sécurité, le contenu des PJ déposées n'est pas consultable".
     requester_reads_own_files = False
     cancel_reasons = CANCEL_REASONS
+    type_field = "service"
 
     def reference(self, case) -> str:
         return case.number
+
+    def addressee(self, case):
+        # The answer speaks to the technician who filed the request.
+        requester = case.requester
+        return ("", requester.first_name, requester.last_name)
 
     def party_id(self, case) -> int:
         return case.structure_id

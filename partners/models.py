@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Civility
-from casework.models import Case
+from casework.models import OPEN_STATUSES, Case
 from documents.models import StoredFile
 from partners.catalogue import Service
 
@@ -333,7 +333,33 @@ class PartnerRequest(Case):
                 condition=models.Q(status="cancelled"),
                 name="phist_cancelled",
             ),
-            models.Index(fields=["organism", "status", "created_at"], name="partnerrequest_queue"),
+            # The managers' queue (casework.admin): each filter of an organism's open requests,
+            # oldest first, ending with the key so that deep pages are read from the index alone.
+            models.Index(
+                fields=["organism", "status", "created_at", "id"], name="partnerrequest_queue"
+            ),
+            *[
+                models.Index(
+                    fields=["organism", *keys, "created_at", "id"],
+                    condition=models.Q(status__in=OPEN_STATUSES),
+                    name=name,
+                )
+                for name, keys in (
+                    ("preq_open", []),
+                    ("preq_open_service", ["service"]),
+                    ("preq_open_assignee", ["assignee"]),
+                )
+            ],
+            models.Index(
+                fields=["organism", "created_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES, reply_pending_since__isnull=False),
+                name="preq_open_reply",
+            ),
+            # A manager's few organisms among a hundred: a closed status, or every request, is
+            # read in the queue's order and the other organisms' rows skipped (a few
+            # thousand index entries) rather than a hundred thousand rows sorted.
+            models.Index(fields=["status", "created_at", "id"], name="preq_status"),
+            models.Index(fields=["created_at", "id"], name="preq_created"),
         ]
         constraints = [
             # Filing order: unique in a structure's history at an organism; its index serves the

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.admin_site import require_second_factor
+from casework.dashboard import install_dashboard
 from portal import views
 from portal.admin import brand_admin_site
 
 # Insurer managers reach the admin only after a second factor (set before the admin's URLs).
 require_second_factor(admin.site)
 brand_admin_site(admin.site)
+install_dashboard(admin.site)
 
 portal_patterns = (
     [

@@ -8,7 +8,6 @@ the same whoever changes a status.
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -18,7 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Member
 from casework.admin import CaseAdmin
+from casework.search import member_name, words_match, words_of
 from casework.services import CaseError, case_can
 from privacy.forms import SpaceClosureForm
 from privacy.services import closure_request_close
@@ -37,18 +38,17 @@ class MemberRequestAdmin(CaseAdmin):
 
     list_display = [
         "reference",
-        "created_at",
-        "kind",
-        "status_column",
-        "member_column",
+        "kind_column",
         "concerns_column",
-        "assignee_column",
         "age",
+        "status_column",
+        "assignee_column",
     ]
     list_filter = [*CaseAdmin.list_filter, "kind"]
-    search_fields = ["reference", "member__member_number", "member__last_name"]
+    search_fields = ["reference"]  # the search itself: get_search_results
     search_help_text = gettext_lazy(
-        "Référence de la demande, numéro d'adhérent ou nom de l'adhérent."
+        "Début de la référence (DEM-2026-…), du numéro d'adhérent, ou du nom et du prénom, "
+        "sans se soucier des accents ni des majuscules."
     )
     list_select_related = ["member", "beneficiary", "assignee"]
     requester_noun = gettext_lazy("l'adhérent")
@@ -94,12 +94,21 @@ class MemberRequestAdmin(CaseAdmin):
             and user.has_perm("requests_app.change_memberrequest")
         )
 
-    def assignee_candidates(self, request):
-        User = get_user_model()
-        return User.objects.filter(
-            Q(role=User.Role.INSURER_MANAGER, is_staff=True, is_active=True)
-            | Q(assigned_memberrequests__isnull=False)
-        )
+    def get_search_results(self, request, queryset, search_term):
+        """A reference by its beginning ("DEM-2026-0001"); otherwise the requests of the
+        members whose number begins with the term or whose names' words begin with its words
+        (no case, no accents), read from the members' indexes first."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.upper().startswith("DEM"):
+            return queryset.filter(reference__startswith=term.upper()), False
+        found = Q(member_number__startswith=term)
+        words = words_of(term)
+        if words:
+            found |= words_match("name", words)
+        members = Member.objects.alias(name=member_name()).filter(found)
+        return queryset.filter(member__in=members.values("pk")), False
 
     def case_facts(self, obj):
         return [
@@ -202,13 +211,19 @@ class MemberRequestAdmin(CaseAdmin):
         return TemplateResponse(request, f"{TEMPLATES}/close_space.html", context)
 
     # -- Columns and fields -----------------------------------------------------------------
-    @admin.display(description=gettext_lazy("adhérent"), ordering="member__last_name")
-    def member_column(self, obj):
-        return f"{obj.member.member_number} · {obj.member.full_name}"
+    @admin.display(description=gettext_lazy("type"), ordering="kind")
+    def kind_column(self, obj):
+        return obj.get_kind_display()
 
-    @admin.display(description=gettext_lazy("bénéficiaire"), ordering="beneficiary__first_name")
+    @admin.display(description=gettext_lazy("concerne"))
     def concerns_column(self, obj):
-        return obj.concerns
+        shown = f"{obj.member.member_number} · {obj.member.full_name}"
+        if obj.beneficiary_id:
+            shown = _("%(member)s, pour %(beneficiary)s") % {
+                "member": shown,
+                "beneficiary": obj.beneficiary.full_name,
+            }
+        return format_html('<span title="{}">{}</span>', shown, shown)
 
     @admin.display(description=gettext_lazy("adhérent"))
     def member_link(self, obj):

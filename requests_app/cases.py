@@ -100,6 +100,10 @@ class MemberRequestCase(CaseType):
             return None
         return MemberRequest.objects.all()
 
+    def addressee(self, case):
+        member = case.member
+        return (member.get_civility_display(), member.first_name, member.last_name)
+
     def may_email_text(self, case) -> bool:
         # Guide 002: "pour toute demande par e-mail, vous recevrez notre réponse directement
         # dans votre boîte mail personnelle"; questions may be answered the same way.

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beneficiary, Member
-from casework.models import Case
+from casework.models import OPEN_STATUSES, Case
 from documents.models import StoredFile
 
 
@@ -30,6 +30,9 @@ class RequestStatus(models.TextChoices):
     AWAITING = "awaiting", _("En attente de votre réponse")
     RESOLVED = "resolved", _("Résolu")
     CANCELLED = "cancelled", _("Annulé")
+
+
+OPEN = models.Q(status__in=OPEN_STATUSES)
 
 
 class MemberRequest(Case):
@@ -107,7 +110,21 @@ class MemberRequest(Case):
             # (`position` is the sending order).
             models.Index(fields=["member", "status", "position"], name="memberrequest_status"),
             models.Index(fields=["member", "kind", "position"], name="memberrequest_kind"),
-            models.Index(fields=["status", "created_at"], name="memberrequest_queue"),
+            # The managers' queue (casework.admin): each filter of the open requests, oldest
+            # first, ending with the key so that deep pages are read from the index alone.
+            models.Index(fields=["status", "created_at", "id"], name="memberrequest_queue"),
+            models.Index(fields=["created_at", "id"], condition=OPEN, name="mreq_open"),
+            models.Index(
+                fields=["kind", "created_at", "id"], condition=OPEN, name="mreq_open_kind"
+            ),
+            models.Index(
+                fields=["assignee", "created_at", "id"], condition=OPEN, name="mreq_open_assignee"
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=OPEN & models.Q(reply_pending_since__isnull=False),
+                name="mreq_open_reply",
+            ),
         ]
 
     def __str__(self):

@@ -106,7 +106,7 @@ def manager_client(client, insurer_manager):
 
 
 # -- The queue -------------------------------------------------------------------------------
-def test_the_queue_shows_open_requests_oldest_first_then_awaiting_then_resolved_ones(
+def test_the_queue_shows_only_open_requests_oldest_first_and_all_on_demand(
     manager_client, member, other_member, insurer_manager
 ):
     recent = _submit(member, days_ago=1)
@@ -120,11 +120,17 @@ def test_the_queue_shows_open_requests_oldest_first_then_awaiting_then_resolved_
     _take(middle, insurer_manager)
 
     assert _listed(manager_client) == [
+        awaiting.reference,
         oldest.reference,
         middle.reference,
         recent.reference,
+    ]
+    assert _listed(manager_client, "?status__exact=all") == [
         awaiting.reference,
         resolved.reference,
+        oldest.reference,
+        middle.reference,
+        recent.reference,
     ]
 
 
@@ -377,7 +383,7 @@ def test_the_take_action_explains_a_refusal_and_takes_the_others(
     open_one = _submit(member)
 
     response = manager_client.post(
-        QUEUE,
+        QUEUE + "?status__exact=all",
         {"action": "take_in_charge", "_selected_action": [resolved.pk, open_one.pk], "index": "0"},
         follow=True,
     )
@@ -561,12 +567,13 @@ def test_resolving_with_a_text_and_a_pdf_answers_the_member(
     download.close()  # last: closing a file response ends the request (and its connection)
 
 
-def test_a_new_request_cannot_be_resolved_before_it_is_taken_in_charge(
+def test_resolving_a_new_request_takes_it_in_charge_first_then_answers(
     manager_client, member, insurer_manager
 ):
     request = _submit(member)
+    assert _resolve_url(request) not in _page(manager_client.get(_change_url(request)))
 
-    shown = manager_client.get(_resolve_url(request), follow=True)
+    shown = _page(manager_client.get(_resolve_url(request)))
     response = manager_client.post(
         _resolve_url(request),
         {
@@ -575,23 +582,18 @@ def test_a_new_request_cannot_be_resolved_before_it_is_taken_in_charge(
         },
     )
 
-    refusal = (
-        f"La demande {request.reference} est « Nouveau » : elle ne peut pas passer à « Résolu »."
-    )
-    assert shown.redirect_chain[-1][0] == _change_url(request)
-    assert refusal in _messages(shown)
-    assert response.status_code == 200
-    assert refusal in _messages(response)
-    assert "Votre remboursement est en cours." in _page(response)  # still typed
+    assert "vous la prenez d'abord en charge" in shown
+    assert response.status_code == 302
     request.refresh_from_db()
-    assert (request.status, request.resolved_at, request.assignee) == (
-        RequestStatus.NEW,
-        None,
-        None,
-    )
-    assert list(_events(request).values_list("action", flat=True)) == ["submit"]
-    assert not _messages_of(request).exists()
-    assert StoredFile.objects.get(original_name="decompte.pdf").is_pending  # sent nowhere
+    assert (request.status, request.assignee) == (RequestStatus.RESOLVED, insurer_manager)
+    assert list(_events(request).values_list("action", "notification")) == [
+        ("submit", "received"),
+        ("take", "taken"),
+        ("resolve", "resolved"),
+    ]
+    answer = _messages_of(request).get()
+    assert answer.text == "Votre remboursement est en cours."
+    assert [f.original_name for f in answer.attachments.all()] == ["decompte.pdf"]
 
 
 def test_the_resolve_action_opens_the_answer_form_for_one_request(

@@ -134,8 +134,8 @@ def test_a_manager_sees_only_the_requests_of_their_organism(
 
     assert _listed(manager_client) == [gironde.number]
     assert _listed(manager_client, f"?q={at_landes.number}") == []
+    assert _listed(manager_client, f"?organism__id__exact={landes.pk}") == []
     page = _page(manager_client.get(QUEUE))
-    assert "CPAM GIRONDE" in page
     assert "CPAM LANDES" not in page
 
 
@@ -186,7 +186,7 @@ def test_a_manager_of_no_organism_has_no_queue(client, technician, convention, o
     stranger = UserFactory(role="insurer_manager", is_staff=True)
     _sign_in(client, stranger)
 
-    assert client.get(QUEUE).status_code == 403
+    assert client.get(QUEUE).status_code == 404
     assert client.get(_change_url(request)).status_code == 404
     assert client.post(_take_url(request)).status_code == 404
 
@@ -217,7 +217,6 @@ def test_each_row_shows_the_request_its_sender_and_its_manager(
     page = _page(manager_client.get(QUEUE))
 
     assert request.number in page
-    assert "CPAM GIRONDE" in page
     assert "CCAS de Bordeaux" in page
     assert "Soumettre une demande d'étude de dossier" in page
     assert "Etude de C2S" in page
@@ -226,7 +225,7 @@ def test_each_row_shows_the_request_its_sender_and_its_manager(
     assert "Claire GESTION" in page
 
 
-def test_the_queue_shows_open_requests_oldest_first_then_resolved_and_cancelled(
+def test_the_queue_shows_open_requests_oldest_first_and_closed_ones_on_demand(
     manager_client, technician, convention, organism, organism_manager
 ):
     cancelled = _filed(technician, organism, days_ago=30)
@@ -236,15 +235,16 @@ def test_the_queue_shows_open_requests_oldest_first_then_resolved_and_cancelled(
     recent = _filed(technician, organism, days_ago=1)
     oldest = _filed(technician, organism, days_ago=9)
 
-    assert _listed(manager_client) == [
+    assert _listed(manager_client) == [oldest.number, recent.number]
+    assert _listed(manager_client, "?status__exact=all") == [
+        cancelled.number,
+        resolved.number,
         oldest.number,
         recent.number,
-        resolved.number,
-        cancelled.number,
     ]
 
 
-def test_a_reply_comes_first_and_requests_awaiting_the_partner_after_open_ones(
+def test_a_reply_is_marked_and_has_its_own_filter(
     manager_client, technician, convention, organism, organism_manager
 ):
     awaiting = _filed(technician, organism, days_ago=20)
@@ -258,12 +258,8 @@ def test_a_reply_comes_first_and_requests_awaiting_the_partner_after_open_ones(
     resolved = _filed(technician, organism, days_ago=30)
     _resolve(resolved, organism_manager)
 
-    assert _listed(manager_client) == [
-        replied.number,
-        oldest.number,
-        awaiting.number,
-        resolved.number,
-    ]
+    assert _listed(manager_client) == [awaiting.number, oldest.number, replied.number]
+    assert _listed(manager_client, "?status__exact=reply") == [replied.number]
     page = _words(manager_client.get(QUEUE))
     assert "Réponse reçue" in page
     assert "En attente du partenaire" in page
@@ -355,7 +351,7 @@ def test_the_queue_filters_by_assignee(
     assert _listed(manager_client, f"?assignee={colleague.pk}") == [theirs.number]
 
 
-def test_the_queue_finds_a_request_by_number_person_or_structure(
+def test_the_queue_finds_a_request_by_number_or_person_without_accents(
     manager_client, technician, other_technician, convention, organism
 ):
     ConventionFactory(structure=other_technician.partner_membership.structure, organism=organism)
@@ -376,7 +372,9 @@ def test_the_queue_finds_a_request_by_number_person_or_structure(
     assert _listed(manager_client, f"?q={prince.number}") == [prince.number]
     assert _listed(manager_client, "?q=tutu") == [tutu.number]
     assert _listed(manager_client, "?q=Marius") == [prince.number]
-    assert _listed(manager_client, "?q=Pau") == [prince.number]
+    assert _listed(manager_client, "?q=prince mar") == [prince.number]
+    assert _listed(manager_client, "?q=josephine") == [tutu.number]
+    assert _listed(manager_client, f"?q={prince.number[:9]}") == [tutu.number, prince.number]
 
 
 def test_requests_are_never_added_edited_or_deleted_by_hand(
@@ -472,7 +470,7 @@ def test_a_cancelled_request_stays_visible_with_its_reason(
     request = _filed(technician, organism)
     _cancel(request, technician, "doublon_structure")
 
-    page = _words(manager_client.get(QUEUE))
+    page = _words(manager_client.get(QUEUE + "?status__exact=cancelled"))
     assert request.number in page
     assert "Annulé · La demande a déjà été faite par un membre de ma structure" in page
     page = _page(manager_client.get(_change_url(request)))
@@ -569,7 +567,7 @@ def test_taking_a_resolved_request_is_refused_with_a_message(
     open_one = _filed(technician, organism)
 
     response = manager_client.post(
-        QUEUE,
+        QUEUE + "?status__exact=all",
         {"action": "take_in_charge", "_selected_action": [resolved.pk, open_one.pk], "index": "0"},
         follow=True,
     )
@@ -658,37 +656,32 @@ def test_resolving_with_a_file_lets_the_technician_download_it(
     download.close()
 
 
-def test_a_new_request_is_taken_in_charge_before_it_is_resolved(
-    manager_client, technician, convention, organism
+def test_resolving_a_new_request_takes_it_in_charge_first_with_its_email(
+    manager_client, technician, convention, organism, outbox, django_capture_on_commit_callbacks
 ):
     request = _filed(technician, organism)
-    refusal = f"La demande {request.number} est « Nouveau » : elle ne peut pas passer à « Résolu »."
-    assert _resolve_url(request) not in manager_client.get(_change_url(request)).content.decode()
+    change_page = manager_client.get(_change_url(request)).content.decode()
+    assert _take_url(request) in change_page
+    assert _resolve_url(request) not in change_page, "Résoudre is offered from Pris en charge"
 
-    opened = manager_client.get(_resolve_url(request), follow=True)
-    assert opened.redirect_chain[-1][0] == _change_url(request)
-    assert refusal in _messages(opened)
+    opened = _page(manager_client.get(_resolve_url(request)))
+    assert "vous la prenez d'abord en charge" in opened
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(_resolve_url(request), {"text": "Attestation envoyée."})
 
-    response = manager_client.post(
-        _resolve_url(request),
-        {
-            "text": "Prise en charge faite",
-            "attachments_files": SimpleUploadedFile("attestation.pdf", pdf_bytes()),
-        },
-    )
-
-    assert response.status_code == 200
-    assert refusal in _messages(response)
-    assert "Prise en charge faite" in _page(response), "what was typed is not lost"
+    assert response.status_code == 302
     request.refresh_from_db()
-    assert (request.status, request.resolved_at, request.assignee) == (
-        PartnerRequestStatus.NEW,
-        None,
-        None,
-    )
-    assert list(request.case_events.values_list("action", flat=True)) == ["submit"]
-    assert not CaseMessage.objects.exists()
-    assert StoredFile.objects.get(original_name="attestation.pdf").is_pending
+    assert request.status == PartnerRequestStatus.RESOLVED
+    assert list(request.case_events.values_list("action", flat=True)) == [
+        "submit",
+        "take",
+        "resolve",
+    ]
+    subjects = [m.subject.strip() for m in outbox.all() if m.kind == "email"]
+    assert subjects == [
+        f"Votre demande {request.number} a été prise en charge",
+        f"Une réponse a été apportée à votre demande {request.number}",
+    ]
 
 
 def test_the_resolve_action_opens_the_answer_form_for_one_request(
