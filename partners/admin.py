@@ -121,7 +121,7 @@ class OrganismServiceInline(admin.StackedInline):
 
 @admin.register(Organism)
 class OrganismAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "services_column", "managers_column"]
+    list_display = ["name", "code", "public_site_url", "services_column", "managers_column"]
     search_fields = ["name", "code"]
     filter_horizontal = ["managers"]
     inlines = [OrganismServiceInline]
