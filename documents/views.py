@@ -76,7 +76,10 @@ def _file_json(stored):
         "name": stored.original_name,
         "size": stored.size,
         "size_label": filesizeformat(stored.size),
-        "preview_url": reverse("documents:view", args=[stored.pk]) if stored.is_previewable else "",
+        # Every file may be opened ("Voir", guide 001 shows it for a .docx): the view serves
+        # what a browser cannot show as a download.
+        "preview_url": reverse("documents:view", args=[stored.pk]),
+        "previewable": stored.is_previewable,
         "remove_url": reverse("documents:remove", args=[stored.pk]),
     }
 

@@ -348,6 +348,7 @@
       link.href = preview;
       link.target = "_blank";
       link.rel = "noopener";
+      if (answer.previewable === false) { link.setAttribute("download", ""); }
       actions.appendChild(link);
     }
     actions.appendChild(this.removeButton(row, answer.name, answer.remove_url));
