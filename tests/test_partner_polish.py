@@ -85,3 +85,33 @@ def test_an_invited_technician_chooses_their_password_in_partner_words(
         "adresse email et ce mot de passe." in page
     )
     assert "a été modifié" not in page and "Créer mon espace" not in page
+
+
+# -- Point 10 ----------------------------------------------------------------------------------
+def test_the_organism_choosers_error_does_not_repeat_its_label(partner_client):
+    from html import unescape
+
+    page = unescape(partner_client.post("/partenaires/", {"organism": ""}).content.decode())
+    assert "connecter. :" not in page
+    assert (
+        '<a href="#id_organism">Sélectionnez l\'organisme sur lequel vous souhaitez vous '
+        "connecter.</a>" in page
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("numero=26A31", "numero", "Le numéro de demande est composé de chiffres uniquement"),
+        ("demandeur=999999", "demandeur", "Ce choix n'est pas proposé : choisissez dans la liste."),
+        ("demandeur=abc", "demandeur", "Ce choix n'est pas proposé : choisissez dans la liste."),
+    ],
+)
+def test_a_bad_number_or_requester_filter_is_said_next_to_its_field(
+    partner_client, query, field, message
+):
+    from html import unescape
+
+    page = unescape(partner_client.get(f"/partenaires/historique/?{query}").content.decode())
+    start = page.index(f'id="id_{field}_error"')
+    assert message in page[start : start + 300]
