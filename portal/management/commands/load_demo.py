@@ -295,7 +295,8 @@ def _gironde_history(structure, gironde, technician, manager) -> None:
     filed = [
         # (days ago, service, motif, person, comment, attachments, then, days to handle)
         (40, Service.CASE_STUDY, "aide_financiere", PERSONS[0],
-         "Demande de rééquilibre budgétaire.", [sent], "resolve", 3),
+         "Demande de rééquilibre budgétaire.", [sent], "resolve", 30),
+        # Resolved 10 and 3 days ago: their answers' files are kept 15 days from then.
         (33, Service.APPOINTMENT, "capital_deces", PERSONS[1],
          "Demande de capital décès pour son épouse décédée.", [], "resolve", 30),
         (21, Service.CONTACT, "convention", None,
