@@ -44,6 +44,11 @@ class User(AbstractUser):
     def is_insurer_manager(self) -> bool:
         return self.role == self.Role.INSURER_MANAGER
 
+    @property
+    def is_partner(self) -> bool:
+        """A partner technician or partner manager (guide 001's "Espace Partenaires")."""
+        return self.role in (self.Role.TECHNICIAN, self.Role.PARTNER_MANAGER)
+
 
 class Member(models.Model):
     """Adhérent: a policyholder record, created or imported by the insurer before any account."""

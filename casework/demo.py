@@ -19,6 +19,23 @@ def case_backdate(case, *, filed_at, handled_at) -> None:
     CaseEvent.objects.filter(**journal, action="submit").update(at=filed_at)
     CaseEvent.objects.filter(**journal).exclude(action="submit").update(at=handled_at)
     CaseMessage.objects.filter(**journal).update(created_at=handled_at)
+    # Their files too: sent (and kept "jusqu'au …") when the case or the message was.
+    _files_backdate(case.attachments.all(), to=filed_at)
+    for message in CaseMessage.objects.filter(**journal).prefetch_related("attachments"):
+        _files_backdate(message.attachments.all(), to=handled_at)
+
+
+def _files_backdate(files, *, to) -> None:
+    """A file attached at `to` instead: its upload, attachment and expiry move by as much."""
+    for stored in files:
+        if stored.attached_at is None:
+            continue
+        shift = stored.attached_at - to
+        type(stored).objects.filter(pk=stored.pk).update(
+            created_at=stored.created_at - shift,
+            attached_at=to,
+            expires_at=stored.expires_at - shift if stored.expires_at else None,
+        )
 
 
 def case_emails_silence(cases) -> None:

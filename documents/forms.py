@@ -11,6 +11,7 @@ Either way the form's data then holds the ids of every accepted file, so a page 
 an error elsewhere (or after "Retour" from the summary) lists them: nobody uploads twice.
 """
 
+import datetime
 import json
 import uuid
 
@@ -21,6 +22,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,18 +67,39 @@ def pending_files_of(user, ids) -> dict[str, StoredFile]:
     return {str(stored.pk): stored for stored in files}
 
 
+# Only the uploads of the last hours count against settings.UPLOAD_PENDING_LIMIT: forms left
+# unsent earlier in the day (closed tabs) must not block today's work until the orphan purge.
+PENDING_COUNT_HOURS = 3
+
+
 def pending_upload_count(user) -> int:
-    """How many pending uploads `user` has (capped by settings.UPLOAD_PENDING_LIMIT)."""
+    """How many pending uploads `user` made in the last PENDING_COUNT_HOURS hours (capped by
+    settings.UPLOAD_PENDING_LIMIT)."""
+    since = timezone.now() - datetime.timedelta(hours=PENDING_COUNT_HOURS)
     return StoredFile.objects.filter(
-        uploaded_by=user, attached_at__isnull=True, deleted_at__isnull=True
+        uploaded_by=user, attached_at__isnull=True, deleted_at__isnull=True, created_at__gte=since
     ).count()
 
 
-def too_many_pending_message(name: str) -> str:
-    return _(
+def too_many_pending_message(name: str, *, with_link: bool = False) -> str:
+    """The refusal, with (in a page) the link to the "Fichiers en attente" page that frees
+    them; the upload widget adds that link itself from its JSON."""
+    message = _(
         "Le fichier « %(name)s » n'a pas été joint : trop de fichiers sont en attente "
         "d'envoi. Envoyez ou abandonnez vos autres demandes."
     ) % {"name": name}
+    if not with_link:
+        return message
+    return format_html(
+        '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
+        message,
+        reverse("documents:pending"),
+        discard_link_label(),
+    )
+
+
+def discard_link_label() -> str:
+    return _("Abandonner les fichiers en attente (nouvel onglet)")
 
 
 def too_many_files_message(name: str, rules: UploadRules) -> str:
@@ -288,7 +311,7 @@ class AttachmentsFormMixin:
                     errors.append(too_many_files_message(uploaded.name, field.rules))
                     continue
                 if pending_upload_count(self.user) >= settings.UPLOAD_PENDING_LIMIT:
-                    errors.append(too_many_pending_message(uploaded.name))
+                    errors.append(too_many_pending_message(uploaded.name, with_link=True))
                     continue
                 try:
                     stored = stored_file_create(uploaded=uploaded, rules=field.rules, by=self.user)

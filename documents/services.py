@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import logging
 import secrets
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -107,6 +108,30 @@ def pending_upload_remove(*, stored_file: StoredFile, by) -> bool:
         if deleted:
             stored_file.file.delete(save=False)
     return bool(deleted)
+
+
+def pending_uploads_release(*, by, ids) -> int:
+    """The files of a form the person abandons ("Annuler"): those of `ids` still pending and
+    theirs are deleted; anything else is left alone. Returns how many went."""
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    pending = StoredFile.objects.filter(
+        pk__in=valid, uploaded_by=by, attached_at__isnull=True, deleted_at__isnull=True
+    )
+    return sum(pending_upload_remove(stored_file=stored, by=by) for stored in pending)
+
+
+def pending_uploads_discard(*, by) -> int:
+    """Every file the person uploaded into forms never sent is deleted (the "Fichiers en
+    attente" page). Returns how many went."""
+    pending = StoredFile.objects.filter(
+        uploaded_by=by, attached_at__isnull=True, deleted_at__isnull=True
+    )
+    return sum(pending_upload_remove(stored_file=stored, by=by) for stored in pending)
 
 
 def _due(now) -> list:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<uuid:pk>/voir/", views.view, name="view"),
     path("<uuid:pk>/retirer/", views.remove, name="remove"),
     path("televerser/<slug:rules_key>/", views.upload, name="upload"),
+    path("abandonner/", views.abandon, name="abandon"),
+    path("en-attente/", views.pending, name="pending"),
 ]

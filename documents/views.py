@@ -1,17 +1,30 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents import rules as upload_rules
 from documents.access import get_stored_file_for_download_or_404
-from documents.forms import pending_files_of, pending_upload_count, too_many_pending_message
-from documents.services import pending_upload_remove, stored_file_create
+from documents.forms import (
+    discard_link_label,
+    pending_files_of,
+    pending_upload_count,
+    too_many_pending_message,
+)
+from documents.models import StoredFile
+from documents.services import (
+    pending_upload_remove,
+    pending_uploads_discard,
+    pending_uploads_release,
+    stored_file_create,
+)
 from documents.validation import UploadNotStored, UploadRejected
 from portal.storage import STORAGE_ERRORS, open_stream
 
@@ -68,7 +81,10 @@ def _file_json(stored):
         "name": stored.original_name,
         "size": stored.size,
         "size_label": filesizeformat(stored.size),
-        "preview_url": reverse("documents:view", args=[stored.pk]) if stored.is_previewable else "",
+        # Every file may be opened ("Voir", guide 001 shows it for a .docx): the view serves
+        # what a browser cannot show as a download.
+        "preview_url": reverse("documents:view", args=[stored.pk]),
+        "previewable": stored.is_previewable,
         "remove_url": reverse("documents:remove", args=[stored.pk]),
     }
 
@@ -96,7 +112,14 @@ def upload(request, rules_key):
     if uploaded is None:
         return JsonResponse({"error": _("Aucun fichier n'a été reçu.")}, status=400)
     if pending_upload_count(request.user) >= settings.UPLOAD_PENDING_LIMIT:
-        return JsonResponse({"error": too_many_pending_message(uploaded.name)}, status=400)
+        return JsonResponse(
+            {
+                "error": too_many_pending_message(uploaded.name),
+                "discard_url": reverse("documents:pending"),
+                "discard_label": discard_link_label(),
+            },
+            status=400,
+        )
     try:
         stored = stored_file_create(uploaded=uploaded, rules=rules, by=request.user)
     except UploadNotStored as not_stored:
@@ -116,3 +139,41 @@ def remove(request, pk):
         raise Http404
     pending_upload_remove(stored_file=stored, by=request.user)
     return JsonResponse({"removed": str(pk)})
+
+
+@never_cache
+@require_POST
+@login_required
+def abandon(request):
+    """A form's "Annuler" button posts the form here: the files it holds that are still pending
+    are deleted, then the person goes where the link went (`next`, on this site only)."""
+    ids = [value for key in request.POST for value in request.POST.getlist(key)]
+    pending_uploads_release(by=request.user, ids=ids)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return redirect(target)
+
+
+@never_cache
+@login_required
+def pending(request):
+    """ "Fichiers en attente": how many files wait in forms never sent, and a button that
+    deletes them all (offered by the message that refuses an upload past the limit)."""
+    if request.method == "POST":
+        count = pending_uploads_discard(by=request.user)
+        messages.success(
+            request,
+            _(
+                "%(count)s fichier(s) en attente supprimé(s). Vous pouvez de nouveau joindre des "
+                "fichiers."
+            )
+            % {"count": count},
+        )
+        return redirect("documents:pending")
+    waiting = StoredFile.objects.filter(
+        uploaded_by=request.user, attached_at__isnull=True, deleted_at__isnull=True
+    ).count()
+    return render(request, "documents/pending.html", {"waiting": waiting})

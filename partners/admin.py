@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -128,7 +129,8 @@ class OrganismServiceInline(admin.StackedInline):
 
 @admin.register(Organism)
 class OrganismAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "services_column", "managers_column"]
+    list_display = ["name", "code", "public_site_url", "services_column", "managers_column"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "code"]
     filter_horizontal = ["managers"]
     inlines = [OrganismServiceInline]
@@ -430,8 +432,8 @@ class PartnerRequestAdmin(CaseAdmin):
             "status_column",
             "created_at",
             "status_changed_at",
-            "organism",
-            "structure",
+            "organism_column",
+            "structure_column",
             "requester_name",
             "assignee_column",
         ]
@@ -462,6 +464,15 @@ class PartnerRequestAdmin(CaseAdmin):
             for _title, options in self.get_fieldsets(request, obj)
             for name in options["fields"]
         ]
+
+    # Plain text: the admin would link these to pages an organism manager may not open (403).
+    @admin.display(description=gettext_lazy("organisme"))
+    def organism_column(self, obj):
+        return obj.organism.name
+
+    @admin.display(description=gettext_lazy("structure"))
+    def structure_column(self, obj):
+        return obj.structure.name
 
     @admin.display(description=gettext_lazy("offre de service"), ordering="service")
     def service_column(self, obj):
@@ -510,14 +521,18 @@ class PartnerRequestAdmin(CaseAdmin):
                 _("Accompagnement santé sollicité dans le cadre de"),
                 labels(SUPPORT_REASONS, saisine.get("reasons")),
             ),
-            (_("Soins non réalisés"), labels(UNPERFORMED_CARE, saisine.get("care"))),
+            # The guide's questions, as the technician read them (and the detail page shows).
             (
-                _("Renoncement depuis"),
+                _("Quels soins ne sont pas réalisés ?"),
+                labels(UNPERFORMED_CARE, saisine.get("care")),
+            ),
+            (
+                _("Depuis quand dure le renoncement ?"),
                 labels(
                     RENUNCIATION_DURATIONS, [saisine["duration"]] if saisine.get("duration") else []
                 ),
             ),
-            (_("Difficultés"), labels(RENUNCIATION_CAUSES, saisine.get("causes"))),
+            (_("Quelles en sont les causes ?"), labels(RENUNCIATION_CAUSES, saisine.get("causes"))),
         ]
         return render_to_string(
             f"{TEMPLATES}/saisine.html", {"items": [(label, v) for label, v in items if v]}

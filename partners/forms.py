@@ -48,7 +48,11 @@ PLACE_CHARACTERS = LETTERS + "0-9' -"
 # Typographic apostrophes are what phones and word processors type for "'".
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # What people put between the pairs of digits of a phone number.
-_PHONE_NOISE = re.compile(r"[\s.\-/]")
+_PHONE_NOISE = re.compile(r"[\s.\-/()]")
+# +33 or 0033 then the nine digits after the 0 (a "(0)" typed after +33 is dropped too).
+_PHONE_INTERNATIONAL = re.compile(r"(?:\+33|0033)0?(\d{9})")
+# A French number: 0 then a digit from 1 to 9 (01-05 fixed, 06-07 mobile, 08-09).
+_PHONE_FRENCH = re.compile(r"0[1-9]\d{8}")
 # Typed jj/mm/aaaa (or with dashes, dots, or digits only); ISO from a browser's date picker.
 BIRTH_DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 BIRTH_DATE_MIN = datetime.date(1900, 1, 1)
@@ -117,41 +121,56 @@ class PhoneInput(forms.TextInput):
 
     def format_value(self, value):
         value = super().format_value(value)
-        if value and re.fullmatch(r"\d{10}", value):
+        if value and re.fullmatch(r"0[1-9]\d{8}", value):
             return ".".join(value[i : i + 2] for i in range(0, 10, 2))
         return value
 
 
 class PhoneField(forms.CharField):
-    """Téléphone: 10 digits, typed with or without dots, spaces or dashes; stored as digits."""
+    """Téléphone: a French number of 10 digits, typed with or without dots, spaces or dashes,
+    or in the international form (+33 6 12 34 56 78, 0033 6...); stored as the 10 digits."""
 
     widget = PhoneInput
     default_error_messages = {
         "invalid": _(
             "Le numéro de téléphone doit comporter 10 chiffres, par exemple 06.00.00.00.00."
         ),
+        "not_french": _(
+            "Saisissez un numéro de téléphone français : 10 chiffres commençant par 0 "
+            "(06.00.00.00.00) ou +33 suivi de 9 chiffres."
+        ),
     }
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return _PHONE_NOISE.sub("", value)
+        value = _PHONE_NOISE.sub("", super().to_python(value))
+        international = _PHONE_INTERNATIONAL.fullmatch(value)
+        if international:
+            return "0" + international.group(1)
+        return value
 
     def validate(self, value):
         super().validate(value)
-        if value and not re.fullmatch(r"\d{10}", value):
+        if not value:
+            return
+        if value.startswith(("+", "00")):
+            raise forms.ValidationError(self.error_messages["not_french"], code="not_french")
+        if not re.fullmatch(r"\d{10}", value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not _PHONE_FRENCH.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["not_french"], code="not_french")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {
-                # 10 digits and 4 dots: "14 caractères".
-                "maxlength": "14",
+                # "0033 6 12 34 56 78" is the longest way of typing a French number.
+                "maxlength": "20",
                 "inputmode": "tel",
                 "autocomplete": "off",
                 "placeholder": "xx.xx.xx.xx.xx",
                 "data-phone": "",
                 "data-phone-message": self.error_messages["invalid"],
+                "data-phone-foreign-message": self.error_messages["not_french"],
             }
         )
 

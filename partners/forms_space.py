@@ -5,11 +5,9 @@ Validation and normalisation only; the writes are in partners.technicians and th
 
 from django import forms
 from django.contrib.auth.base_user import BaseUserManager
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from partners.conventions import Situation
 
 # Marks, in the text of the option, an organism in a particular situation: colour alone would
@@ -89,9 +87,6 @@ class TechnicianForm(forms.Form):
     )
 
     def clean_email(self):
-        email = BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
-        if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-            raise forms.ValidationError(
-                _("Cette adresse email est déjà utilisée par un autre compte.")
-            )
-        return email
+        # Whether the address has an account is the service's business: it tells only about
+        # the manager's own structure (technician_create).
+        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())

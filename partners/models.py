@@ -21,6 +21,12 @@ class Organism(models.Model):
         validators=[RegexValidator(r"^\d{3}$", _("Le code est composé de 3 chiffres."))],
         help_text=_("3 chiffres : ils forment le milieu des numéros de demande."),
     )
+    # "ameli.fr" in the partner space's top bar (guide 001, III); the branding's site otherwise.
+    public_site_url = models.URLField(
+        _("site public"),
+        blank=True,
+        help_text=_("Affiché dans la barre du haut de l'Espace Partenaires (ex. « ameli.fr »)."),
+    )
     # The organism's managers see and process its partner requests in the admin, and only those.
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

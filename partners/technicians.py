@@ -29,9 +29,10 @@ INVITATION_VALIDITY = timedelta(days=7)
 class TechnicianError(Exception):
     """A change refused by a rule; `message` is French text for the manager who tried."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def structure_technicians(structure: Structure):
@@ -90,12 +91,29 @@ def _check_cap(structure: Structure) -> None:
         raise _cap_error(cap)
 
 
-def _email_taken(email: str) -> bool:
-    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+def _email_owner(email: str) -> User | None:
+    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
 
 
 def _email_taken_error() -> TechnicianError:
-    return TechnicianError(_("Cette adresse email est déjà utilisée par un autre compte."))
+    return TechnicianError(
+        _("Cette adresse email est déjà utilisée par un compte de votre structure."), "email"
+    )
+
+
+def technician_is_invited(user: User) -> bool:
+    """Invited and never signed in: no password chosen yet ("Invitation envoyée")."""
+    return user.is_active and user.last_login is None and not user.has_usable_password()
+
+
+def technician_invitation_sent_on(user: User):
+    """When the technician's last invitation left (its link's creation)."""
+    token = (
+        AccountToken.objects.filter(user=user, purpose=AccountToken.Purpose.PASSWORD_RESET)
+        .order_by("-created_at")
+        .first()
+    )
+    return token.created_at if token else user.date_joined
 
 
 def technician_create(
@@ -113,8 +131,17 @@ def technician_create(
     """
     _check_manager(by, structure)
     email = BaseUserManager.normalize_email((email or "").strip())
-    if _email_taken(email):
-        raise _email_taken_error()
+    owner = _email_owner(email)
+    if owner is not None:
+        if StructureMembership.objects.filter(user=owner, structure=structure).exists():
+            raise _email_taken_error()
+        # An account elsewhere (a member, another structure, staff): the manager must not learn
+        # that it exists. Nothing is created; the address's owner is told, the manager sees the
+        # usual answer.
+        transaction.on_commit(
+            lambda: _invitation_refused_send(owner=owner, structure=structure), robust=True
+        )
+        return None
     try:
         with transaction.atomic():
             _lock_structure(structure)
@@ -161,6 +188,46 @@ def _invitation_send(*, user: User, structure: Structure, secret: str) -> None:
                 "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
             },
         )
+
+
+def _invitation_refused_send(*, owner: User, structure: Structure) -> None:
+    from portal.messaging import branded_email_send
+
+    with override("fr"):
+        branded_email_send(
+            to=owner.email,
+            subject=_("Votre accès à l'Espace Partenaires"),
+            template="partners/emails/technician_invitation_refused",
+            context={"structure": structure.name},
+        )
+
+
+def technician_invitation_resend(*, by: User, technician: User) -> User:
+    """Send a new invitation link to a technician who has not chosen a password yet.
+
+    Guarantees: only a partner manager of the technician's structure may do it, and only while
+    the invitation is pending; the earlier link stops working (`token_issue`)."""
+    structure = _check_technician(by, technician)
+    if not technician_is_invited(technician):
+        raise TechnicianError(_("Ce technicien a déjà choisi son mot de passe."))
+    secret = token_issue(
+        user=technician, purpose=AccountToken.Purpose.PASSWORD_RESET, validity=INVITATION_VALIDITY
+    )
+    transaction.on_commit(
+        lambda: _invitation_send(user=technician, structure=structure, secret=secret), robust=True
+    )
+    return technician
+
+
+def technician_invitation_cancel(*, by: User, technician: User) -> None:
+    """Withdraw a pending invitation: the account, never used, is deleted and frees its place.
+
+    Guarantees: only a partner manager of the technician's structure may do it, and only while
+    the invitation is pending (an account that signed in is deactivated instead)."""
+    _check_technician(by, technician)
+    if not technician_is_invited(technician):
+        raise TechnicianError(_("Ce technicien a déjà choisi son mot de passe."))
+    technician.delete()
 
 
 def _check_manager(by: User, structure: Structure) -> None:

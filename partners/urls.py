@@ -27,6 +27,16 @@ urlpatterns = [
         name="technician_deactivate",
     ),
     path(
+        "techniciens/<int:pk>/renvoyer-l-invitation/",
+        technicians.technician_invitation_resend,
+        name="technician_invitation_resend",
+    ),
+    path(
+        "techniciens/<int:pk>/annuler-l-invitation/",
+        technicians.technician_invitation_cancel,
+        name="technician_invitation_cancel",
+    ),
+    path(
         "techniciens/<int:pk>/reactiver/",
         technicians.technician_reactivate,
         name="technician_reactivate",

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -147,7 +148,15 @@ def test_cpam_gironde_has_a_manager_and_a_history_in_every_status_but_cancelled(
     for resolved in requests.filter(status="resolved"):
         answer = _answer_of(resolved)
         assert answer.text
-        assert answer.attachments.get().is_available()
+        answer_file = answer.attachments.get()
+        assert answer_file.is_available()
+        # The dates tell one story: the file was sent with the answer and is kept the
+        # guide's 15 days from then, not from the day the demo was loaded.
+        assert answer_file.attached_at == resolved.resolved_at == answer.created_at
+        assert answer_file.expires_at == resolved.resolved_at + datetime.timedelta(days=15)
+        assert (timezone.now() - resolved.resolved_at).days >= 3
+    for sent_file in requests.get(motif="aide_financiere").attachments.all():
+        assert sent_file.attached_at == requests.get(motif="aide_financiere").created_at
     landes = PartnerRequest.objects.get(organism__code="401")
     assert landes.status == "in_progress"
     assert landes.created_at.date() < Convention.objects.get(organism__code="401").end_date
@@ -163,3 +172,16 @@ def test_the_demo_partner_accounts_land_on_the_chooser(client):
     page = client.get("/partenaires/").content.decode()
     for name in ("CPAM GIRONDE", "CPAM LOT ET GARONNE *", "CPAM DORDOGNE *", "CPAM LANDES *"):
         assert name in page
+
+
+def test_the_files_of_maries_requests_carry_the_dates_of_their_requests():
+    call_command("load_demo", stdout=StringIO())
+    for request in MemberRequest.objects.filter(member__member_number="100001"):
+        for stored in request.attachments.all():
+            assert stored.attached_at == request.created_at
+        for message in CaseMessage.objects.filter(
+            case_type=case_type_of(request).content_type(), case_id=request.pk
+        ):
+            assert message.created_at >= request.created_at
+            for stored in message.attachments.all():
+                assert stored.attached_at == message.created_at

@@ -426,6 +426,17 @@ def test_the_detail_shows_what_the_technician_entered_with_the_guides_labels(
     assert "Pharmacie" in page
     assert "Plus d'1 an" in page
     assert "De transport" in page
+    # The guide's questions, as the technician answered them.
+    for question in (
+        "Quels soins ne sont pas réalisés ?",
+        "Depuis quand dure le renoncement ?",
+        "Quelles en sont les causes ?",
+    ):
+        assert question in page
+    # Organism and structure read as text: their admin pages are not the manager's (403).
+    assert "/gestion/partners/organism/" not in page
+    assert "/gestion/partners/structure/" not in page
+    assert organism.name in page and technician.partner_membership.structure.name in page
     assert f'href="/documents/{sent.pk}/"' in page
     download = manager_client.get(f"/documents/{sent.pk}/")
     assert download.status_code == 200

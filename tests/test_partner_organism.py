@@ -172,6 +172,17 @@ def test_a_last_organism_no_longer_offered_is_not_preselected(tech_client, struc
     assert [value for value, attrs, _text in found if "selected" in attrs] == [""]
 
 
+def test_a_last_organism_whose_convention_has_not_started_is_not_preselected(
+    tech_client, structure, technician
+):
+    convention_at(structure, "CPAM GIRONDE", "331")
+    dordogne = convention_at(structure, "CPAM DORDOGNE", "241", start=60, end=800)
+    StructureMembership.objects.filter(user=technician).update(last_organism=dordogne.organism)
+    found = options(page(tech_client.get(CHOOSE)))
+    assert "CPAM DORDOGNE *" in [text for _value, _attrs, text in found]
+    assert [value for value, attrs, _text in found if "selected" in attrs] == [""]
+
+
 def test_organisms_in_a_particular_situation_are_red_with_an_asterisk_and_a_legend(
     tech_client, structure
 ):

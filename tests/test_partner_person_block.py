@@ -247,6 +247,27 @@ def test_the_phone_is_typed_with_or_without_separators_and_stored_as_ten_digits(
     assert sent.phone_display == "06.12.34.56.78"
 
 
+@pytest.mark.parametrize(
+    "typed", ["+33 6 12 34 56 78", "+33612345678", "0033 6 12 34 56 78", "+33 (0)6 12 34 56 78"]
+)
+def test_a_phone_typed_in_the_international_form_is_the_french_number(partner_client, typed):
+    sent = filed(partner_client, phone=typed)
+    assert sent.phone == "0612345678"
+    assert sent.phone_display == "06.12.34.56.78"
+
+
+@pytest.mark.parametrize("typed", ["3361234567", "+44 7700 900123", "0012345678", "+33 6 12 34"])
+def test_a_phone_that_is_not_a_french_number_is_refused_with_a_message(partner_client, typed):
+    response = partner_client.post(URL, study(phone=typed))
+    assert response.status_code == 200
+    assert (
+        "Saisissez un numéro de téléphone français : 10 chiffres commençant par 0 "
+        "(06.00.00.00.00) ou +33 suivi de 9 chiffres." in field_errors(response, "phone")
+    )
+    assert f'value="{typed}"' in page_of(response)
+    assert PartnerRequest.objects.count() == 0
+
+
 def test_a_phone_typed_without_dots_comes_back_with_dots(partner_client):
     response = partner_client.post(URL, study(phone="0612345678", last_name="Dupont2"))
     assert 'value="06.12.34.56.78"' in page_of(response)

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from partners.conventions import today
@@ -119,7 +120,7 @@ def test_a_manager_creates_a_technician_who_is_invited_to_choose_a_password(
     assert structure.name in email.text and structure.name in email.html
     assert "/compte/mot-de-passe-oublie/" in email.link()
     listed = page(manager_client.get(LIST))
-    assert "MARTIN Luc" in listed and "a été créé(e)" in listed
+    assert "MARTIN Luc" in listed and "Invitation envoyée à Luc.Martin@example.org" in listed
 
 
 def test_the_invited_technician_chooses_a_password_then_signs_in_with_a_code(
@@ -150,7 +151,7 @@ def test_an_email_already_used_is_refused_whatever_its_case(
     assert response.status_code == 200
     html = page(response)
     assert 'id="id_email_error"' in html
-    assert "Cette adresse email est déjà utilisée par un autre compte." in html
+    assert "Cette adresse email est déjà utilisée par un compte de votre structure." in html
     assert 'value="Luc"' in html  # nothing typed is lost
     assert User.objects.filter(email__iexact=technician.email).count() == 1
 
@@ -164,7 +165,10 @@ def test_the_service_refuses_a_duplicate_email_too(partner_manager, structure, c
             last_name="Bis",
             email=partner_manager.email.upper(),
         )
-    assert refused.value.message == "Cette adresse email est déjà utilisée par un autre compte."
+    assert (
+        refused.value.message
+        == "Cette adresse email est déjà utilisée par un compte de votre structure."
+    )
 
 
 def test_missing_fields_are_shown_next_to_each_field(manager_client):
@@ -295,7 +299,13 @@ def test_reactivating_beyond_the_cap_is_refused_with_the_cap_in_the_message(
 
 
 def test_the_deactivate_and_reactivate_actions_need_a_post(manager_client, technician):
-    assert manager_client.get(deactivate_url(technician)).status_code == 405
+    # "Désactiver" asks for a confirmation first.
+    confirm = manager_client.get(deactivate_url(technician))
+    assert confirm.status_code == 200
+    html = page(confirm)
+    assert f"Désactiver {technician.get_full_name()} ?" in html
+    assert "Confirmer la désactivation" in html
+    assert manager_client.get(reactivate_url(technician)).status_code == 405
     technician.refresh_from_db()
     assert technician.is_active
 
@@ -349,3 +359,88 @@ def test_the_list_says_how_many_are_active_out_of_the_cap(manager_client, conven
     set_cap(convention, 4)
     html = page(manager_client.get(LIST))
     assert re.search(r"1 technicien actif sur 4 au maximum", html)
+
+
+# -- Invitations (issue 16, point 6) ---------------------------------------------------------
+def _invite(manager_client, django_capture_on_commit_callbacks, email="luc.martin@example.org"):
+    with django_capture_on_commit_callbacks(execute=True):
+        return new_technician(manager_client, email=email)
+
+
+def test_an_invited_technician_shows_as_invitation_sent_with_its_date(
+    manager_client, django_capture_on_commit_callbacks, technician
+):
+    _invite(manager_client, django_capture_on_commit_callbacks)
+    luc = User.objects.get(email="luc.martin@example.org")
+    html = page(manager_client.get(LIST))
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    row = html[html.index("MARTIN Luc") :]
+    assert f"Invitation envoyée le {today}" in row[: row.index("</tr>")]
+    assert "Renvoyer l'invitation" in html and "Annuler l'invitation" in html
+    assert reverse("partners:technician_invitation_cancel", args=[luc.pk]) in html
+    # The pending invitation counts, and the page says so.
+    assert "2 techniciens actifs sur 5" in html
+    assert "Une invitation en attente compte parmi les techniciens actifs" in html
+    # A technician who signed in is "Actif".
+    before = html[html.index(technician.email) - 300 : html.index(technician.email) + 400]
+    assert "Actif" in before
+
+
+def test_a_manager_resends_an_invitation_and_the_old_link_stops_working(
+    manager_client, django_capture_on_commit_callbacks, outbox, client
+):
+    _invite(manager_client, django_capture_on_commit_callbacks)
+    luc = User.objects.get(email="luc.martin@example.org")
+    first = outbox.last("email", to=luc.email).link()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            reverse("partners:technician_invitation_resend", args=[luc.pk]), follow=True
+        )
+    assert "Une nouvelle invitation a été envoyée à luc.martin@example.org" in page(response)
+    second = outbox.last("email", to=luc.email).link()
+    assert second != first
+    assert Client().get(first).status_code == 410  # the first link is dead
+    assert Client().get(second, follow=True).status_code == 200
+
+
+def test_a_manager_cancels_an_invitation_and_frees_its_place(
+    manager_client, django_capture_on_commit_callbacks, convention
+):
+    set_cap(convention, 1)
+    _invite(manager_client, django_capture_on_commit_callbacks)
+    luc = User.objects.get(email="luc.martin@example.org")
+    assert CAP_MESSAGE.format(1) in page(
+        _invite(manager_client, django_capture_on_commit_callbacks, email="eve@example.org")
+    )
+    response = manager_client.post(
+        reverse("partners:technician_invitation_cancel", args=[luc.pk]), follow=True
+    )
+    assert "L'invitation de Luc MARTIN est annulée." in page(response)
+    assert not User.objects.filter(pk=luc.pk).exists()
+    assert (
+        _invite(manager_client, django_capture_on_commit_callbacks, "eve@example.org").status_code
+        == 302
+    )
+
+
+def test_an_invitation_already_accepted_cannot_be_cancelled(manager_client, technician):
+    response = manager_client.post(
+        reverse("partners:technician_invitation_cancel", args=[technician.pk]), follow=True
+    )
+    assert "Ce technicien a déjà choisi son mot de passe." in page(response)
+    assert User.objects.filter(pk=technician.pk).exists()
+
+
+def test_creating_with_the_email_of_an_account_elsewhere_reveals_nothing(
+    manager_client, django_capture_on_commit_callbacks, member, other_technician, outbox
+):
+    for email in [member.user.email.upper(), other_technician.email]:
+        response = _invite(manager_client, django_capture_on_commit_callbacks, email=email)
+        assert response.status_code == 302 and response.url == LIST
+        listed = page(manager_client.get(LIST))
+        assert f"Invitation envoyée à {email.split('@')[0]}@" in listed
+        assert "déjà utilisée" not in listed
+    assert User.objects.filter(role=User.Role.TECHNICIAN).count() == 1  # nobody created
+    # The address's owner learns that someone tried, and why nothing was created.
+    notice = outbox.last("email", to=other_technician.email)
+    assert "aucun accès n'a été créé" in notice.text

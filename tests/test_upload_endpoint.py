@@ -60,12 +60,37 @@ def test_a_member_uploads_a_real_file_and_gets_its_description(
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_a_file_the_browser_cannot_show_has_no_preview(client, technician):
+def test_a_file_the_browser_cannot_show_is_opened_as_a_download(client, technician):
+    """ "Voir" for a .docx too (guide 001's list of attachments): the file is downloaded."""
     _sign_in(client, technician)
     url = reverse("documents:upload", args=[PARTNER_REQUEST.key])
     response = _upload(client, "convention.docx", office_bytes(), url=url)
     assert response.status_code == 201
-    assert response.json()["preview_url"] == ""
+    stored = StoredFile.objects.get()
+    assert response.json()["preview_url"] == reverse("documents:view", args=[stored.pk])
+    assert response.json()["previewable"] is False
+    opened = client.get(response.json()["preview_url"])
+    assert opened.status_code == 200
+    assert opened["Content-Disposition"].startswith("attachment;")
+    assert 'filename="convention.docx"' in opened["Content-Disposition"]
+    assert b"".join(opened.streaming_content).startswith(b"PK")
+    opened.close()
+
+
+def test_a_docx_kept_in_a_form_sent_back_offers_voir(partner_client, technician):
+    from partners.catalogue import Service
+    from tests.test_partner_ods import url_of, valid
+
+    url = reverse("documents:upload", args=[PARTNER_REQUEST.key])
+    kept = _upload(partner_client, "PJ1.docx", office_bytes(), url=url).json()["id"]
+    response = partner_client.post(
+        url_of(Service.CASE_STUDY), {**valid(Service.CASE_STUDY, last_name="X1"), "files": [kept]}
+    )
+    page = response.content.decode()
+    view = reverse("documents:view", args=[kept])
+    assert f'<a class="upload-preview" href="{view}" target="_blank" rel="noopener" download>' in (
+        page
+    )
 
 
 def test_an_executable_renamed_pdf_is_refused_with_a_french_message(signed_in):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -144,7 +145,22 @@ def login_view(request):
                     "device": None,
                 }
                 return redirect("accounts:two_factor")
-    return render(request, "accounts/login.html", {"form": form})
+    partner = _partner_wording(request, next_url)
+    if partner:
+        form.fields["identifier"].help_text = PARTNER_IDENTIFIER_HELP
+    return render(request, "accounts/login.html", {"form": form, "partner": partner})
+
+
+# The sign-in page speaks to partners (no member number, no "Créer mon espace") when it is
+# reached from the partner space or after a partner chose their password.
+PARTNER_SPACE_QUERY = "espace"
+PARTNER_IDENTIFIER_HELP = gettext_lazy("Votre identifiant ou votre adresse email professionnelle.")
+
+
+def _partner_wording(request, next_url: str) -> bool:
+    return request.GET.get(PARTNER_SPACE_QUERY) == "partenaires" or (next_url or "").startswith(
+        "/partenaires/"
+    )
 
 
 @sensitive_post_parameters("code")
@@ -275,17 +291,37 @@ def password_reset_confirm(request, secret):
     except TokenInvalid as invalid:
         return _reset_link_invalid(request, invalid.reason)
     form = NewPasswordForm(request.POST or None, user=token.user)
+    # A partner's invitation is this link too: they choose their first password.
+    invitation = token.user.last_login is None and not token.user.has_usable_password()
     if request.method == "POST" and form.is_valid():
         try:
             password_reset_complete(secret=secret, password=form.cleaned_data["password1"])
         except TokenInvalid as invalid:
             return _reset_link_invalid(request, invalid.reason)
+        if token.user.is_partner:
+            messages.success(
+                request,
+                _(
+                    "Votre mot de passe est enregistré. Connectez-vous à l'Espace Partenaires "
+                    "avec votre adresse email et ce mot de passe."
+                )
+                if invitation
+                else _(
+                    "Votre mot de passe a été modifié. Connectez-vous à l'Espace Partenaires "
+                    "avec votre nouveau mot de passe."
+                ),
+            )
+            return redirect(reverse("accounts:login") + f"?{PARTNER_SPACE_QUERY}=partenaires")
         messages.success(
             request,
             _("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."),
         )
         return redirect("accounts:login")
-    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+    return render(
+        request,
+        "accounts/password_reset_confirm.html",
+        {"form": form, "partner": token.user.is_partner, "invitation": invitation},
+    )
 
 
 # -- Authenticator app -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ fields: `portal.templatetags.filter_bar`).
 """
 
 from html import escape as _esc
+from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
@@ -97,3 +98,17 @@ def history_cards(rows) -> str:
             f'<span class="visually-hidden"> {l_of_request} {number}</span></a></li>'
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def public_site(context, space) -> dict | None:
+    """The top bar's public site (guide 001: "ameli.fr | Manuel utilisateur"): the selected
+    organism's, else the insurer's (branding); shown by its host name, "ameli.fr"."""
+    url = getattr(getattr(space, "organism", None), "public_site_url", "") or ""
+    if not url:
+        branding = context.get("branding")
+        url = getattr(branding, "public_site_url", "") or ""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or url
+    return {"url": url, "label": host.removeprefix("www.")}

@@ -42,9 +42,13 @@ def choose(request):
     situation's message (guide 001, II) or the home page."""
     membership = _membership_or_404(request)
     situations = structure_situations(membership.structure)
-    offered = {situation.organism.pk for situation in situations}
+    # Preselect the last organism only if it can be entered: one whose convention has not
+    # started leads to "Se déconnecter" only.
+    enterable = {
+        situation.organism.pk for situation in situations if situation.state is not State.UPCOMING
+    }
     initial = {}
-    if membership.last_organism_id in offered:
+    if membership.last_organism_id in enterable:
         initial["organism"] = str(membership.last_organism_id)
     form = OrganismChoiceForm(request.POST or None, situations=situations, initial=initial)
     if request.method == "POST" and form.is_valid():

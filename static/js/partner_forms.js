@@ -104,17 +104,34 @@
     return (digits.match(/\d{1,2}/g) || []).join(".");
   }
 
+  // "+33 6 12 34 56 78" or "0033 6 ..." is the same number as "06 12 34 56 78".
+  function frenchDigits(value) {
+    var compact = value.replace(/[\s.\-\/()]/g, "");
+    var international = /^(?:\+33|0033)0?(\d{9})$/.exec(compact);
+    return international ? "0" + international[1] : compact;
+  }
+
+  function phoneProblem(input, digits) {
+    if (digits === "" || /^0[1-9]\d{8}$/.test(digits)) { return ""; }
+    if (/^(\+|00)/.test(digits) || /^\d{10}$/.test(digits)) {
+      return input.getAttribute("data-phone-foreign-message");
+    }
+    return input.getAttribute("data-phone-message");
+  }
+
   function setUpPhone(input) {
-    var message = input.getAttribute("data-phone-message");
     input.addEventListener("input", function () {
-      var digits = input.value.replace(/\D/g, "");
-      if (caretAtEnd(input) && digits.length <= 10) { input.value = groupPhone(digits); }
-      if (saying(input) && digits.length === 10) { say(input, ""); }
+      // Grouped while typed only when it starts as a national number: "+33..." is left alone.
+      if (/^\s*0(?!0)/.test(input.value)) {
+        var digits = input.value.replace(/\D/g, "");
+        if (caretAtEnd(input) && digits.length <= 10) { input.value = groupPhone(digits); }
+      }
+      if (saying(input) && phoneProblem(input, frenchDigits(input.value)) === "") { say(input, ""); }
     });
     input.addEventListener("blur", function () {
-      var digits = input.value.replace(/[\s.\-\/]/g, "");
-      if (/^\d{10}$/.test(digits)) { input.value = groupPhone(digits); }
-      say(input, digits === "" || /^\d{10}$/.test(digits) ? "" : message);
+      var digits = frenchDigits(input.value);
+      if (/^0[1-9]\d{8}$/.test(digits)) { input.value = groupPhone(digits); }
+      say(input, phoneProblem(input, digits));
     });
   }
 

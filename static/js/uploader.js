@@ -187,8 +187,19 @@
     window.setTimeout(function () { status.textContent = message; }, 50);
   };
 
-  Uploader.prototype.error = function (message) {
-    this.errors.appendChild(el("li", "", message));
+  // `offer`: the server's link that frees the files waiting in forms never sent.
+  Uploader.prototype.error = function (message, offer) {
+    var item = el("li", "", message);
+    if (offer) {
+      var link = document.createElement("a");
+      link.href = offer.discard_url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = offer.discard_label;
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(link);
+    }
+    this.errors.appendChild(item);
   };
 
   // -- Adding files -------------------------------------------------------------------------
@@ -299,7 +310,7 @@
           message = fill(m.failed, job.file.name);
         }
         job.row.remove();
-        self.error(message);
+        self.error(message, answer && answer.discard_url ? answer : null);
       }
       job.xhr = null;
       self.finish(job);
@@ -337,6 +348,7 @@
       link.href = preview;
       link.target = "_blank";
       link.rel = "noopener";
+      if (answer.previewable === false) { link.setAttribute("download", ""); }
       actions.appendChild(link);
     }
     actions.appendChild(this.removeButton(row, answer.name, answer.remove_url));

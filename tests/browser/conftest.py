@@ -163,3 +163,30 @@ def open_signed_in(new_page, live_server, user, path: str = "/"):
     )
     page.goto(path)
     return page
+
+
+def open_partner_space(new_page, live_server, technician, organism, path: str = "/partenaires/"):
+    """A technician's browser past the second factor with `organism` chosen, on `path`."""
+    from django.conf import settings
+    from django.test import Client
+
+    from partners.selectors import SESSION_ORGANISM
+    from tests.test_access_matrix import _sign_in
+
+    client = Client()
+    _sign_in(client, technician)
+    session = client.session
+    session[SESSION_ORGANISM] = organism.pk
+    session.save()
+    page = new_page("/compte/connexion/")
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(path)
+    return page

@@ -155,6 +155,9 @@ class Command(BaseCommand):
             branding.contact_phone = "01 23 45 67 89"
             branding.opening_hours = "du lundi au vendredi de 8h30 à 18h00"
             branding.save()
+        if not branding.public_site_url:
+            branding.public_site_url = "https://www.mutuelle-demo.example/"
+            branding.save(update_fields=["public_site_url"])
 
         for data in MEMBERS:
             data = dict(data)
@@ -241,6 +244,9 @@ def _partners_load(*, structure: Structure, technician: User) -> None:
     organisms = {}
     for name, code, services, start, end in ORGANISMS:
         organism, _ = Organism.objects.get_or_create(code=code, defaults={"name": name})
+        if not organism.public_site_url:  # the top bar's "ameli.fr" (guide 001, III)
+            organism.public_site_url = "https://www.ameli.fr/"
+            organism.save(update_fields=["public_site_url"])
         for service in services:
             OrganismService.objects.get_or_create(organism=organism, service=service)
         Convention.objects.update_or_create(
@@ -289,7 +295,8 @@ def _gironde_history(structure, gironde, technician, manager) -> None:
     filed = [
         # (days ago, service, motif, person, comment, attachments, then, days to handle)
         (40, Service.CASE_STUDY, "aide_financiere", PERSONS[0],
-         "Demande de rééquilibre budgétaire.", [sent], "resolve", 3),
+         "Demande de rééquilibre budgétaire.", [sent], "resolve", 30),
+        # Resolved 10 and 3 days ago: their answers' files are kept 15 days from then.
         (33, Service.APPOINTMENT, "capital_deces", PERSONS[1],
          "Demande de capital décès pour son épouse décédée.", [], "resolve", 30),
         (21, Service.CONTACT, "convention", None,
