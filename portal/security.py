@@ -63,6 +63,12 @@ ADMIN_POLICY_UPDATE = {"script-src": [SELF], "style-src": _admin_inline_style_ha
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    def process_request(self, request):
+        super().process_request(request)
+        # Made at once, not when a template first asks: a page without scripts (the error
+        # pages) still gets `script-src 'nonce-…'`, never a bare `script-src` (no source).
+        str(request.csp_nonce)
+
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(ADMIN_PREFIX) and parts.update is None:

@@ -6,6 +6,7 @@ on a unix socket under the worktree's `var/`, so parallel runs never share a por
 """
 
 import binascii
+import ctypes
 import shutil
 import signal
 import socket
@@ -28,6 +29,14 @@ def clamd_binary() -> str:
             "(`make test` or `.ci/run` does it when run as root)."
         )
     return found
+
+
+def _die_with_parent() -> None:
+    """In the child: killed if the test run dies without stopping it (Linux prctl)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 class Clamd:
@@ -67,6 +76,7 @@ class Clamd:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
