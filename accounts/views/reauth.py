@@ -80,6 +80,15 @@ def reauth(request):
         return render(request, "accounts/reauth.html", {**context, "password_form": password_form})
 
     devices = signin_devices(user=user)
+    if not devices:
+        messages.error(
+            request,
+            _(
+                "Aucun moyen de recevoir un code n'est enregistré pour ce compte. "
+                "Contactez votre organisme."
+            ),
+        )
+        return redirect(context["cancel_url"])
     by_id = {device.persistent_id: device for device in devices}
     selected = by_id.get(pending.get("device") or "")
     choices = [(device.persistent_id, _device_label(device)) for device in devices]
