@@ -190,8 +190,6 @@ class CodeDevice(TimestampMixin, ThrottlingMixin, Device):
     code_sent_at = models.DateTimeField(null=True, blank=True)
     code_valid_until = models.DateTimeField(null=True, blank=True)
     code_failures = models.PositiveSmallIntegerField(default=0)
-    sms_day = models.DateField(null=True, blank=True)
-    sms_sent_that_day = models.PositiveSmallIntegerField(default=0)
 
     class Meta(Device.Meta):
         verbose_name = _("canal de code")

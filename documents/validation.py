@@ -243,6 +243,10 @@ def _check_archive(*, name: str, file: BinaryIO, budget: _Budget, depth: int) ->
     with package:
         entries = package.infolist()
         budget.count_entries(len(entries))
+        names = [entry.filename.lower() for entry in entries]
+        if len(set(names)) != len(names):
+            # Two entries of one name: readers differ on which one they take.
+            raise UploadRejected(_forbidden_entry(name))
         for entry in entries:
             _check_entry_kind(name=name, entry=entry)
             if posixpath.basename(entry.filename).lower() == "vbaproject.bin":

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import CodeDevice
@@ -142,3 +143,13 @@ def test_another_persons_browser_cannot_use_the_window(member, other_member, pas
     _sign_in(theirs, other_member.user)
     assert mine.get(PHONE).status_code == 200
     assert theirs.get(PHONE)["Location"].startswith(REAUTH)
+
+
+def test_the_authenticator_app_confirms_the_identity_too(session_only, member, password):
+    device = TOTPDevice.objects.create(user=member.user, name="totp", confirmed=True)
+    url = f"{REAUTH}?next={PHONE}"
+    session_only.post(url, {"action": "password", "password": password})
+    session_only.post(url, {"action": "send", "device": device.persistent_id})
+    code = f"{totp(device.bin_key):06d}"
+    assert session_only.post(url, {"action": "verify", "code": code})["Location"] == PHONE
+    assert session_only.get(PHONE).status_code == 200

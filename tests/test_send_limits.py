@@ -69,6 +69,9 @@ def test_cancelling_a_change_does_not_restart_the_count(signed_in_member, outbox
 
     assert "Vous pourrez demander un nouveau code dans" in page
     assert outbox.count("sms") == 1
+    # Nothing is shown as waiting for a code that was never sent.
+    profile = signed_in_member.get(reverse("accounts:profile")).content.decode()
+    assert "Vérification en cours" not in profile
 
 
 def test_one_number_is_limited_whichever_account_asks(member, other_member, outbox, settings):

@@ -108,6 +108,11 @@ def test_it_refuses_special_entries_and_paths_out_of_the_document(entry):
     assert _refusal("convention.docx", docx_with(entry)) == FORBIDDEN.format("convention.docx")
 
 
+def test_it_refuses_two_entries_of_one_name():
+    twice = docx_with(Entry("[Content_Types].xml", b"<Types/>"))
+    assert _refusal("convention.docx", twice) == FORBIDDEN.format("convention.docx")
+
+
 def test_it_refuses_an_encrypted_entry():
     encrypted = Entry("word/document2.xml", b"\x12\x34" * 50, deflate=False, flags=0x1)
     assert _refusal("convention.docx", docx_with(encrypted)) == (

@@ -44,6 +44,7 @@ def member_contact_change_start(*, member: Member, channel: str, target: str) ->
     (replacing any earlier one being verified) receives a code. The current destination stays
     in use until the code is accepted. Raises CodeError (resend delay, SMS quota)."""
     user = member.user
+    created = False
     with transaction.atomic():
         device = pending_contact_device(user=user, channel=channel)
         if device is not None and device.target != target:
@@ -53,7 +54,13 @@ def member_contact_change_start(*, member: Member, channel: str, target: str) ->
             device = CodeDevice.objects.create(
                 user=user, name=f"new-{channel}", channel=channel, target=target, confirmed=False
             )
-    code_send(device=device, purpose="contact")
+            created = True
+    try:
+        code_send(device=device, purpose="contact")
+    except CodeError:
+        if created:  # no code left for it: no verification is waiting either
+            CodeDevice.objects.filter(pk=device.pk, code_hash="").delete()
+        raise
     return device
 
 

@@ -23,7 +23,7 @@ from accounts.services.signin import (
     signin_code_verify,
     signin_devices,
 )
-from accounts.views.signin import _device_label, _sent_message
+from accounts.views.signin import code_sent_message, device_label
 
 app_name = "accounts"
 
@@ -80,9 +80,18 @@ def reauth(request):
         return render(request, "accounts/reauth.html", {**context, "password_form": password_form})
 
     devices = signin_devices(user=user)
+    if not devices:
+        messages.error(
+            request,
+            _(
+                "Aucun moyen de recevoir un code n'est enregistré pour ce compte. "
+                "Contactez votre organisme."
+            ),
+        )
+        return redirect(context["cancel_url"])
     by_id = {device.persistent_id: device for device in devices}
     selected = by_id.get(pending.get("device") or "")
-    choices = [(device.persistent_id, _device_label(device)) for device in devices]
+    choices = [(device.persistent_id, device_label(device)) for device in devices]
     choice_form = DeviceChoiceForm(choices=choices, initial={"device": choices[0][0]})
     code_form = CodeForm()
 
@@ -99,7 +108,7 @@ def reauth(request):
                 pending["device"] = device.persistent_id
                 request.session[REAUTH_PENDING_KEY] = pending
                 if isinstance(device, CodeDevice):
-                    messages.info(request, _sent_message(device))
+                    messages.info(request, code_sent_message(device))
                 return redirect(f"{request.path}?{request.GET.urlencode()}")
     elif action == "resend" and isinstance(selected, CodeDevice):
         try:
@@ -108,7 +117,7 @@ def reauth(request):
             code_form.cleaned_data = {}  # add_error() on an unbound form needs it
             code_form.add_error("code", error.message)
         else:
-            messages.info(request, _sent_message(selected))
+            messages.info(request, code_sent_message(selected))
             return redirect(f"{request.path}?{request.GET.urlencode()}")
     elif action == "change":
         pending["device"] = None
@@ -133,7 +142,7 @@ def reauth(request):
             "choice_form": choice_form,
             "code_form": code_form,
             "selected": selected,
-            "selected_label": _device_label(selected) if selected else "",
+            "selected_label": device_label(selected) if selected else "",
             "selected_is_code": isinstance(selected, CodeDevice),
             "has_choice": len(devices) > 1,
         },

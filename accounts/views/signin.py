@@ -96,7 +96,7 @@ def _pending(request):
     return user, pending
 
 
-def _device_label(device: Device) -> str:
+def device_label(device: Device) -> str:
     if isinstance(device, CodeDevice):
         if device.channel == CodeDevice.Channel.SMS:
             return _("SMS au %(target)s") % {"target": mask_target(device)}
@@ -104,8 +104,8 @@ def _device_label(device: Device) -> str:
     return _("Application d'authentification")
 
 
-def _sent_message(device: CodeDevice) -> str:
-    return _("Un code vous a été envoyé : %(label)s.") % {"label": _device_label(device)}
+def code_sent_message(device: CodeDevice) -> str:
+    return _("Un code vous a été envoyé : %(label)s.") % {"label": device_label(device)}
 
 
 # -- Sign-in ---------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def two_factor(request):
     if selected is None and not pending.get("choosing") and isinstance(devices[0], TOTPDevice):
         # The authenticator app is the stronger factor: offer it first.
         selected = devices[0]
-    choices = [(device.persistent_id, _device_label(device)) for device in devices]
+    choices = [(device.persistent_id, device_label(device)) for device in devices]
     choice_form = DeviceChoiceForm(choices=choices, initial={"device": choices[0][0]})
     code_form = CodeForm()
     action = request.POST.get("action") if request.method == "POST" else None
@@ -198,7 +198,7 @@ def two_factor(request):
                 pending.update(device=device.persistent_id, choosing=False)
                 request.session[PENDING_KEY] = pending
                 if isinstance(device, CodeDevice):
-                    messages.info(request, _sent_message(device))
+                    messages.info(request, code_sent_message(device))
                 return redirect("accounts:two_factor")
     elif action == "change":
         pending.update(device=None, choosing=True)
@@ -211,7 +211,7 @@ def two_factor(request):
             code_form.cleaned_data = {}  # add_error() on an unbound form needs it
             code_form.add_error("code", error.message)
         else:
-            messages.info(request, _sent_message(selected))
+            messages.info(request, code_sent_message(selected))
             return redirect("accounts:two_factor")
     elif action == "verify" and selected is not None:
         code_form = CodeForm(request.POST)
@@ -230,7 +230,7 @@ def two_factor(request):
             "choice_form": choice_form,
             "code_form": code_form,
             "selected": selected,
-            "selected_label": _device_label(selected) if selected else "",
+            "selected_label": device_label(selected) if selected else "",
             "selected_is_code": isinstance(selected, CodeDevice),
             "has_choice": len(devices) > 1,
         },
