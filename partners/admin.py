@@ -50,6 +50,7 @@ from partners.models import (
     Structure,
     StructureMembership,
 )
+from portal.admin_forms import LabelledInlineMixin
 
 TEMPLATES = "admin/partners/partnerrequest"
 _person = person
@@ -130,7 +131,8 @@ class OrganismServiceInline(admin.StackedInline):
 class OrganismAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "services_column", "managers_column"]
     search_fields = ["name", "code"]
-    filter_horizontal = ["managers"]
+    # A plain multiple choice: the admin's two-list widget labels its search icons in a way
+    # axe-core refuses, and select2's search field has no label (a few dozen managers).
     inlines = [OrganismServiceInline]
 
     def get_queryset(self, request):
@@ -146,7 +148,7 @@ class OrganismAdmin(admin.ModelAdmin):
 
 
 # -- Structures and conventions --------------------------------------------------------------
-class ConventionInline(admin.TabularInline):
+class ConventionInline(LabelledInlineMixin, admin.TabularInline):
     model = Convention
     extra = 0
     fields = [
@@ -160,7 +162,7 @@ class ConventionInline(admin.TabularInline):
     readonly_fields = ["reminder_sent_for", "closed_at"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledInlineMixin, admin.TabularInline):
     model = StructureMembership
     extra = 0
     autocomplete_fields = ["user"]
