@@ -236,7 +236,8 @@ class CaseAdmin(admin.ModelAdmin):
     paginator = QueuePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    list_per_page = 50
+    # 25 rows: a screen at 1280 x 800, and half the rendering of 50 (rows cost more than queries)
+    list_per_page = 25
     # Whom the forms and messages name: "l'adhérent", "le partenaire".
     requester_noun = gettext_lazy("le demandeur")
 
