@@ -13,6 +13,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import F, Func, TextField
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -371,6 +374,24 @@ class PartnerRequestAdmin(CaseAdmin):
         words = words_of(term)
         if not words:
             return queryset.none(), False
+        if connections[queryset.db].vendor == "postgresql":
+            # Read from the index of the name's word beginnings keyed by organism
+            # (migration 0012): only the matching requests of the manager's organisms.
+            organisms = _organisms_of(request)
+            if organisms is _EVERY_ORGANISM:
+                organisms = list(Organism.objects.values_list("pk", flat=True))
+            queryset = queryset.alias(
+                person_keys=Func(
+                    F("organism_id"),
+                    F("person_search"),
+                    function="partners_queue_person_keys",
+                    output_field=ArrayField(TextField()),
+                )
+            )
+            for word in words:
+                keys = [f"{organism}:{word}" for organism in sorted(organisms)]
+                queryset = queryset.filter(person_keys__overlap=keys)
+            return queryset, False
         return queryset.filter(words_match("person_search", words)), False
 
     @admin.display(description=gettext_lazy("type"), ordering="service")
