@@ -333,3 +333,16 @@ def test_answer_templates_fill_their_placeholders_for_the_request(
     assert json.loads(script.group(1)) == {str(template.pk): expected}  # what "Insérer" puts
     assert inserted.context["form"].initial["text"] == expected
     assert "answer_templates.js" in page
+
+
+def test_page_2_and_the_last_page_hold_the_right_rows_in_order(manager_client, member):
+    sent = [_submit(member, days_ago=40 - n) for n in range(30)]  # oldest first
+    references = [request.reference for request in sent]
+
+    first = manager_client.get(MEMBER_QUEUE)
+    second = _listed(manager_client, MEMBER_QUEUE, "?p=2")
+
+    assert [str(r) for r in first.context["cl"].result_list] == references[:25]
+    assert second == references[25:], "read from the end of the queue, in the queue's order"
+    assert "30 demandes d'adhérents" in _page(first)
+    assert _listed(manager_client, MEMBER_QUEUE, "?p=2&o=-1") == sorted(references)[:5][::-1]
