@@ -61,7 +61,7 @@ def test_the_dashboard_figure_leads_to_the_queue_and_assign_to_me(
     admin.get_by_label(f"Sélectionner la demande {new.reference}").check()
     admin.locator("select[name=action]").select_option(label="M'attribuer")
     admin.get_by_role("button", name="Envoyer").click()
-    admin.get_by_text(f"1 demande attribuée à").wait_for()
+    admin.get_by_text("1 demande attribuée à").wait_for()
     admin.get_by_role("link", name="Mes demandes", exact=True).first.click()
     admin.wait_for_url(re.compile(r"assignee=me"))
     assert admin.locator("#result_list").get_by_text(new.reference).is_visible()
