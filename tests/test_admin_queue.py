@@ -263,6 +263,11 @@ def test_the_member_queue_searches_a_reference_a_member_number_or_a_name_without
     assert _listed(manager_client, MEMBER_QUEUE, "?q=lene") == [], "beginnings of words only"
     demarle = _submit(make_member_account(MemberFactory(last_name="DEMARLE", first_name="Luc")))
     assert _listed(manager_client, MEMBER_QUEUE, "?q=demarle") == [demarle.reference]
+    hyphen = _submit(
+        make_member_account(MemberFactory(last_name="N'DIAYE", first_name="Anne-Sophie"))
+    )
+    assert _listed(manager_client, MEMBER_QUEUE, "?q=sophie ndi") == []
+    assert _listed(manager_client, MEMBER_QUEUE, "?q=sophie diaye") == [hyphen.reference]
 
 
 def test_the_queue_rows_hold_six_columns_and_no_filter_counts(manager_client, member):
