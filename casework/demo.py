@@ -46,3 +46,45 @@ def case_emails_silence(cases) -> None:
         CaseEvent.objects.filter(
             case_type=case_type_of(case).content_type(), case_id=case.pk, notified_at__isnull=True
         ).update(notified_at=timezone.now())
+
+
+DEMO_ANSWER_TEMPLATES = [
+    (
+        "member_request:refund",
+        "Remboursement effectué",
+        "Bonjour {civilite} {nom},\n\nVotre demande {reference} a été traitée le {date} : le "
+        "remboursement est versé sur votre compte sous 48 heures.\n\nCordialement,",
+    ),
+    (
+        "member_request:document",
+        "Document bien reçu",
+        "Bonjour {civilite} {nom},\n\nNous avons bien reçu le document de votre demande "
+        "{reference} et l'avons enregistré dans votre dossier.\n\nCordialement,",
+    ),
+    (
+        "member_request:question",
+        "Pièce manquante",
+        "Bonjour {civilite} {nom},\n\nPour traiter votre demande {reference}, merci de nous "
+        "transmettre : \n\nCordialement,",
+    ),
+    (
+        "partner_request:5",
+        "Attestation envoyée",
+        "Bonjour {prenom} {nom},\n\nL'attestation demandée ({reference}) est jointe à cette "
+        "réponse.\n\nCordialement,",
+    ),
+]
+
+
+def demo_answer_templates_load() -> None:
+    """A few answer templates and one target delay (idempotent): what the move pages of the
+    demo requests offer to insert."""
+    from casework.models import AnswerTemplate, TargetDelay
+
+    for request_type, title, text in DEMO_ANSWER_TEMPLATES:
+        AnswerTemplate.objects.get_or_create(
+            request_type=request_type, title=title, defaults={"text": text}
+        )
+    TargetDelay.objects.get_or_create(
+        request_type="member_request:refund", defaults={"working_days": 3}
+    )

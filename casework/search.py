@@ -33,7 +33,8 @@ def words_match(field: str, words: list[str]) -> Q:
 
 
 def _sqlite_member_name(last, first):
-    return folded(f"{last or ''} {first or ''}")
+    # As the PostgreSQL function: folded, every run of other characters one space.
+    return " ".join(words_of(f"{last or ''} {first or ''}"))
 
 
 def register_sqlite_functions(sender, connection, **kwargs):

@@ -13,7 +13,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections, models
+from django.db.models import F, Func, TextField
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -51,6 +53,7 @@ from partners.models import (
     Structure,
     StructureMembership,
 )
+from portal.admin_forms import LabelledInlineMixin
 
 TEMPLATES = "admin/partners/partnerrequest"
 _person = person
@@ -132,7 +135,8 @@ class OrganismAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "public_site_url", "services_column", "managers_column"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "code"]
-    filter_horizontal = ["managers"]
+    # A plain multiple choice: the admin's two-list widget labels its search icons in a way
+    # axe-core refuses, and select2's search field has no label (a few dozen managers).
     inlines = [OrganismServiceInline]
 
     def get_queryset(self, request):
@@ -148,7 +152,7 @@ class OrganismAdmin(admin.ModelAdmin):
 
 
 # -- Structures and conventions --------------------------------------------------------------
-class ConventionInline(admin.TabularInline):
+class ConventionInline(LabelledInlineMixin, admin.TabularInline):
     model = Convention
     extra = 0
     fields = [
@@ -162,7 +166,7 @@ class ConventionInline(admin.TabularInline):
     readonly_fields = ["reminder_sent_for", "closed_at"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledInlineMixin, admin.TabularInline):
     model = StructureMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -371,6 +375,24 @@ class PartnerRequestAdmin(CaseAdmin):
         words = words_of(term)
         if not words:
             return queryset.none(), False
+        if connections[queryset.db].vendor == "postgresql":
+            # Read from the index of the name's word beginnings keyed by organism
+            # (migration 0012): only the matching requests of the manager's organisms.
+            organisms = _organisms_of(request)
+            if organisms is _EVERY_ORGANISM:
+                organisms = list(Organism.objects.values_list("pk", flat=True))
+            queryset = queryset.alias(
+                person_keys=Func(
+                    F("organism_id"),
+                    F("person_search"),
+                    function="partners_queue_person_keys",
+                    output_field=ArrayField(TextField()),
+                )
+            )
+            for word in words:
+                keys = [f"{organism}:{word}" for organism in sorted(organisms)]
+                queryset = queryset.filter(person_keys__overlap=keys)
+            return queryset, False
         return queryset.filter(words_match("person_search", words)), False
 
     @admin.display(description=gettext_lazy("type"), ordering="service")

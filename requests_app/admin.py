@@ -6,6 +6,8 @@ Requests are never added or edited by hand here: the admin is a queue to read, a
 the same whoever changes a status.
 """
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
@@ -101,7 +103,7 @@ class MemberRequestAdmin(CaseAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.upper().startswith("DEM"):
+        if re.fullmatch(r"DEM(-[0-9-]*)?", term.upper()):
             return queryset.filter(reference__startswith=term.upper()), False
         found = Q(member_number__startswith=term)
         words = words_of(term)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_forms import LabelledListEditableMixin
 from support.models import FaqEntry, FaqTheme, ServicePage
 
 
@@ -14,7 +15,7 @@ class FaqEntryInline(admin.StackedInline):
 
 
 @admin.register(FaqTheme)
-class FaqThemeAdmin(admin.ModelAdmin):
+class FaqThemeAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "position", "entry_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -29,7 +30,7 @@ class FaqThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["question", "theme", "published", "position", "link_url_name"]
     list_filter = ["theme", "published"]
     list_editable = ["published", "position"]
@@ -39,7 +40,7 @@ class FaqEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServicePage)
-class ServicePageAdmin(admin.ModelAdmin):
+class ServicePageAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "published", "position"]
     list_editable = ["published", "position"]
     prepopulated_fields = {"slug": ["title"]}

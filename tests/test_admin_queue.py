@@ -127,9 +127,7 @@ def test_the_dashboard_counts_open_requests_and_each_figure_links_to_its_queue(
     assert f'href="{MEMBER_QUEUE}?retard=1&amp;kind__exact=refund"' in response.content.decode()
     assert _listed(manager_client, MEMBER_QUEUE, "?retard=1&kind__exact=refund") == [old.reference]
     new_link = next(url for label, _n, url in board["by_status"] if label == "Nouveau")
-    assert _listed(manager_client, new_link) == [
-        str(MemberRequest.objects.get(status="new"))
-    ]
+    assert _listed(manager_client, new_link) == [str(MemberRequest.objects.get(status="new"))]
 
 
 def test_an_organism_manager_sees_only_their_organisms_on_the_dashboard_and_queue(
@@ -169,9 +167,7 @@ def test_a_member_request_manager_sees_no_partner_request_unless_given_the_role(
     assert member_manager_client.get(f"{PARTNER_QUEUE}{filed.pk}/change/").status_code == 200
 
 
-def test_target_delays_count_working_days_and_are_set_per_request_type(
-    manager_client, member
-):
+def test_target_delays_count_working_days_and_are_set_per_request_type(manager_client, member):
     monday = date(2026, 12, 7)
     assert working_days_before(monday, 1) == date(2026, 12, 4)  # the Friday before
     assert working_days_before(monday, 5) == date(2026, 11, 30)
@@ -183,9 +179,7 @@ def test_target_delays_count_working_days_and_are_set_per_request_type(
 
 
 # -- The queue's shortcuts, bulk assignment, search ---------------------------------------------
-def test_assign_to_me_then_mes_demandes_and_non_attribuees(
-    manager_client, member, insurer_manager
-):
+def test_assign_to_me_then_mes_demandes_and_non_attribuees(manager_client, member, insurer_manager):
     first, second, third = (_submit(member) for _ in range(3))
 
     response = manager_client.post(
@@ -211,9 +205,7 @@ def test_assign_to_me_then_mes_demandes_and_non_attribuees(
     assert "Mes demandes" in page and "Non attribuées" in page
 
 
-def test_assign_to_a_colleague_asks_whom_then_gives_them_the_requests(
-    manager_client, member
-):
+def test_assign_to_a_colleague_asks_whom_then_gives_them_the_requests(manager_client, member):
     colleague = _member_manager(first_name="Paul", last_name="COLLÈGUE")
     request = _submit(member)
 
@@ -236,9 +228,7 @@ def test_assign_to_a_colleague_asks_whom_then_gives_them_the_requests(
     assert f"1 demande attribuée à Paul COLLÈGUE : {request.reference}." in _messages(response)
     request.refresh_from_db()
     assert request.assignee == colleague
-    assert _listed(manager_client, MEMBER_QUEUE, f"?assignee={colleague.pk}") == [
-        request.reference
-    ]
+    assert _listed(manager_client, MEMBER_QUEUE, f"?assignee={colleague.pk}") == [request.reference]
 
 
 def test_taking_in_charge_in_bulk_assigns_and_emails(manager_client, member, insurer_manager):
@@ -271,6 +261,13 @@ def test_the_member_queue_searches_a_reference_a_member_number_or_a_name_without
         marie.reference
     ]
     assert _listed(manager_client, MEMBER_QUEUE, "?q=lene") == [], "beginnings of words only"
+    demarle = _submit(make_member_account(MemberFactory(last_name="DEMARLE", first_name="Luc")))
+    assert _listed(manager_client, MEMBER_QUEUE, "?q=demarle") == [demarle.reference]
+    hyphen = _submit(
+        make_member_account(MemberFactory(last_name="N'DIAYE", first_name="Anne-Sophie"))
+    )
+    assert _listed(manager_client, MEMBER_QUEUE, "?q=sophie ndi") == []
+    assert _listed(manager_client, MEMBER_QUEUE, "?q=sophie diaye") == [hyphen.reference]
 
 
 def test_the_queue_rows_hold_six_columns_and_no_filter_counts(manager_client, member):
@@ -341,3 +338,16 @@ def test_answer_templates_fill_their_placeholders_for_the_request(
     assert json.loads(script.group(1)) == {str(template.pk): expected}  # what "Insérer" puts
     assert inserted.context["form"].initial["text"] == expected
     assert "answer_templates.js" in page
+
+
+def test_page_2_and_the_last_page_hold_the_right_rows_in_order(manager_client, member):
+    sent = [_submit(member, days_ago=40 - n) for n in range(30)]  # oldest first
+    references = [request.reference for request in sent]
+
+    first = manager_client.get(MEMBER_QUEUE)
+    second = _listed(manager_client, MEMBER_QUEUE, "?p=2")
+
+    assert [str(r) for r in first.context["cl"].result_list] == references[:25]
+    assert second == references[25:], "read from the end of the queue, in the queue's order"
+    assert "30 demandes d'adhérents" in _page(first)
+    assert _listed(manager_client, MEMBER_QUEUE, "?p=2&o=-1") == sorted(references)[:5][::-1]

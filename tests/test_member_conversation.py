@@ -184,7 +184,7 @@ def test_the_members_answer_with_a_file_puts_the_request_back_in_progress(
     assert "rib.pdf" in thread
 
 
-def test_a_reply_comes_first_in_the_queue_with_réponse_reçue_until_a_manager_opens_it(
+def test_a_reply_is_marked_réponse_reçue_in_the_queue_until_a_manager_opens_it(
     member_client, manager_client, member, other_member, insurer_manager
 ):
     older = submit(other_member)
@@ -197,17 +197,17 @@ def test_a_reply_comes_first_in_the_queue_with_réponse_reçue_until_a_manager_o
 
     queue = manager_client.get(QUEUE)
     rows = [r.reference for r in queue.context["cl"].result_list]
-    assert rows == [sent.reference, older.reference]
-    assert page_text(queue).count("Réponse reçue") == 1
+    assert rows == [older.reference, sent.reference]  # oldest first
+    assert page_text(queue).count("Réponse reçue") == 2  # the filter's choice and the badge
+    replies = manager_client.get(QUEUE + "?status__exact=reply")
+    assert [r.reference for r in replies.context["cl"].result_list] == [sent.reference]
 
     manager_client.get(change_url(sent))
 
     queue = manager_client.get(QUEUE)
-    assert [r.reference for r in queue.context["cl"].result_list] == [
-        older.reference,
-        sent.reference,
-    ]
-    assert "Réponse reçue" not in page_text(queue)
+    assert page_text(queue).count("Réponse reçue") == 1  # the filter's choice only
+    replies = manager_client.get(QUEUE + "?status__exact=reply")
+    assert list(replies.context["cl"].result_list) == []
 
 
 def test_the_member_sees_when_a_manager_read_their_message(

@@ -492,10 +492,10 @@ def test_the_reply_reads_not_yet_read_until_the_manager_opens_the_request(
     page = _page(partner_client.get(_detail(request)))
     mine = page[page.index(f'id="message-{reply.pk}"') :]
     assert "Pas encore lu" in mine[: mine.index("</li>")]
-    # In the queue, the reply comes first and says so; the list alone reads nothing.
-    queue = manager_client.get(QUEUE)
-    assert [r.number for r in queue.context["cl"].result_list] == [request.number, older.number]
-    assert "Réponse reçue" in _words(queue)
+    # In the queue, the reply says so and has its filter; the list alone reads nothing.
+    queue = manager_client.get(QUEUE + "?status__exact=reply")
+    assert [r.number for r in queue.context["cl"].result_list] == [request.number]
+    assert "case-badge-reply" in queue.content.decode()
     reply.refresh_from_db()
     assert reply.read_at is None
 
@@ -512,7 +512,7 @@ def test_the_reply_reads_not_yet_read_until_the_manager_opens_the_request(
     assert f"Lu le {read}" in mine
     assert "Pas encore lu" not in mine
     queue = manager_client.get(QUEUE)
-    assert "Réponse reçue" not in _words(queue)
+    assert "case-badge-reply" not in queue.content.decode()
     assert [r.number for r in queue.context["cl"].result_list] == [older.number, request.number]
     # Opened again: still read once.
     manager_client.get(_admin(request))

@@ -18,7 +18,7 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             coalesce(last, '') || ' ' || coalesce(first, ''),
             'Œ', 'oe'), 'œ', 'oe'), 'Æ', 'ae'), 'æ', 'ae'),
             '{FOLD_FROM}', '{FOLD_TO}')),
-        '\s+', ' ', 'g'))
+        '[^a-z0-9]+', ' ', 'g'))
 $$
 """
 
@@ -42,34 +42,45 @@ def drop_member_name_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_account_link_notices'),
-        ('documents', '0003_purge_indexes'),
-        ('requests_app', '0006_closure_kind'),
+        ("accounts", "0008_account_link_notices"),
+        ("documents", "0003_purge_indexes"),
+        ("requests_app", "0006_closure_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='memberrequest',
-            name='memberrequest_queue',
+            model_name="memberrequest",
+            name="memberrequest_queue",
         ),
         migrations.AddIndex(
-            model_name='memberrequest',
-            index=models.Index(fields=['status', 'created_at', 'id'], name='memberrequest_queue'),
+            model_name="memberrequest",
+            index=models.Index(fields=["status", "created_at", "id"], name="memberrequest_queue"),
         ),
         migrations.AddIndex(
-            model_name='memberrequest',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'in_progress', 'awaiting'))), fields=['created_at', 'id'], name='mreq_open'),
+            model_name="memberrequest",
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "in_progress", "awaiting"))),
+                fields=["created_at", "id"],
+                name="mreq_open",
+            ),
         ),
         migrations.AddIndex(
-            model_name='memberrequest',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'in_progress', 'awaiting'))), fields=['kind', 'created_at', 'id'], name='mreq_open_kind'),
+            model_name="memberrequest",
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "in_progress", "awaiting"))),
+                fields=["kind", "created_at", "id"],
+                name="mreq_open_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='memberrequest',
-            index=models.Index(condition=models.Q(('status__in', ('new', 'in_progress', 'awaiting'))), fields=['assignee', 'created_at', 'id'], name='mreq_open_assignee'),
+            model_name="memberrequest",
+            index=models.Index(
+                condition=models.Q(("status__in", ("new", "in_progress", "awaiting"))),
+                fields=["assignee", "created_at", "id"],
+                name="mreq_open_assignee",
+            ),
         ),
         migrations.RunPython(member_name_index, drop_member_name_index, elidable=False),
     ]

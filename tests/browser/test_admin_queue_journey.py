@@ -61,7 +61,7 @@ def test_the_dashboard_figure_leads_to_the_queue_and_assign_to_me(
     admin.get_by_label(f"Sélectionner la demande {new.reference}").check()
     admin.locator("select[name=action]").select_option(label="M'attribuer")
     admin.get_by_role("button", name="Envoyer").click()
-    admin.get_by_text(f"1 demande attribuée à").wait_for()
+    admin.get_by_text("1 demande attribuée à").wait_for()
     admin.get_by_role("link", name="Mes demandes", exact=True).first.click()
     admin.wait_for_url(re.compile(r"assignee=me"))
     assert admin.locator("#result_list").get_by_text(new.reference).is_visible()
@@ -102,3 +102,35 @@ def test_insert_a_template_edit_it_and_resolve_with_an_internal_note_the_member_
     page = open_signed_in(new_page, live_server, member.user, f"/demandes/{sent.reference}/")
     page.get_by_text(f"{expected} Il arrivera sous 48 heures.").first.wait_for()
     assert "Vérifier le RIB" not in page.content()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/gestion/support/faqtheme/",
+        "/gestion/support/faqtheme/{theme}/change/",
+        QUEUE + "{request}/change/",
+        QUEUE + "{request}/resoudre/",
+        "/gestion/partners/partnerrequest/",
+        "/gestion/partners/organism/{organism}/change/",
+        "/gestion/partners/structure/{structure}/change/",
+        "/gestion/partners/convention/",
+        "/gestion/casework/answertemplate/add/",
+        "/gestion/casework/targetdelay/add/",
+    ],
+)
+def test_the_admin_pages_of_the_managers_have_no_axe_violation(
+    new_page, live_server, insurer_manager, member, organism, convention, path
+):
+    from support.models import FaqEntry, FaqTheme
+
+    theme = FaqTheme.objects.create(name="Remboursements", position=1)
+    FaqEntry.objects.create(theme=theme, question="Quand ?", answer="Vite.", position=1)
+    sent = _submit(member)
+    case_move(case=sent, move="take", by=insurer_manager)
+    url = path.format(
+        theme=theme.pk, request=sent.pk, organism=organism.pk, structure=convention.structure_id
+    )
+    admin = open_signed_in(new_page, live_server, insurer_manager, url)
+    assert admin.url.endswith(url)
+    assert_no_violation(admin)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
-from casework.demo import case_backdate, case_emails_silence
+from casework.demo import case_backdate, case_emails_silence, demo_answer_templates_load
 from casework.services import case_move
 from cover.demo import demo_cover_load
 from directory.demo import demo_professionals_load
@@ -216,6 +216,7 @@ class Command(BaseCommand):
             manager=User.objects.get(username="admin"),
         )
         demo_support_load()
+        demo_answer_templates_load()
         demo_professionals_load()
         demo_privacy_load()
         _partners_load(
