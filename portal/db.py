@@ -8,6 +8,8 @@ from django.db import connections
 def use_job_statement_timeout() -> None:
     """Give this process's PostgreSQL connections the jobs' longer statement timeout (from its
     next connection on: open ones are closed)."""
+    if settings.PGBOUNCER:  # set per role in PostgreSQL (README, "Scale-out")
+        return
     value = f"-c statement_timeout={settings.DB_JOB_STATEMENT_TIMEOUT * 1000}"
     for alias, database in settings.DATABASES.items():
         if not database["ENGINE"].endswith("postgresql"):

@@ -108,10 +108,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # persistent (CONN_MAX_AGE, with health checks: portal/env.py).
 DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 10, minimum=1)
 DB_JOB_STATEMENT_TIMEOUT = env_int("DB_JOB_STATEMENT_TIMEOUT_SECONDS", 600, minimum=1)
+# Behind PgBouncer in transaction mode (README, "Scale-out"): nothing may outlive a transaction
+# on the server connection, and PgBouncer refuses startup options (set the timeouts per role).
+PGBOUNCER = env_bool("PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["OPTIONS"]["options"] = (
-        f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
-    )
+    if PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+    else:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+        )
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
