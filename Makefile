@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: install system-libs chromium clamav run test lint lock bench
+.PHONY: install system-libs chromium clamav run test lint lock bench cluster cluster-test
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
@@ -63,6 +63,15 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	PY=$(PY) scripts/serve
+
+# Scaled out on one machine: HAProxy on :8700 in front of two gunicorn replicas, two workers
+# and a beat, on PostgreSQL, Redis and SeaweedFS (scripts/cluster; README, "Scale-out").
+cluster: install
+	PY=$(PY) scripts/cluster
+
+# The browser journey through the balancer, alternating replicas (starts its own cluster).
+cluster-test: install chromium
+	GUICHET_CLUSTER_TESTS=1 $(PY) -m pytest -ra tests/browser/test_cluster_journey.py
 
 # The whole suite, browser and worker tests included. PostgreSQL and Redis are used when
 # DATABASE_URL and REDIS_URL are set (as .ci/run does in its second pass).

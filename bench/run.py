@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     django.setup()
+    from portal.db import use_job_statement_timeout
+
+    # Loading millions of rows is no web request: no statement timeout in this process (the
+    # gunicorn servers it starts keep the web's).
+    use_job_statement_timeout(seconds=0)
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

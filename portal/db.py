@@ -5,10 +5,14 @@ from django.conf import settings
 from django.db import connections
 
 
-def use_job_statement_timeout() -> None:
-    """Give this process's PostgreSQL connections the jobs' longer statement timeout (from its
-    next connection on: open ones are closed)."""
-    value = f"-c statement_timeout={settings.DB_JOB_STATEMENT_TIMEOUT * 1000}"
+def use_job_statement_timeout(*, seconds: int | None = None) -> None:
+    """Give this process's PostgreSQL connections the jobs' longer statement timeout, or
+    `seconds` (0: none), from its next connection on (open ones are closed)."""
+    if settings.PGBOUNCER:  # set per role in PostgreSQL (README, "Scale-out")
+        return
+    if seconds is None:
+        seconds = settings.DB_JOB_STATEMENT_TIMEOUT
+    value = f"-c statement_timeout={seconds * 1000}"
     for alias, database in settings.DATABASES.items():
         if not database["ENGINE"].endswith("postgresql"):
             continue

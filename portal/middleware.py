@@ -16,3 +16,17 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def replica_header_middleware(get_response):
+    """`X-Guichet-Replica: <GUICHET_REPLICA>` on every response when the variable is set: which
+    web replica behind the load balancer answered (scripts/cluster, the scale profile)."""
+    name = settings.REPLICA_NAME
+
+    def middleware(request):
+        response = get_response(request)
+        if name:
+            response["X-Guichet-Replica"] = name
+        return response
+
+    return middleware

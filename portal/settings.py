@@ -33,6 +33,8 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name of this web replica behind a load balancer, sent as X-Guichet-Replica.
+REPLICA_NAME = env_str("GUICHET_REPLICA", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.replica_header_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.security.ContentSecurityPolicyMiddleware",
@@ -108,10 +111,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # persistent (CONN_MAX_AGE, with health checks: portal/env.py).
 DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT_SECONDS", 10, minimum=1)
 DB_JOB_STATEMENT_TIMEOUT = env_int("DB_JOB_STATEMENT_TIMEOUT_SECONDS", 600, minimum=1)
+# Behind PgBouncer in transaction mode (README, "Scale-out"): nothing may outlive a transaction
+# on the server connection, and PgBouncer refuses startup options (set the timeouts per role).
+PGBOUNCER = env_bool("PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["OPTIONS"]["options"] = (
-        f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
-    )
+    if PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+    else:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
+        )
 
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:

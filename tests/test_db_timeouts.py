@@ -47,3 +47,30 @@ def test_jobs_and_commands_get_a_longer_one(tmp_path):
 def test_the_jobs_timeout_can_be_set(tmp_path):
     variables = {"DB_STATEMENT_TIMEOUT_SECONDS": "5", "DB_JOB_STATEMENT_TIMEOUT_SECONDS": "60"}
     assert _options(tmp_path, job=True, **variables) == "-c statement_timeout=60000"
+
+
+def test_behind_pgbouncer_the_connection_keeps_no_server_state(tmp_path):
+    """Transaction pooling: no startup options (PgBouncer refuses them), no prepared
+    statements, no server-side cursors."""
+    code = (
+        "import django; django.setup(); from django.db import connection as c; "
+        "print(c.settings_dict['OPTIONS'], c.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        GUICHET_VAR_DIR=str(tmp_path / "var"),
+        DATABASE_URL="postgres://guichet@pgbouncer.example.org:6432/guichet",
+        PGBOUNCER="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'prepare_threshold': None} True"

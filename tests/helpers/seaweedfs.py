@@ -7,6 +7,7 @@ storage tests stop and start again to play an outage. The bucket is created here
 
 import contextlib
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -50,6 +51,9 @@ class SeaweedFS:
         )
 
     def start(self) -> "SeaweedFS":
+        with socket.socket() as probe:
+            busy = probe.connect_ex(("127.0.0.1", S3_PORT)) == 0
+        assert not busy, f"something already listens on :{S3_PORT} (a SeaweedFS left running?)"
         command = [
             _weed(),
             "server",

@@ -17,9 +17,9 @@ class Command(BaseCommand):
             self.stdout.write("Files on the local disk: no bucket to create.")
             return
         client = default_storage.connection.meta.client
-        existing = {item["Name"] for item in client.list_buckets().get("Buckets", [])}
-        if bucket in existing:
+        try:
+            client.create_bucket(Bucket=bucket)
+        except (client.exceptions.BucketAlreadyOwnedByYou, client.exceptions.BucketAlreadyExists):
             self.stdout.write(f"Bucket {bucket} is there.")
             return
-        client.create_bucket(Bucket=bucket)
         self.stdout.write(f"Bucket {bucket} created.")
