@@ -21,6 +21,16 @@ class FaqLink(models.TextChoices):
     LOCATOR = "directory:search", _("Localiser un professionnel de santé")
     CONTACT = "support:contact", _("Nous contacter")
     PROFILE = "accounts:profile", _("Mes informations personnelles")
+    PASSWORD_CHANGE = "accounts:profile_password", _("Modifier mon mot de passe")
+    PASSWORD_RESET = "accounts:password_reset", _("Mot de passe oublié")
+    QUOTE = "requests_app:quote", _("Transmettre un devis")
+    REFUND = "requests_app:refund", _("Demande de remboursement")
+    SOFT_MEDICINE = "requests_app:soft_medicine", _("Médecine douce")
+    ANSWERS = "requests_app:answers", _("Historique des mails")
+    THIRD_PARTY = "cover:third_party", _("Remboursements aux tiers")
+    CONTRACT_TERMS = "cover:contract_terms", _("Modalités de remboursement")
+    SERVICES = "support:services", _("Mes services")
+    MY_DATA = "privacy:my_data", _("Mes données")
 
 
 class FaqTheme(models.Model):
@@ -53,6 +63,15 @@ class FaqEntry(models.Model):
         _("réponse"),
         help_text=_("Texte simple : laissez une ligne vide entre deux paragraphes."),
     )
+    keywords = models.TextField(
+        _("autres formulations"),
+        blank=True,
+        help_text=_(
+            "Les mots des adhérents pour cette question, séparés par des points-virgules "
+            "(« carte perdue ; carte volée »). Le conseiller virtuel les lit comme la "
+            "question ; ils ne sont pas affichés."
+        ),
+    )
     published = models.BooleanField(_("publiée"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     link_url_name = models.CharField(
@@ -76,6 +95,26 @@ class FaqEntry(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class UnansweredQuestion(models.Model):
+    """A question the virtual advisor found no answer to, counted: what managers read to write
+    new FAQ entries. One row per question as the advisor reads it (its meaningful words), so
+    "Carte grise ?" and "carte grise" count together; never tied to who asked."""
+
+    key = models.CharField(_("mots retenus"), max_length=255, unique=True)
+    text = models.CharField(_("question"), max_length=500)
+    count = models.PositiveIntegerField(_("nombre de fois"), default=1)
+    first_asked = models.DateTimeField(_("première fois"), auto_now_add=True)
+    last_asked = models.DateTimeField(_("dernière fois"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("question sans réponse")
+        verbose_name_plural = _("questions sans réponse")
+        ordering = ["-count", "-last_asked"]
+
+    def __str__(self):
+        return self.text
 
 
 class ServicePage(models.Model):

@@ -25,7 +25,17 @@ def published_entries() -> list[FaqEntry]:
     return list(FaqEntry.objects.filter(published=True).select_related("theme"))
 
 
-def _indexed(entries: list[FaqEntry]) -> list[matching.Indexed]:
+def _indexed(entries: list[FaqEntry], *, with_keywords: bool = False) -> list[matching.Indexed]:
+    """The entries as searchable documents; the advisor and the suggestions read the "autres
+    formulations" like the question, the FAQ page's search (which shows what it found) does
+    not."""
+    if with_keywords:
+        return matching.index(
+            entries,
+            title=lambda e: f"{e.question} {e.keywords}",
+            body=lambda e: e.answer,
+            question=lambda e: e.question,
+        )
     return matching.index(entries, title=lambda e: e.question, body=lambda e: e.answer)
 
 
@@ -53,15 +63,50 @@ def faq_search(query: str, entries: list[FaqEntry] | None = None) -> list[FaqEnt
 
 def faq_suggestions(text: str, *, limit: int = SUGGESTIONS_MAX) -> list[FaqEntry]:
     """The published entries that best match `text`, best first (at most `limit`)."""
-    return [m.item for m in matching.rank(text, _indexed(published_entries()))[:limit]]
+    ranked = matching.rank(text, _indexed(published_entries(), with_keywords=True))
+    return [m.item for m in ranked[:limit]]
+
+
+@dataclass(frozen=True)
+class AdvisorReply:
+    """What the virtual advisor makes of a question: one entry (`entry`), or two it hesitates
+    between (`choices`: "Votre question porte-t-elle sur… ?"), or nothing (both empty)."""
+
+    entry: FaqEntry | None = None
+    choices: tuple[FaqEntry, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.entry is not None or bool(self.choices)
+
+
+# The advisor asks which of two entries the member means when the second scores at least this
+# share of the first: answering the first with confidence could be answering beside the point.
+ADVISOR_CHOICE_RATIO = 0.75
+ADVISOR_CHOICE_GAP = 0.2
+
+
+def advisor_reply(question: str) -> AdvisorReply:
+    """The entry the virtual advisor answers `question` with, the two it asks the member to
+    choose between, or nothing when no entry holds enough of the question."""
+    ranked = matching.rank(question, _indexed(published_entries(), with_keywords=True))
+    if not ranked or ranked[0].coverage < ADVISOR_MIN_COVERAGE:
+        return AdvisorReply()
+    best = ranked[0]
+    if len(ranked) > 1:
+        second = ranked[1]
+        # Only between two readings of the whole question: an entry that holds a smaller
+        # part of it than the best one is no rival.
+        if second.score >= ADVISOR_CHOICE_RATIO * best.score and second.coverage >= max(
+            ADVISOR_MIN_COVERAGE, best.coverage - ADVISOR_CHOICE_GAP
+        ):
+            return AdvisorReply(choices=(best.item, second.item))
+    return AdvisorReply(entry=best.item)
 
 
 def advisor_answer(question: str) -> FaqEntry | None:
-    """The entry the virtual advisor answers `question` with, or None when none fits."""
-    ranked = matching.rank(question, _indexed(published_entries()))
-    if ranked and ranked[0].coverage >= ADVISOR_MIN_COVERAGE:
-        return ranked[0].item
-    return None
+    """The entry the virtual advisor answers `question` with outright, or None."""
+    return advisor_reply(question).entry
 
 
 def has_meaning(text: str) -> bool:
