@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -32,6 +33,8 @@ from reportlab.platypus.flowables import Image
 from portal.models import Branding
 
 MARGIN = 18 * mm
+# Every document is in French (the /Lang of the PDF, read out by screen readers).
+LANG = "fr-FR"
 LOGO_HEIGHT = 14 * mm
 
 
@@ -214,9 +217,6 @@ class Document:
         if self.brand.phone:
             footer += " · " + _("Tél. %(phone)s") % {"phone": self.brand.phone}
         canvas.drawString(MARGIN, 10 * mm, footer)
-        canvas.drawRightString(
-            A4[0] - MARGIN, 10 * mm, _("Page %(number)d") % {"number": document.page}
-        )
         canvas.restoreState()
 
     # Called with each page's number as it is drawn (the progress of a long document).
@@ -224,6 +224,11 @@ class Document:
 
     def render(self) -> bytes:
         buffer = io.BytesIO()
+        page_label = _("Page %(number)d / %(total)d")
+
+        class Canvas(_NumberedCanvas):
+            label = page_label
+
         document = SimpleDocTemplate(
             buffer,
             pagesize=A4,
@@ -235,9 +240,45 @@ class Document:
             author=self.brand.name,
             subject=self.subject,
             creator="Guichet",
+            lang=LANG,
+            displayDocTitle=1,
         )
-        document.build(self.story, onFirstPage=self._page_footer, onLaterPages=self._page_footer)
+        document.build(
+            self.story,
+            onFirstPage=self._page_footer,
+            onLaterPages=self._page_footer,
+            canvasmaker=Canvas,
+        )
         return buffer.getvalue()
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "Page N / M" at the foot of every page once the number of pages is known: the
+    pages are kept until the document is saved."""
+
+    label = "Page %(number)d / %(total)d"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawRightString(
+                A4[0] - MARGIN, 10 * mm, self.label % {"number": self._pageNumber, "total": total}
+            )
+            self.restoreState()
+            super().showPage()
+        super().save()
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
