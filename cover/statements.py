@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, Table, TableStyle
 
 from accounts.models import Member
 from cover.models import CareType, Payment, Reimbursement
@@ -124,9 +124,13 @@ class _Statements:
                 % {"payee": payment.payee_name, "amount": euros(payment.amount)}
             )
         self.document.spacer(2 * mm)
-        self.lines_table(list(payment.lines.all()))
+        title = _("Paiement n° %(number)s du %(date)s") % {
+            "number": payment.number,
+            "date": day(payment.payment_date),
+        }
+        self.lines_table(list(payment.lines.all()), title=title)
 
-    def lines_table(self, lines: list[Reimbursement]):
+    def lines_table(self, lines: list[Reimbursement], *, title: str = ""):
         header = [
             _("Date des soins"),
             _("Bénéficiaire"),
@@ -167,11 +171,32 @@ class _Statements:
             ("SPAN", (0, -1), (2, -1)),
             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
             ("LINEABOVE", (0, -1), (-1, -1), 1, self.document.brand.primary),
+            # The total never starts a page alone: it goes with the last line.
+            ("NOSPLIT", (0, -2), (-1, -1)),
         ]
         commands += [("BACKGROUND", (0, i), (-1, i), _ZEBRA) for i in range(2, len(data) - 1, 2)]
-        table = Table(data, colWidths=_WIDTHS, repeatRows=1, hAlign="LEFT")
+        table = ContinuedTable(data, colWidths=_WIDTHS, repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
+        if title:
+            table.continued = (
+                _("%(title)s (suite)") % {"title": title},
+                self.document.styles.heading,
+            )
         self.document.story.append(table)
+
+
+class ContinuedTable(Table):
+    """A table that, when it goes on over the next page, opens that page with its title
+    followed by "(suite)" (then its repeated column heads)."""
+
+    continued: tuple | None = None  # (title, paragraph style)
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if self.continued is not None and len(parts) == 2:
+            parts[1].continued = self.continued
+            return [parts[0], PageBreak(), text(*self.continued), parts[1]]
+        return parts
 
 
 def payment_statement(member: Member, payment: Payment) -> bytes:

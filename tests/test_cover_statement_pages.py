@@ -1,0 +1,96 @@
+"""Statements and certificates as a reader of the printed pages needs them (issue 15): a payment
+continued on the next page keeps its title and column heads, a total never starts a page alone,
+every page says "Page N / M", and every PDF has a title and a language."""
+
+import datetime
+import io
+
+import pypdf
+import pytest
+from django.utils import timezone
+
+from portal.models import Branding
+from tests.factories import ContractFactory, ReimbursementFactory, make_payment
+from tests.test_access_matrix import _sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def jj(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@pytest.fixture
+def signed_in(client, member):
+    Branding.objects.update_or_create(pk=1, defaults={"insurer_name": "Mutuelle Générale du Sud"})
+    _sign_in(client, member.user)
+    return client
+
+
+def _reader(response) -> pypdf.PdfReader:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return pypdf.PdfReader(io.BytesIO(response.content))
+
+
+def _pages(reader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def _long_payment(member, date, lines=45):
+    payment = make_payment(member, payment_date=date, lines=0)
+    for _ in range(lines):
+        ReimbursementFactory(payment=payment)
+    return payment
+
+
+def test_a_payment_continued_on_the_next_page_keeps_its_title_and_heads(signed_in, member):
+    day = timezone.localdate() - datetime.timedelta(days=10)
+    payment = _long_payment(member, day)
+    reader = _reader(signed_in.get(f"/remboursements/paiements/{payment.number}/releve.pdf"))
+    pages = _pages(reader)
+    assert len(pages) >= 2
+    title = f"Paiement n° {payment.number} du {jj(day)}"
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} / {len(pages)}" in text
+    for text in pages[1:]:
+        # The footer is drawn first; the page's content opens with the title and the heads.
+        content = text[text.index("Paiement n°") :]
+        assert content.startswith(f"{title} (suite) Date des soins Bénéficiaire")
+    # The total closes the table with at least one line above it on its page.
+    last = pages[-1]
+    assert "Total" in last
+    assert last.index("Total") > last.index("Reste à charge") + len("Reste à charge ") + 10
+
+
+def test_the_period_statements_repeat_each_payments_title(signed_in, member):
+    start = timezone.localdate() - datetime.timedelta(days=60)
+    first = _long_payment(member, start + datetime.timedelta(days=1), lines=30)
+    second = _long_payment(member, start + datetime.timedelta(days=2), lines=30)
+    reader = _reader(
+        signed_in.get(
+            "/remboursements/releves.pdf",
+            {"du": jj(start), "au": jj(timezone.localdate())},
+        )
+    )
+    text = " ".join(_pages(reader))
+    continued = [f"Paiement n° {p.number} du {jj(p.payment_date)} (suite)" for p in (first, second)]
+    assert any(title in text for title in continued)
+    assert f"Page {len(reader.pages)} / {len(reader.pages)}" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/contrat/{contract}/tableau-des-garanties.pdf",
+        "/contrat/{contract}/certificat-affiliation.pdf",
+        "/remboursements/paiements/{payment}/releve.pdf",
+    ],
+)
+def test_every_document_has_a_title_and_a_language(signed_in, member, path):
+    contract = ContractFactory(member=member)
+    payment = make_payment(member, payment_date=timezone.localdate())
+    reader = _reader(signed_in.get(path.format(contract=contract.number, payment=payment.number)))
+    assert reader.metadata.title
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
+    assert "Page 1 / " in reader.pages[0].extract_text()
