@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 
-from accounts.models import Beneficiary, Member
+from accounts.models import Beneficiary, Civility, Member
 from cover.models import CareType, Contract, Guarantee
 from cover.pdf import Document, day, euros
 from cover.selectors import Person, current_contract
@@ -65,7 +65,7 @@ def _holder(record) -> CardHolder:
     if isinstance(record, Beneficiary):
         relationship = record.get_relationship_display()
     else:
-        relationship = _("Adhérent(e)")
+        relationship = member_label(record)
     return CardHolder(
         record.full_name,
         record.birth_date,
@@ -199,7 +199,7 @@ def same_value_mention(insurer: str) -> str:
 def _contract_facts(contract: Contract) -> list[tuple[str, str]]:
     member = contract.member
     facts = [
-        (_("Adhérent(e)"), f"{member.get_civility_display()} {member.full_name}"),
+        (member_label(member), f"{member.get_civility_display()} {member.full_name}"),
         (_("Numéro d'adhérent"), member.member_number),
         (_("Numéro de contrat"), contract.number),
         (_("Formule"), str(contract.product)),
@@ -264,14 +264,45 @@ def _people_table(document: Document, people: list[CardHolder]):
     )
 
 
+def member_label(member: Member) -> str:
+    """ "Adhérente" or "Adhérent", from the civility."""
+    return _("Adhérente") if member.civility == Civility.MADAME else _("Adhérent")
+
+
+def _agreement(member: Member) -> dict[str, str]:
+    """The words of a certificate that agree with the member's civility ("Madame … adhérente,
+    affiliée"; "Monsieur … adhérent, affilié"), never "adhérent(e)"."""
+    if member.civility == Civility.MADAME:
+        return {
+            "member_word": _("adhérente"),
+            "affiliated": _("affiliée"),
+            "struck_off": _("radiée"),
+            "covered": _("couverte"),
+        }
+    return {
+        "member_word": _("adhérent"),
+        "affiliated": _("affilié"),
+        "struck_off": _("radié"),
+        "covered": _("couvert"),
+    }
+
+
 def _issued(document: Document, today: datetime.date):
+    """The place of issue and the signature block: the signatory's name and role from the
+    branding, else the members' department."""
     document.spacer(8 * mm)
     document.paragraph(
         _("Fait pour servir et valoir ce que de droit, le %(today)s.") % {"today": day(today)}
     )
-    document.paragraph(
-        _("%(insurer)s, service gestion des adhérents") % {"insurer": document.brand.name}
-    )
+    branding = Branding.current()
+    document.spacer(4 * mm)
+    document.paragraph(_("Pour %(insurer)s,") % {"insurer": document.brand.name})
+    if branding.signatory_name:
+        document.paragraph(branding.signatory_name, document.styles.strong)
+        if branding.signatory_role:
+            document.paragraph(branding.signatory_role)
+    else:
+        document.paragraph(_("Le service gestion des adhérents"))
 
 
 def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
@@ -291,24 +322,26 @@ def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -
         "product": contract.product,
         "start": day(contract.start_date),
         "end": day(contract.end_date),
+        **_agreement(member),
     }
     if contract.end_date and contract.end_date < today:
         sentence = _(
-            "%(insurer)s certifie que %(civility)s %(name)s, adhérent(e) n° %(number)s, a été "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, du %(start)s au "
+            "%(insurer)s certifie que %(civility)s %(name)s, %(member_word)s n° %(number)s, a été "
+            "%(affiliated)s au contrat n° %(contract)s, formule %(product)s, du %(start)s au "
             "%(end)s inclus."
         )
         on = contract.end_date
     elif contract.start_date > today:
         sentence = _(
-            "%(insurer)s certifie que %(civility)s %(name)s, adhérent(e) n° %(number)s, est "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, à compter du %(start)s."
+            "%(insurer)s certifie que %(civility)s %(name)s, %(member_word)s n° %(number)s, "
+            "est %(affiliated)s au contrat n° %(contract)s, formule %(product)s, à compter du "
+            "%(start)s."
         )
         on = contract.start_date
     else:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, est "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, auprès de "
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, est "
+            "%(affiliated)s au contrat n° %(contract)s, formule %(product)s, auprès de "
             "%(insurer)s depuis le %(start)s."
         )
         on = today
@@ -333,17 +366,17 @@ def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> 
     )
     if contract.end_date < today:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, a été "
-            "radié(e) du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
-            "%(insurer)s. Ce contrat l'a couvert(e) du %(start)s au %(end)s inclus, date de sa "
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, a été "
+            "%(struck_off)s du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
+            "%(insurer)s. Ce contrat l'a %(covered)s du %(start)s au %(end)s inclus, date de sa "
             "radiation."
         )
     else:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, sera "
-            "radié(e) du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
-            "%(insurer)s. Ce contrat le (la) couvre du %(start)s au %(end)s inclus, date de sa "
-            "radiation."
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, sera "
+            "%(struck_off)s du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
+            "%(insurer)s. Ce contrat couvre %(civility)s %(name)s du %(start)s au %(end)s "
+            "inclus, date de sa radiation."
         )
     document.paragraph(
         sentence
@@ -356,6 +389,7 @@ def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> 
             "product": contract.product,
             "start": day(contract.start_date),
             "end": day(contract.end_date),
+            **_agreement(member),
         }
     )
     document.facts(_contract_facts(contract))

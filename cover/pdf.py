@@ -65,6 +65,7 @@ class Brand:
     phone: str
     address: str
     amc_number: str
+    legal_mentions: str
     # The logo's bytes and its size in pixels, or None when there is none (or it is unreadable).
     logo: bytes | None
     logo_size: tuple[int, int] = (0, 0)
@@ -87,6 +88,7 @@ class Brand:
             phone=branding.contact_phone,
             address=branding.postal_address,
             amc_number=branding.amc_number,
+            legal_mentions=branding.document_legal_mentions,
             logo=logo,
             logo_size=size,
         )
@@ -108,6 +110,7 @@ class Styles:
             textColor=brand.primary, spaceBefore=4 * mm, spaceAfter=2 * mm,
         )  # fmt: skip
         self.right = ParagraphStyle("right", parent=self.body, alignment=TA_RIGHT)
+        self.strong = ParagraphStyle("strong", parent=self.body, fontName="Helvetica-Bold")
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
         self.cell_head = ParagraphStyle(
             "cell_head", parent=self.cell, fontName="Helvetica-Bold", textColor=colors.white
@@ -213,16 +216,22 @@ class Document:
         canvas.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        footer = self.brand.name
+        # The insurer's name and logo head the first page once; the foot keeps the phone.
         if self.brand.phone:
-            footer += " · " + _("Tél. %(phone)s") % {"phone": self.brand.phone}
-        canvas.drawString(MARGIN, 10 * mm, footer)
+            canvas.drawString(MARGIN, 10 * mm, _("Tél. %(phone)s") % {"phone": self.brand.phone})
         canvas.restoreState()
 
     # Called with each page's number as it is drawn (the progress of a long document).
     on_page = None
 
     def render(self) -> bytes:
+        if self.brand.legal_mentions:
+            # The legal mentions close every document (branding, "mentions légales des
+            # documents").
+            self.story.append(Spacer(1, 6 * mm))
+            for line in self.brand.legal_mentions.splitlines():
+                if line.strip():
+                    self.story.append(text(line, self.styles.small))
         buffer = io.BytesIO()
         page_label = _("Page %(number)d / %(total)d")
 

@@ -64,6 +64,20 @@ def care_label(line: Reimbursement) -> str:
         return line.care_type
 
 
+def statement_filters(person, care_type: str) -> list[tuple[str, str]]:
+    """The filter of a search, as the period's statements print it ("Bénéficiaire : Lucas
+    MARTIN", "Type de soins : Optique")."""
+    filters = []
+    if person is not None:
+        filters.append((_("Bénéficiaire"), person.full_name))
+    if care_type:
+        try:
+            filters.append((_("Type de soins"), str(CareType(care_type).label)))
+        except ValueError:
+            filters.append((_("Type de soins"), care_type))
+    return filters
+
+
 def with_lines(payments):
     """Payments with their lines and the lines' beneficiaries in two more queries, whatever
     their number."""
@@ -93,12 +107,35 @@ class _Statements:
         )
 
     def member_facts(self):
-        self.document.facts(
-            [
-                (_("Adhérent"), self.member.full_name),
-                (_("Numéro d'adhérent"), self.member.member_number),
-            ]
+        """Who the statement is for: name and address, member number, the social security
+        references when known (the NIR masked, as on every screen), the account credited."""
+        member = self.member
+        address = ", ".join(
+            part
+            for part in (
+                member.address_line1,
+                member.address_line2,
+                f"{member.postcode} {member.city}".strip(),
+            )
+            if part
         )
+        facts = [(_("Adhérent"), f"{member.get_civility_display()} {member.full_name}")]
+        if address:
+            facts.append((_("Adresse"), address))
+        facts.append((_("Numéro d'adhérent"), member.member_number))
+        if member.nir and len(member.nir) == 15:
+            facts.append(
+                (
+                    _("N° de sécurité sociale"),
+                    f"{member.nir[0]} {member.nir[1:3]} {member.nir[3:5]} •• ••• ••• ••",
+                )
+            )
+        if member.organism_code:
+            facts.append((_("Caisse d'assurance maladie"), member.organism_code))
+        bank = getattr(member, "bank_details", None)
+        if bank is not None:
+            facts.append((_("Compte crédité"), bank.iban_masked))
+        self.document.facts(facts)
 
     def printed_on(self):
         self.document.paragraph(
@@ -214,22 +251,39 @@ def payment_statement(member: Member, payment: Payment) -> bytes:
 
 
 def period_statements(
-    member: Member, payments, *, start: datetime.date, end: datetime.date, on_page=None
+    member: Member,
+    payments,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    on_page=None,
+    third_party: bool = False,
+    filters: list[tuple[str, str]] = (),
 ) -> bytes:
     """Every payment of `payments` (use `with_lines`), one section each, in one document that
-    opens with the period, the number of payments and their total. `on_page(number)` is called
-    as each page is drawn."""
+    opens with the period, the filter applied (`filters`: label, value), the number of
+    payments and their total. `third_party`: the payments to professionals (tiers payant).
+    `on_page(number)` is called as each page is drawn."""
     payments = list(payments)
     period = {"start": day(start), "end": day(end)}
-    document = Document(
-        _("Relevés de prestations du %(start)s au %(end)s") % period,
-        subject=_("Relevés de prestations"),
-    )
+    if third_party:
+        title = _("Paiements aux professionnels de santé du %(start)s au %(end)s") % period
+    else:
+        title = _("Relevés de prestations du %(start)s au %(end)s") % period
+    document = Document(title, subject=_("Relevés de prestations"))
     writer = _Statements(document, member)
     writer.member_facts()
+    if third_party:
+        document.paragraph(
+            _(
+                "Ces paiements ont été versés directement aux professionnels de santé (tiers "
+                "payant) : vous n'avez pas avancé ces frais."
+            )
+        )
     document.facts(
         [
             (_("Période"), _("du %(start)s au %(end)s") % period),
+            *filters,
             (_("Nombre de paiements"), str(len(payments))),
             (_("Total payé"), euros(sum((payment.amount for payment in payments), ZERO))),
         ]

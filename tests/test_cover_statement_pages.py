@@ -94,3 +94,47 @@ def test_every_document_has_a_title_and_a_language(signed_in, member, path):
     assert reader.metadata.title
     assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
     assert "Page 1 / " in reader.pages[0].extract_text()
+
+
+def test_a_statement_names_the_member_their_address_and_the_account_credited(signed_in, member):
+    from cover.models import BankDetails
+
+    BankDetails.objects.create(
+        member=member, holder="Marie MARTIN", iban="FR7630006000011234567890189"
+    )
+    member.nir = "285057512345678"
+    member.organism_code = "011331000"
+    member.save()
+    payment = make_payment(member, payment_date=timezone.localdate())
+    text = " ".join(
+        _pages(_reader(signed_in.get(f"/remboursements/paiements/{payment.number}/releve.pdf")))
+    )
+    assert "Adhérent Madame Marie MARTIN" in text
+    assert f"Adresse 12 rue des Lilas, {member.postcode} {member.city}" in text
+    # Masked as on every screen (the hidden digits print as bullets).
+    assert "N° de sécurité sociale 2 85 05" in text
+    assert "123 456 78" not in text
+    assert "Caisse d'assurance maladie 011331000" in text
+    assert "Compte crédité FR76" in text and "90 189" in text
+    assert "30006000011234567" not in text.replace(" ", "")
+    # The insurer's identity once: the header, not the foot of each page.
+    assert text.count("Mutuelle Générale du Sud") == 1
+
+
+def test_a_filtered_period_statement_says_its_filter(signed_in, member):
+    lucas = member.beneficiaries.get(first_name="Lucas")
+    payment = make_payment(member, lines=0)
+    ReimbursementFactory(payment=payment, beneficiary=lucas, care_type="optics")
+    reader = _reader(
+        signed_in.get("/remboursements/releves.pdf", {"beneficiaire": lucas.pk, "soins": "optics"})
+    )
+    text = " ".join(_pages(reader))
+    assert "Bénéficiaire Lucas MARTIN Type de soins Optique" in text
+
+
+def test_the_third_party_statement_says_it_lists_payments_to_professionals(signed_in, member):
+    make_payment(member, third_party=True)
+    reader = _reader(signed_in.get("/remboursements/releves.pdf", {"liste": "tiers"}))
+    assert reader.metadata.title.startswith("Paiements aux professionnels de santé du ")
+    text = " ".join(_pages(reader))
+    assert "versés directement aux professionnels de santé (tiers payant)" in text

@@ -32,6 +32,7 @@ from cover.statements import (
     payment_statement,
     period_statements,
     person_name,
+    statement_filters,
     with_lines,
 )
 
@@ -275,7 +276,14 @@ def statements_pdf(request, member):
             % {"count": count, "max": MAX_STATEMENTS},
         )
         return redirect(back)
-    content = period_statements(member, with_lines(payments), start=form.start, end=form.end)
+    content = period_statements(
+        member,
+        with_lines(payments),
+        start=form.start,
+        end=form.end,
+        third_party=third_party,
+        filters=statement_filters(form.person, form.care_type),
+    )
     prefix = "releves-tiers" if third_party else "releves"
     return pdf_response(content, f"{prefix}-{form.start:%Y-%m-%d}-{form.end:%Y-%m-%d}.pdf")
 
