@@ -216,7 +216,7 @@ def _contract_facts(contract: Contract) -> list[tuple[str, str]]:
 # -- Tableau des garanties -----------------------------------------------------------------------
 
 
-def guarantees_pdf(contract: Contract) -> bytes:
+def guarantees_document(contract: Contract) -> Document:
     """The table of guarantees of the contract's formule, with its subscribed options."""
     document = Document(
         _("Tableau des garanties"), subject=_("Contrat %(number)s") % {"number": contract.number}
@@ -250,7 +250,11 @@ def guarantees_pdf(contract: Contract) -> bytes:
         ),
         document.styles.small,
     )
-    return document.render()
+    return document
+
+
+def guarantees_pdf(contract: Contract) -> bytes:
+    return guarantees_document(contract).render()
 
 
 # -- Certificates --------------------------------------------------------------------------------
@@ -305,7 +309,7 @@ def _issued(document: Document, today: datetime.date):
         document.paragraph(_("Le service gestion des adhérents"))
 
 
-def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+def affiliation_document(contract: Contract, *, today: datetime.date | None = None) -> Document:
     """Certificat d'affiliation: the contract's period and the people it covers (the member and
     the beneficiaries not removed on the last day it applies to)."""
     today = today or timezone.localdate()
@@ -354,10 +358,14 @@ def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -
     document.heading(_("Personnes couvertes par ce contrat"))
     _people_table(document, [_holder(member), *map(_holder, covered_beneficiaries(member, on))])
     _issued(document, today)
-    return document.render()
+    return document
 
 
-def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+    return affiliation_document(contract, today=today).render()
+
+
+def radiation_document(contract: Contract, *, today: datetime.date | None = None) -> Document:
     """Certificat de radiation: the last day the contract covered the member (end_date set)."""
     today = today or timezone.localdate()
     member = contract.member
@@ -394,4 +402,8 @@ def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> 
     )
     document.facts(_contract_facts(contract))
     _issued(document, today)
-    return document.render()
+    return document
+
+
+def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+    return radiation_document(contract, today=today).render()

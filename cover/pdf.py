@@ -131,6 +131,11 @@ class Document:
         self.brand = Brand.current()
         self.styles = Styles(self.brand)
         self.story: list[Flowable] = []
+        # The same content as plain blocks, for the document's HTML page (its accessible
+        # alternative): ("heading", text), ("paragraph", text), ("small", text),
+        # ("facts", [(label, value)]), ("table", header, rows).
+        self.blocks: list[tuple] = []
+        self._finished = False
         self._header()
 
     def _header(self):
@@ -156,15 +161,19 @@ class Document:
     # -- Building blocks ----------------------------------------------------------------
     def heading(self, value: str):
         self.story.append(text(value, self.styles.heading))
+        self.blocks.append(("heading", str(value)))
 
     def paragraph(self, value: str, style=None):
         self.story.append(text(value, style or self.styles.body))
+        kind = "small" if style is self.styles.small else "paragraph"
+        self.blocks.append((kind, str(value)))
 
     def spacer(self, height=4 * mm):
         self.story.append(Spacer(1, height))
 
     def facts(self, pairs: list[tuple[str, str]]):
         """Label / value lines ("Numéro d'adhérent : 100001") as a two-column table."""
+        self.blocks.append(("facts", [(str(label), str(value)) for label, value in pairs]))
         rows = [
             [text(label, self.styles.cell), text(value, self.styles.cell)] for label, value in pairs
         ]
@@ -185,6 +194,13 @@ class Document:
         """A table with the header in the brand's colour, zebra rows and right-aligned numeric
         columns (their indexes in `numeric`); `total` is an optional last row set in bold."""
         styles = self.styles
+        self.blocks.append(
+            (
+                "table",
+                [str(cell) for cell in header],
+                [[str(cell) for cell in row] for row in [*rows, *([total] if total else [])]],
+            )
+        )
         data = [[text(cell, styles.cell_head) for cell in header]]
         for row in [*rows, *([total] if total else [])]:
             data.append(
@@ -224,14 +240,20 @@ class Document:
     # Called with each page's number as it is drawn (the progress of a long document).
     on_page = None
 
-    def render(self) -> bytes:
+    def finish(self):
+        """Close the document with the legal mentions of the branding ("mentions légales des
+        documents"), once."""
+        if self._finished:
+            return
+        self._finished = True
         if self.brand.legal_mentions:
-            # The legal mentions close every document (branding, "mentions légales des
-            # documents").
             self.story.append(Spacer(1, 6 * mm))
             for line in self.brand.legal_mentions.splitlines():
                 if line.strip():
-                    self.story.append(text(line, self.styles.small))
+                    self.paragraph(line, self.styles.small)
+
+    def render(self) -> bytes:
+        self.finish()
         buffer = io.BytesIO()
         page_label = _("Page %(number)d / %(total)d")
 

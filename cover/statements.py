@@ -195,6 +195,21 @@ class _Statements:
             )
         totals = Totals.of(lines)
         data.append([_("Total"), "", "", *[euros(getattr(totals, name)) for name in AMOUNT_FIELDS]])
+        plain = [
+            [
+                day(line.care_date),
+                person_name(self.member, line),
+                "\n".join(
+                    part for part in (f"{care_label(line)} : {line.act}", line.practitioner) if part
+                ),
+                *[euros(getattr(line, name)) for name in AMOUNT_FIELDS],
+            ]
+            for line in lines
+        ]
+        plain.append(
+            [_("Total"), "", "", *[euros(getattr(totals, name)) for name in AMOUNT_FIELDS]]
+        )
+        self.document.blocks.append(("table", [str(label) for label in header], plain))
         commands = [
             ("BACKGROUND", (0, 0), (-1, 0), self.document.brand.primary),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -236,7 +251,7 @@ class ContinuedTable(Table):
         return parts
 
 
-def payment_statement(member: Member, payment: Payment) -> bytes:
+def payment_statement_document(member: Member, payment: Payment) -> Document:
     """The relevé de prestations of one payment (its lines read from `payment.lines`)."""
     document = Document(
         _("Relevé de prestations"),
@@ -247,7 +262,12 @@ def payment_statement(member: Member, payment: Payment) -> bytes:
     writer.printed_on()
     document.heading(_("Paiement n° %(number)s") % {"number": payment.number})
     writer.payment(payment)
-    return document.render()
+    return document
+
+
+def payment_statement(member: Member, payment: Payment) -> bytes:
+    """The relevé de prestations of one payment, as a PDF."""
+    return payment_statement_document(member, payment).render()
 
 
 def period_statements(

@@ -4,6 +4,7 @@ every page says "Page N / M", and every PDF has a title and a language."""
 
 import datetime
 import io
+import re
 
 import pypdf
 import pytest
@@ -138,3 +139,38 @@ def test_the_third_party_statement_says_it_lists_payments_to_professionals(signe
     assert reader.metadata.title.startswith("Paiements aux professionnels de santé du ")
     text = " ".join(_pages(reader))
     assert "versés directement aux professionnels de santé (tiers payant)" in text
+
+
+def test_each_document_has_an_html_page_with_the_same_content(signed_in, member):
+    ContractFactory(member=member, number="CT-2024001")
+    payment = make_payment(member, payment_date=timezone.localdate())
+    contracts_page = signed_in.get("/contrat/").content.decode()
+    assert 'href="/contrat/CT-2024001/certificat-affiliation/"' in contracts_page
+    assert 'href="/contrat/CT-2024001/tableau-des-garanties/"' in contracts_page
+    detail = signed_in.get(f"/remboursements/paiements/{payment.number}/").content.decode()
+    assert f'href="/remboursements/paiements/{payment.number}/releve/"' in detail
+    for html, pdf in [
+        (
+            "/contrat/CT-2024001/certificat-affiliation/",
+            "/contrat/CT-2024001/certificat-affiliation.pdf",
+        ),
+        (
+            "/contrat/CT-2024001/tableau-des-garanties/",
+            "/contrat/CT-2024001/tableau-des-garanties.pdf",
+        ),
+        (
+            f"/remboursements/paiements/{payment.number}/releve/",
+            f"/remboursements/paiements/{payment.number}/releve.pdf",
+        ),
+    ]:
+        from html import unescape
+
+        page = unescape(signed_in.get(html).content.decode())
+        reader = _reader(signed_in.get(pdf))
+        assert f"<h1>{reader.metadata.title}</h1>" in page
+        pdf_text = " ".join(_pages(reader))
+        # Every value of the PDF's facts and tables is on the page.
+        for value in re.findall(r"<(?:dd|td)>([^<]+)</(?:dd|td)>", page):
+            assert " ".join(value.split()) in pdf_text, (html, value)
+        assert f'href="{pdf}"' in page
+    assert signed_in.get("/contrat/CT-2024001/certificat-radiation/").status_code == 404

@@ -30,6 +30,7 @@ from cover.statements import (
     Totals,
     care_label,
     payment_statement,
+    payment_statement_document,
     period_statements,
     person_name,
     statement_filters,
@@ -234,6 +235,21 @@ def payment_pdf(request, member, number):
 
 
 @member_required
+def payment_html(request, member, number):
+    """The statement of one payment as a page: the accessible alternative of its PDF."""
+    from cover.views.contract import document_page
+
+    shown = payment_or_404(member, number)
+    return document_page(
+        request,
+        payment_statement_document(member, shown),
+        pdf_url=reverse("cover:payment_pdf", args=[shown.number]),
+        back_url=reverse("cover:payment", args=[shown.number]),
+        back_label=_("Détail du paiement"),
+    )
+
+
+@member_required
 def statements_pdf(request, member):
     """Every statement of the searched period in one PDF. A search that cannot be downloaded
     (wrong dates, nothing found, too many payments) goes back to the search with why."""
@@ -385,4 +401,5 @@ urlpatterns = [
     ),
     path("remboursements/paiements/<str:number>/", payment_detail, name="payment"),
     path("remboursements/paiements/<str:number>/releve.pdf", payment_pdf, name="payment_pdf"),
+    path("remboursements/paiements/<str:number>/releve/", payment_html, name="payment_html"),
 ]
