@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from support.models import FaqEntry, FaqTheme, ServicePage, UnansweredQuestion
+from support.models import FaqEntry, FaqTheme, ServiceAction, ServicePage, UnansweredQuestion
 
 
 class FaqEntryInline(admin.StackedInline):
@@ -58,8 +58,17 @@ class UnansweredQuestionAdmin(admin.ModelAdmin):
         return False
 
 
+class ServiceActionInline(admin.StackedInline):
+    """A phone number, a request form with its topic chosen, or a guide (PDF) to download."""
+
+    model = ServiceAction
+    extra = 0
+    fields = ["kind", "label", "phone", ("request_form", "topic"), "guide", "position"]
+
+
 @admin.register(ServicePage)
 class ServicePageAdmin(admin.ModelAdmin):
+    inlines = [ServiceActionInline]
     list_display = ["title", "slug", "published", "position"]
     list_editable = ["published", "position"]
     prepopulated_fields = {"slug": ["title"]}

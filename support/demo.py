@@ -2,11 +2,16 @@
 a theme, an entry (by its question) or a page (by its slug) already there is left as it is,
 so a manager's edits survive a second run."""
 
+import io
+
+from django.core.files.base import ContentFile
 from django.db import transaction
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from portal.models import Branding
 from support.demo_faq import FAQ
-from support.models import FaqEntry, FaqTheme, ServicePage
+from support.models import FaqEntry, FaqTheme, ServiceAction, ServicePage
 
 ADVISOR_NAME = "Camille"
 
@@ -54,6 +59,41 @@ SERVICES = [
 ]
 
 
+# slug -> [(kind, label, phone, request form, topic, guide title)]: what each page lets one do.
+SERVICE_ACTIONS = {
+    "professionnels-de-sante": [
+        ("phone", "Parler à un médecin", "01 23 45 67 90", "", "", ""),
+        ("request", "Poser une question", "", "requests_app:question", "other", ""),
+    ],
+    "prevention": [
+        ("guide", "Guide de la prévention", "", "", "", "Guide de la prévention"),
+    ],
+    "aides": [
+        ("request", "Présenter une demande d'aide", "", "requests_app:message", "other", ""),
+        ("phone", "Joindre le service d'action sociale", "01 23 45 67 91", "", "", ""),
+    ],
+    "hospitalisation": [
+        ("request", "Demander une prise en charge", "", "requests_app:quote", "hospital", ""),
+        ("phone", "Appeler l'assistance", "01 23 45 67 92", "", "", ""),
+        ("guide", "Guide de l'hospitalisation", "", "", "", "Guide de l'hospitalisation"),
+    ],
+}
+
+
+def _guide_pdf(title: str) -> bytes:
+    """A one-page demo guide."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, lang="fr-FR")
+    canvas.setTitle(title)
+    canvas.setFont("Helvetica-Bold", 18)
+    canvas.drawString(72, A4[1] - 96, title)
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(72, A4[1] - 130, "Guide de démonstration de Mutuelle Démo.")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def demo_support_load() -> int:
     """Load the demo FAQ and service pages; returns how many rows were created."""
@@ -86,4 +126,21 @@ def demo_support_load() -> int:
             defaults={"title": title, "summary": summary, "body": body, "position": position},
         )
         created += made
+        if made or not _page.actions.exists():
+            for index, (kind, label, phone, form, topic, guide) in enumerate(
+                SERVICE_ACTIONS.get(slug, []), start=1
+            ):
+                action = ServiceAction(
+                    page=_page,
+                    kind=kind,
+                    label=label,
+                    phone=phone,
+                    request_form=form,
+                    topic=topic,
+                    position=index,
+                )
+                if guide:
+                    action.guide.save(f"{slug}.pdf", ContentFile(_guide_pdf(guide)), save=False)
+                action.save()
+                created += 1
     return created

@@ -144,3 +144,82 @@ class ServicePage(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ServiceActionKind(models.TextChoices):
+    PHONE = "phone", _("Un numéro de téléphone")
+    REQUEST = "request", _("Un formulaire de demande")
+    GUIDE = "guide", _("Un guide à télécharger")
+
+
+class ServiceRequestForm(models.TextChoices):
+    """The request forms a service page may open, prefilled with a topic."""
+
+    QUESTION = "requests_app:question", _("Poser une question")
+    MESSAGE = "requests_app:message", _("Écrire un message")
+    QUOTE = "requests_app:quote", _("Transmettre un devis")
+    REFUND = "requests_app:refund", _("Demande de remboursement")
+    DOCUMENT = "requests_app:document", _("Envoyer un document")
+    CONTACT = "support:contact", _("Nous contacter")
+
+
+def validate_pdf(upload) -> None:
+    """A guide is a PDF, by its content (python-magic), whatever its name says."""
+    import magic
+    from django.core.exceptions import ValidationError
+
+    head = upload.read(2048)
+    upload.seek(0)
+    if magic.from_buffer(head, mime=True) != "application/pdf":
+        raise ValidationError(_("Le guide doit être un fichier PDF."))
+
+
+class ServiceAction(models.Model):
+    """Something to do from a "Mes services" page: call a number, open a request form with
+    its topic chosen, or download a guide (a PDF), edited with the page in the admin."""
+
+    page = models.ForeignKey(
+        ServicePage, verbose_name=_("page"), on_delete=models.CASCADE, related_name="actions"
+    )
+    kind = models.CharField(_("type d'action"), max_length=10, choices=ServiceActionKind.choices)
+    label = models.CharField(
+        _("texte du bouton"), max_length=100, help_text=_("Par exemple « Appeler l'assistance »."),
+    )  # fmt: skip
+    phone = models.CharField(
+        _("numéro de téléphone"), max_length=30, blank=True, help_text=_("Pour un numéro.")
+    )
+    request_form = models.CharField(
+        _("formulaire"), max_length=40, choices=ServiceRequestForm.choices, blank=True
+    )
+    topic = models.CharField(
+        _("objet prérempli"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Le code de l'objet choisi d'avance dans le formulaire (par exemple « hospital » "
+            "pour un devis d'hospitalisation, « other » pour une question)."
+        ),
+    )
+    guide = models.FileField(
+        _("guide (PDF)"), upload_to="services/", blank=True, validators=[validate_pdf]
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("action de la page")
+        verbose_name_plural = _("actions de la page")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        required = {
+            ServiceActionKind.PHONE: ("phone", _("Indiquez le numéro de téléphone.")),
+            ServiceActionKind.REQUEST: ("request_form", _("Choisissez le formulaire.")),
+            ServiceActionKind.GUIDE: ("guide", _("Joignez le guide (PDF).")),
+        }.get(self.kind)
+        if required and not getattr(self, required[0]):
+            raise ValidationError({required[0]: required[1]})

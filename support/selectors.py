@@ -8,10 +8,19 @@ from itertools import groupby
 
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from support import matching
-from support.models import FaqEntry, FaqLink, FaqTheme, ServicePage
+from support.models import (
+    FaqEntry,
+    FaqLink,
+    FaqTheme,
+    ServiceAction,
+    ServiceActionKind,
+    ServicePage,
+    ServiceRequestForm,
+)
 
 # The virtual advisor answers only when the FAQ entry holds at least this share of the
 # question's weight (see `matching.rank`): "changer de voiture" must not get the RIB entry.
@@ -155,3 +164,60 @@ def service_page_or_404(slug: str) -> ServicePage:
     if page is None:
         raise Http404
     return page
+
+
+def tel_href(number: str) -> str:
+    """ "tel:+33144209780" for "01 44 20 97 80" (a French number unless it says otherwise)."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, "FR")
+    except phonenumbers.NumberParseException:
+        return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True)
+class ShownAction:
+    label: str
+    kind: str
+    url: str
+    detail: str = ""
+
+
+def service_actions(page: ServicePage) -> list[ShownAction]:
+    """The actions of a service page as links: a `tel:` link, the request form with its topic
+    chosen (a field of the form's own: the member sees it and may change it), the guide's
+    download. An action missing what it needs is left out."""
+    shown = []
+    for action in page.actions.all():
+        if action.kind == ServiceActionKind.PHONE and action.phone:
+            shown.append(
+                ShownAction(action.label, action.kind, tel_href(action.phone), action.phone)
+            )
+        elif action.kind == ServiceActionKind.REQUEST and action.request_form:
+            try:
+                url = reverse(action.request_form)
+            except NoReverseMatch:
+                continue
+            if action.topic:
+                field = "objet" if action.request_form == ServiceRequestForm.CONTACT else "topic"
+                url = f"{url}?{urlencode({field: action.topic})}"
+            shown.append(ShownAction(action.label, action.kind, url))
+        elif action.kind == ServiceActionKind.GUIDE and action.guide:
+            url = reverse("support:service_guide", args=[page.slug, action.pk])
+            shown.append(ShownAction(action.label, action.kind, url))
+    return shown
+
+
+def service_guide_or_404(slug: str, pk: int) -> ServiceAction:
+    action = (
+        ServiceAction.objects.filter(
+            page__slug=slug, page__published=True, pk=pk, kind=ServiceActionKind.GUIDE
+        )
+        .exclude(guide="")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action

@@ -130,6 +130,9 @@ def test_managers_edit_the_faq_and_the_services_in_the_admin(client, insurer_man
             "body": "Sept jours sur sept.",
             "published": "on",
             "position": "5",
+            # The page's actions (inline), none here.
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
