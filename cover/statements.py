@@ -270,7 +270,7 @@ def payment_statement(member: Member, payment: Payment) -> bytes:
     return payment_statement_document(member, payment).render()
 
 
-def period_statements(
+def period_statements_document(
     member: Member,
     payments,
     *,
@@ -279,7 +279,7 @@ def period_statements(
     on_page=None,
     third_party: bool = False,
     filters: list[tuple[str, str]] = (),
-) -> bytes:
+) -> Document:
     """Every payment of `payments` (use `with_lines`), one section each, in one document that
     opens with the period, the filter applied (`filters`: label, value), the number of
     payments and their total. `third_party`: the payments to professionals (tiers payant).
@@ -318,4 +318,9 @@ def period_statements(
         )
         writer.payment(payment, identity=False)
     document.on_page = on_page
-    return document.render()
+    return document
+
+
+def period_statements(member: Member, payments, **options) -> bytes:
+    """`period_statements_document` as a PDF."""
+    return period_statements_document(member, payments, **options).render()

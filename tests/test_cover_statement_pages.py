@@ -174,3 +174,20 @@ def test_each_document_has_an_html_page_with_the_same_content(signed_in, member)
             assert " ".join(value.split()) in pdf_text, (html, value)
         assert f'href="{pdf}"' in page
     assert signed_in.get("/contrat/CT-2024001/certificat-radiation/").status_code == 404
+
+
+def test_the_period_statements_have_an_html_page(signed_in, member):
+    start = timezone.localdate() - datetime.timedelta(days=60)
+    payment = make_payment(member, payment_date=start + datetime.timedelta(days=1))
+    query = {"du": jj(start), "au": jj(timezone.localdate())}
+    listing = signed_in.get("/remboursements/", query).content.decode()
+    assert 'href="/remboursements/releves/?' in listing
+    page = signed_in.get("/remboursements/releves/", query).content.decode()
+    assert f"Paiement n° {payment.number} du {jj(payment.payment_date)}" in page
+    assert "<dt>Nombre de paiements</dt><dd>1</dd>" in page
+    # A period with nothing to show goes back to the search.
+    empty = {
+        "du": jj(start - datetime.timedelta(days=300)),
+        "au": jj(start - datetime.timedelta(days=200)),
+    }
+    assert signed_in.get("/remboursements/releves/", empty).status_code == 302

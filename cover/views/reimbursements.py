@@ -32,6 +32,7 @@ from cover.statements import (
     payment_statement,
     payment_statement_document,
     period_statements,
+    period_statements_document,
     person_name,
     statement_filters,
     with_lines,
@@ -305,6 +306,38 @@ def statements_pdf(request, member):
 
 
 @member_required
+def statements_html(request, member):
+    """The statements of the searched period as a page: the accessible alternative of their
+    PDF, for a period of a year at most (a longer one is the background job's PDF)."""
+    from cover.views.contract import document_page
+
+    third_party = request.GET.get("liste") == THIRD_PARTY_LIST
+    form = PaymentSearchForm(member, request.GET)
+    back = reverse("cover:third_party" if third_party else "cover:reimbursements")
+    back = f"{back}?{form.query}" if form.query else back
+    if not form.is_valid() or (form.end - form.start).days > INLINE_PERIOD_DAYS:
+        return redirect(back)
+    payments = _search(member, form, third_party=third_party)
+    if not 0 < payments.count() <= MAX_STATEMENTS:
+        return redirect(back)
+    document = period_statements_document(
+        member,
+        with_lines(payments),
+        start=form.start,
+        end=form.end,
+        third_party=third_party,
+        filters=statement_filters(form.person, form.care_type),
+    )
+    return document_page(
+        request,
+        document,
+        pdf_url=f"{reverse('cover:statements_pdf')}?{request.GET.urlencode()}",
+        back_url=back,
+        back_label=_("Retour à la recherche"),
+    )
+
+
+@member_required
 def statements_export(request, member, pk):
     """The statements of a long period being built: how far it got, then the download link.
     JSON for the page's script (`Accept: application/json`); a plain page without it."""
@@ -393,6 +426,7 @@ urlpatterns = [
     path("remboursements/tiers/", third_party, name="third_party"),
     path("remboursements/rib/", bank_details, name="bank_details"),
     path("remboursements/releves.pdf", statements_pdf, name="statements_pdf"),
+    path("remboursements/releves/", statements_html, name="statements_html"),
     path("remboursements/releves/<uuid:pk>/", statements_export, name="statements_export"),
     path(
         "remboursements/releves/<uuid:pk>/releves.pdf",
