@@ -1,7 +1,7 @@
 # Guichet: `make run` serves the portal with demo data, `make test` runs the whole suite.
-# Needs only Python 3.11 and make; the Debian packages the project uses (libmagic1, chromium for
-# the browser tests, clamav-daemon for the antivirus tests) are installed when missing if we are
-# root with apt-get.
+# Needs only Python 3.11 and make; the Debian packages the project uses (libmagic1, libdmtx0b,
+# chromium for the browser tests, clamav-daemon for the antivirus tests) are installed when
+# missing if we are root with apt-get.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -28,6 +28,15 @@ system-libs: $(VENV)/.installed
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1; \
 	  else \
 	    echo "libmagic is missing: install it (Debian/Ubuntu: sudo apt-get install libmagic1)." >&2; \
+	    exit 1; \
+	  fi; }
+	@# pylibdmtx (the tests read the tiers-payant card's DataMatrix back) loads libdmtx.
+	@$(PY) -W ignore -c 'import pylibdmtx.pylibdmtx' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's libdmtx0b (DataMatrix reading in the tests)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdmtx0b; \
+	  else \
+	    echo "libdmtx is missing: install it (Debian/Ubuntu: sudo apt-get install libdmtx0b)." >&2; \
 	    exit 1; \
 	  fi; }
 

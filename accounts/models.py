@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,11 @@ class Member(models.Model):
     nir = models.CharField(
         _("numéro de sécurité sociale"), max_length=15, blank=True, validators=[validate_nir]
     )
+    # Rang de naissance: tells twins apart under the same social security number and birth
+    # date (printed next to the NIR on the tiers-payant card).
+    birth_rank = models.PositiveSmallIntegerField(
+        _("rang de naissance"), default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
     organism_code = models.CharField(
         _("numéro d'organisme"),
         max_length=9,
@@ -135,6 +141,11 @@ class Beneficiary(models.Model):
     external_ref = models.CharField(_("identifiant bénéficiaire"), max_length=30, blank=True)
     nir = models.CharField(
         _("numéro de sécurité sociale"), max_length=15, blank=True, validators=[validate_nir]
+    )
+    # Rang de naissance: tells twins apart under the same social security number and birth
+    # date (printed next to the NIR on the tiers-payant card).
+    birth_rank = models.PositiveSmallIntegerField(
+        _("rang de naissance"), default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
     organism_code = models.CharField(
         _("numéro d'organisme"),

@@ -60,12 +60,12 @@ CONFORT_GUARANTEES = [
      "Tiers payant chez les dentistes partenaires.", "", ""),
     (CareType.OPTICS, "Lunettes (monture et verres)", "250 € par an",
      "Un équipement tous les deux ans (tous les ans pour les moins de 16 ans ou si la vue "
-     "change). Tiers payant chez les opticiens.", "OPTI", "OUI"),
+     "change). Tiers payant chez les opticiens.", "OPTI", "SP"),
     (CareType.OPTICS, "Lentilles de contact", "100 € par an",
      "Envoyez-nous la facture acquittée et la prescription.", "", ""),
     (CareType.AUDIO, "Aides auditives", "900 € par oreille",
      "Une aide par oreille tous les quatre ans. Envoyez-nous le devis avant l'achat.",
-     "AUDI", "OUI"),
+     "AUDI", "SP"),
     (CareType.HOSPITAL, "Frais de séjour et honoraires", "100 % FR",
      "Prise en charge à demander avant l'hospitalisation : la clinique est payée "
      "directement.", "HOSP", "100"),
@@ -91,9 +91,9 @@ ENTREPRISE_GUARANTEES = [
     (CareType.DENTAL, "Soins et prothèses dentaires", "350 % BR",
      "Envoyez-nous le devis avant les prothèses.", "DENT", "350"),
     (CareType.OPTICS, "Optique", "350 € par an", "Tiers payant chez les opticiens.", "OPTI",
-     "OUI"),
+     "SP"),
     (CareType.AUDIO, "Aides auditives", "1 000 € par oreille",
-     "Une aide par oreille tous les quatre ans.", "AUDI", "OUI"),
+     "Une aide par oreille tous les quatre ans.", "AUDI", "SP"),
     (CareType.HOSPITAL, "Hospitalisation", "100 % FR",
      "Prise en charge à demander avant l'hospitalisation.", "HOSP", "100"),
     (CareType.DEVICES, "Appareillage", "200 % BR", "Sur prescription médicale.", "APPA",
@@ -169,6 +169,19 @@ BANK_ACCOUNTS = {
 }
 BRANDING_ADDRESS = "Mutuelle Démo\nService Prestations\n12 cours du Chapeau-Rouge\n33000 Bordeaux"
 BRANDING_AMC = "775685399"
+# The card's harmonised block and back (issue 15), and the certificates' signatory.
+BRANDING_CARD = {
+    "card_convention_type": "ST",
+    "card_routing_criterion": "01",
+    "card_operator": "Réseau Tiers Payant Démo",
+    "professional_phone": "05 56 00 11 22",
+    "signatory_name": "Claire DURAND",
+    "signatory_role": "Responsable du service adhérents",
+    "document_legal_mentions": (
+        "Mutuelle Démo, mutuelle régie par le livre II du Code de la mutualité, SIREN "
+        "123 456 789. Sous le contrôle de l'ACPR, 4 place de Budapest, 75436 Paris cedex 09."
+    ),
+}
 
 
 def full_nir(first13: str) -> str:
@@ -404,6 +417,10 @@ def demo_cover_load(*, today: datetime.date | None = None) -> None:
     if not branding.amc_number:
         branding.amc_number = BRANDING_AMC
         changed.append("amc_number")
+    for field, value in BRANDING_CARD.items():
+        if not getattr(branding, field):
+            setattr(branding, field, value)
+            changed.append(field)
     if changed:
         branding.save(update_fields=changed)
 

@@ -7,21 +7,17 @@ HTML page and the PDF alike, so both always say the same thing.
 """
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Table, TableStyle
 
-from accounts.models import Beneficiary, Member
+from accounts.models import Beneficiary, Civility, Member
 from cover.models import CareType, Contract, Guarantee
-from cover.pdf import Document, day, euros, text
+from cover.pdf import Document, day, euros
 from cover.selectors import Person, current_contract
+from portal.models import Branding
 
 # -- What the member's documents show ----------------------------------------------------------
 
@@ -33,17 +29,63 @@ def covered_beneficiaries(member: Member, on: datetime.date) -> list[Beneficiary
 
 @dataclass(frozen=True)
 class CardHolder:
-    """Someone printed on a card or a certificate."""
+    """Someone printed on a card or a certificate: with their social security number (NIR),
+    birth rank and fund on the tiers-payant card."""
 
     name: str
     birth_date: datetime.date
     relationship: str
+    nir: str = ""
+    birth_rank: int = 1
+    organism_code: str = ""
+
+    @property
+    def nir_spaced(self) -> str:
+        """ "1 85 05 75 123 456 78", as on the carte Vitale."""
+        nir = self.nir
+        if len(nir) != 15:
+            return nir
+        return " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
+
+    @property
+    def nir_masked(self) -> str:
+        """What screens show: the sex and birth year and month, the rest hidden."""
+        if len(self.nir) != 15:
+            return ""
+        return f"{self.nir[0]} {self.nir[1:3]} {self.nir[3:5]} •• ••• ••• ••"
+
+    @property
+    def organism_spaced(self) -> str:
+        """The fund (régime, caisse, centre): "01 331 0000"."""
+        code = self.organism_code
+        return f"{code[:2]} {code[2:5]} {code[5:]}" if len(code) == 9 else code
 
 
 def _holder(record) -> CardHolder:
     if isinstance(record, Beneficiary):
-        return CardHolder(record.full_name, record.birth_date, record.get_relationship_display())
-    return CardHolder(record.full_name, record.birth_date, _("Adhérent(e)"))
+        relationship = record.get_relationship_display()
+    else:
+        relationship = member_label(record)
+    return CardHolder(
+        record.full_name,
+        record.birth_date,
+        relationship,
+        nir=record.nir,
+        birth_rank=record.birth_rank,
+        organism_code=record.organism_code,
+    )
+
+
+# What the card says of a domain when the guarantee gives no rate: "TP", tiers payant; "SP",
+# tiers payant on a prior agreement (prise en charge) asked by the professional.
+CARD_MENTIONS = {"OUI": "TP", "TP": "TP", "SP": "SP", "PEC": "SP"}
+
+
+def card_mention(value: str) -> str:
+    """The guarantee's card mention as the harmonised card prints it: a rate ("100/100") as
+    it is, "OUI" as "TP"."""
+    value = (value or "").strip()
+    return CARD_MENTIONS.get(value.upper(), value) if value else "TP"
 
 
 @dataclass(frozen=True)
@@ -56,8 +98,34 @@ class TiersPayantCard:
     people: list[CardHolder]
     valid_from: datetime.date
     valid_until: datetime.date
-    # (code, mention) of each guarantee printed on the card: ("PHAR", "100/100").
+    # (code, mention) of each care domain printed on the card: ("PHAR", "100/100"), ("OPTI",
+    # "SP"); one per code, the first guarantee's.
     codes: list[tuple[str, str]]
+    # The harmonised block (inter-AMC attestation) and the back, from the branding.
+    amc_number: str = ""
+    convention_type: str = ""
+    routing_criterion: str = ""
+    operator: str = ""
+    professional_phone: str = ""
+    # Contrat responsable: an "R" on the card.
+    responsible: bool = False
+
+    @property
+    def routing_data(self) -> str:
+        """What the card's DataMatrix carries: the routing data of the harmonised block, in
+        the characters the code writes safely (capitals, digits, space, "|", "/")."""
+        fields = [
+            ("AMC", self.amc_number),
+            ("CONV", self.convention_type),
+            ("CSR", self.routing_criterion),
+            ("ADH", self.member.member_number),
+            ("DEB", self.valid_from.strftime("%d/%m/%Y")),
+            ("FIN", self.valid_until.strftime("%d/%m/%Y")),
+        ]
+        if self.responsible:
+            fields.append(("R", "1"))
+        data = "|".join(f"{label} {value}" for label, value in fields)
+        return "TPH1|" + "".join(c for c in data.upper() if c.isalnum() or c in " |/-.")
 
 
 def tiers_payant_card(
@@ -83,6 +151,11 @@ def tiers_payant_card(
         people = [_holder(member), *map(_holder, covered_beneficiaries(member, today))]
     else:
         people = [_holder(person.beneficiary)]
+    codes: dict[str, str] = {}
+    for guarantee in contract.product.guarantees.all():
+        if guarantee.card_code and guarantee.card_code not in codes:
+            codes[guarantee.card_code] = card_mention(guarantee.card_value)
+    branding = Branding.current()
     return TiersPayantCard(
         contract=contract,
         member=member,
@@ -90,9 +163,13 @@ def tiers_payant_card(
         people=people,
         valid_from=max(contract.start_date, datetime.date(today.year, 1, 1)),
         valid_until=min(ends),
-        codes=[
-            (g.card_code, g.card_value) for g in contract.product.guarantees.all() if g.card_code
-        ],
+        codes=list(codes.items()),
+        amc_number=branding.amc_number,
+        convention_type=branding.card_convention_type,
+        routing_criterion=branding.card_routing_criterion,
+        operator=branding.card_operator,
+        professional_phone=branding.professional_phone,
+        responsible=contract.product.responsible,
     )
 
 
@@ -122,7 +199,7 @@ def same_value_mention(insurer: str) -> str:
 def _contract_facts(contract: Contract) -> list[tuple[str, str]]:
     member = contract.member
     facts = [
-        (_("Adhérent(e)"), f"{member.get_civility_display()} {member.full_name}"),
+        (member_label(member), f"{member.get_civility_display()} {member.full_name}"),
         (_("Numéro d'adhérent"), member.member_number),
         (_("Numéro de contrat"), contract.number),
         (_("Formule"), str(contract.product)),
@@ -139,7 +216,7 @@ def _contract_facts(contract: Contract) -> list[tuple[str, str]]:
 # -- Tableau des garanties -----------------------------------------------------------------------
 
 
-def guarantees_pdf(contract: Contract) -> bytes:
+def guarantees_document(contract: Contract) -> Document:
     """The table of guarantees of the contract's formule, with its subscribed options."""
     document = Document(
         _("Tableau des garanties"), subject=_("Contrat %(number)s") % {"number": contract.number}
@@ -173,7 +250,11 @@ def guarantees_pdf(contract: Contract) -> bytes:
         ),
         document.styles.small,
     )
-    return document.render()
+    return document
+
+
+def guarantees_pdf(contract: Contract) -> bytes:
+    return guarantees_document(contract).render()
 
 
 # -- Certificates --------------------------------------------------------------------------------
@@ -187,17 +268,48 @@ def _people_table(document: Document, people: list[CardHolder]):
     )
 
 
+def member_label(member: Member) -> str:
+    """ "Adhérente" or "Adhérent", from the civility."""
+    return _("Adhérente") if member.civility == Civility.MADAME else _("Adhérent")
+
+
+def _agreement(member: Member) -> dict[str, str]:
+    """The words of a certificate that agree with the member's civility ("Madame … adhérente,
+    affiliée"; "Monsieur … adhérent, affilié"), never "adhérent(e)"."""
+    if member.civility == Civility.MADAME:
+        return {
+            "member_word": _("adhérente"),
+            "affiliated": _("affiliée"),
+            "struck_off": _("radiée"),
+            "covered": _("couverte"),
+        }
+    return {
+        "member_word": _("adhérent"),
+        "affiliated": _("affilié"),
+        "struck_off": _("radié"),
+        "covered": _("couvert"),
+    }
+
+
 def _issued(document: Document, today: datetime.date):
+    """The place of issue and the signature block: the signatory's name and role from the
+    branding, else the members' department."""
     document.spacer(8 * mm)
     document.paragraph(
         _("Fait pour servir et valoir ce que de droit, le %(today)s.") % {"today": day(today)}
     )
-    document.paragraph(
-        _("%(insurer)s, service gestion des adhérents") % {"insurer": document.brand.name}
-    )
+    branding = Branding.current()
+    document.spacer(4 * mm)
+    document.paragraph(_("Pour %(insurer)s,") % {"insurer": document.brand.name})
+    if branding.signatory_name:
+        document.paragraph(branding.signatory_name, document.styles.strong)
+        if branding.signatory_role:
+            document.paragraph(branding.signatory_role)
+    else:
+        document.paragraph(_("Le service gestion des adhérents"))
 
 
-def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+def affiliation_document(contract: Contract, *, today: datetime.date | None = None) -> Document:
     """Certificat d'affiliation: the contract's period and the people it covers (the member and
     the beneficiaries not removed on the last day it applies to)."""
     today = today or timezone.localdate()
@@ -214,24 +326,26 @@ def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -
         "product": contract.product,
         "start": day(contract.start_date),
         "end": day(contract.end_date),
+        **_agreement(member),
     }
     if contract.end_date and contract.end_date < today:
         sentence = _(
-            "%(insurer)s certifie que %(civility)s %(name)s, adhérent(e) n° %(number)s, a été "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, du %(start)s au "
+            "%(insurer)s certifie que %(civility)s %(name)s, %(member_word)s n° %(number)s, a été "
+            "%(affiliated)s au contrat n° %(contract)s, formule %(product)s, du %(start)s au "
             "%(end)s inclus."
         )
         on = contract.end_date
     elif contract.start_date > today:
         sentence = _(
-            "%(insurer)s certifie que %(civility)s %(name)s, adhérent(e) n° %(number)s, est "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, à compter du %(start)s."
+            "%(insurer)s certifie que %(civility)s %(name)s, %(member_word)s n° %(number)s, "
+            "est %(affiliated)s au contrat n° %(contract)s, formule %(product)s, à compter du "
+            "%(start)s."
         )
         on = contract.start_date
     else:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, est "
-            "affilié(e) au contrat n° %(contract)s, formule %(product)s, auprès de "
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, est "
+            "%(affiliated)s au contrat n° %(contract)s, formule %(product)s, auprès de "
             "%(insurer)s depuis le %(start)s."
         )
         on = today
@@ -244,10 +358,14 @@ def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -
     document.heading(_("Personnes couvertes par ce contrat"))
     _people_table(document, [_holder(member), *map(_holder, covered_beneficiaries(member, on))])
     _issued(document, today)
-    return document.render()
+    return document
 
 
-def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+def affiliation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+    return affiliation_document(contract, today=today).render()
+
+
+def radiation_document(contract: Contract, *, today: datetime.date | None = None) -> Document:
     """Certificat de radiation: the last day the contract covered the member (end_date set)."""
     today = today or timezone.localdate()
     member = contract.member
@@ -256,17 +374,17 @@ def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> 
     )
     if contract.end_date < today:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, a été "
-            "radié(e) du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
-            "%(insurer)s. Ce contrat l'a couvert(e) du %(start)s au %(end)s inclus, date de sa "
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, a été "
+            "%(struck_off)s du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
+            "%(insurer)s. Ce contrat l'a %(covered)s du %(start)s au %(end)s inclus, date de sa "
             "radiation."
         )
     else:
         sentence = _(
-            "Nous certifions que %(civility)s %(name)s, adhérent(e) n° %(number)s, sera "
-            "radié(e) du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
-            "%(insurer)s. Ce contrat le (la) couvre du %(start)s au %(end)s inclus, date de sa "
-            "radiation."
+            "Nous certifions que %(civility)s %(name)s, %(member_word)s n° %(number)s, sera "
+            "%(struck_off)s du contrat n° %(contract)s, formule %(product)s, souscrit auprès de "
+            "%(insurer)s. Ce contrat couvre %(civility)s %(name)s du %(start)s au %(end)s "
+            "inclus, date de sa radiation."
         )
     document.paragraph(
         sentence
@@ -279,130 +397,13 @@ def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> 
             "product": contract.product,
             "start": day(contract.start_date),
             "end": day(contract.end_date),
+            **_agreement(member),
         }
     )
     document.facts(_contract_facts(contract))
     _issued(document, today)
-    return document.render()
+    return document
 
 
-# -- Carte de tiers payant -----------------------------------------------------------------------
-CARD_WIDTH = 160 * mm
-CODES_PER_ROW = 7
-
-
-class Logo(Flowable):
-    """The insurer's logo (the brand's image bytes) at a given height, never wider than
-    `max_width`."""
-
-    def __init__(self, data: bytes, *, height: float, max_width: float):
-        super().__init__()
-        reader = ImageReader(io.BytesIO(data))
-        image_width, image_height = reader.getSize()
-        self.reader = reader
-        self.height = height
-        self.width = min(height * image_width / image_height, max_width)
-        self.height = self.width * image_height / image_width
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
-
-
-def _card_table(document: Document, card: TiersPayantCard) -> Table:
-    """The card itself: a bordered, rounded block in the insurer's colours."""
-    brand, styles = document.brand, document.styles
-    on_brand = ParagraphStyle("card_band", parent=styles.body, textColor=colors.white)
-    title = ParagraphStyle(
-        "card_title", parent=styles.heading, spaceBefore=0, spaceAfter=0, alignment=2
-    )
-    strong = ParagraphStyle("card_strong", parent=styles.cell, fontName="Helvetica-Bold")
-    if brand.logo is not None:
-        identity = Logo(brand.logo, height=10 * mm, max_width=CARD_WIDTH * 0.4)
-    else:
-        identity = text(brand.name, title.clone("card_name", alignment=0))
-    heading = [text(_("Carte de tiers payant"), title)]
-    if brand.amc_number:
-        heading.append(text(_("N° AMC : %(amc)s") % {"amc": brand.amc_number}, styles.right))
-    # Without a logo, the insurer's name already heads the card.
-    identity_block = [text(brand.name, strong)] if brand.logo is not None else []
-    identity_block += [
-        text(_("N° d'adhérent : %(number)s") % {"number": card.member.member_number}, styles.cell),
-        text(_("Titulaire : %(name)s") % {"name": card.member.full_name}, styles.cell),
-        text(_("Contrat n° %(number)s") % {"number": card.contract.number}, styles.cell),
-        text(str(card.contract.product), styles.cell),
-    ]
-    people_block = [text(_("Bénéficiaires de la carte"), strong)] + [
-        text(f"{p.name} · {day(p.birth_date)} · {p.relationship}", styles.cell) for p in card.people
-    ]
-    rows = [
-        [identity, heading],
-        [
-            text(
-                _("Période de validité : du %(start)s au %(end)s")
-                % {"start": day(card.valid_from), "end": day(card.valid_until)},
-                on_brand,
-            ),
-            "",
-        ],
-        [identity_block, people_block],
-    ]
-    commands = [
-        ("ROUNDEDCORNERS", [3 * mm] * 4),
-        ("BOX", (0, 0), (-1, -1), 1.2, brand.primary),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("SPAN", (0, 1), (-1, 1)),
-        ("BACKGROUND", (0, 1), (-1, 1), brand.primary),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5 * mm),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
-    ]
-    if card.codes:
-        columns = min(len(card.codes), CODES_PER_ROW)
-        codes_rows = []
-        for start in range(0, len(card.codes), CODES_PER_ROW):
-            chunk = card.codes[start : start + CODES_PER_ROW]
-            padding = [""] * (columns - len(chunk))
-            codes_rows.append([text(code, strong) for code, _value in chunk] + padding)
-            codes_rows.append([text(value, styles.cell) for _code, value in chunk] + padding)
-        codes = Table(
-            codes_rows, colWidths=[(CARD_WIDTH - 8 * mm) / CODES_PER_ROW] * columns, hAlign="LEFT"
-        )
-        codes_style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c2cc"))]
-        for index in range(0, len(codes_rows), 2):
-            codes_style.append(("BACKGROUND", (0, index), (-1, index), colors.HexColor("#eef1f5")))
-        codes.setStyle(TableStyle(codes_style))
-        rows.append([[text(_("Garanties (codes carte)"), strong), codes], ""])
-        commands.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
-    rows.append([text(same_value_mention(brand.name), styles.small), ""])
-    commands += [
-        ("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
-        ("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.6, brand.accent),
-        ("BOTTOMPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 3 * mm),
-    ]
-    table = Table(rows, colWidths=[CARD_WIDTH * 0.45, CARD_WIDTH * 0.55], hAlign="LEFT")
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def card_pdf(card: TiersPayantCard) -> bytes:
-    """The tiers-payant card to print, with how to use it."""
-    document = Document(
-        _("Carte de tiers payant"),
-        subject=_("Carte de %(name)s") % {"name": card.person.full_name},
-    )
-    document.story.append(_card_table(document, card))
-    document.spacer(6 * mm)
-    document.paragraph(
-        _(
-            "Présentez cette carte, avec votre carte Vitale, à votre pharmacien, à votre "
-            "laboratoire ou à l'établissement de santé pour ne pas avancer les frais pris en "
-            "charge par l'assurance maladie et par %(insurer)s. En cas de perte ou de vol, "
-            "vous pouvez l'imprimer de nouveau depuis votre espace."
-        )
-        % {"insurer": document.brand.name}
-    )
-    return document.render()
+def radiation_pdf(contract: Contract, *, today: datetime.date | None = None) -> bytes:
+    return radiation_document(contract, today=today).render()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cover.models import StatementExport
 from cover.selectors import member_people, payments_searched
-from cover.statements import period_statements, with_lines
+from cover.statements import period_statements, statement_filters, with_lines
 from portal.exports import expired_exports_purge
 
 # The progress written to the row every this many pages.
@@ -45,7 +45,13 @@ def statement_export_build(*, export_id) -> bool:
 
     try:
         content = period_statements(
-            member, with_lines(payments), start=export.start, end=export.end, on_page=progress
+            member,
+            with_lines(payments),
+            start=export.start,
+            end=export.end,
+            on_page=progress,
+            third_party=export.third_party,
+            filters=statement_filters(people.get(export.person_key), export.care_type),
         )
     except Exception:
         rows.update(state=StatementExport.State.FAILED, finished_at=timezone.now())

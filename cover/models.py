@@ -40,6 +40,12 @@ class Product(models.Model):
         _("niveau"), max_length=60, blank=True, help_text=_("Par exemple « Niveau 3 ».")
     )
     description = models.TextField(_("description"), blank=True)
+    # Contrat solidaire et responsable: the card carries an "R".
+    responsible = models.BooleanField(
+        _("contrat responsable"),
+        default=True,
+        help_text=_("Le contrat respecte le cahier des charges du contrat responsable."),
+    )
 
     class Meta:
         verbose_name = _("formule")

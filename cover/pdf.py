@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -32,6 +33,8 @@ from reportlab.platypus.flowables import Image
 from portal.models import Branding
 
 MARGIN = 18 * mm
+# Every document is in French (the /Lang of the PDF, read out by screen readers).
+LANG = "fr-FR"
 LOGO_HEIGHT = 14 * mm
 
 
@@ -62,6 +65,7 @@ class Brand:
     phone: str
     address: str
     amc_number: str
+    legal_mentions: str
     # The logo's bytes and its size in pixels, or None when there is none (or it is unreadable).
     logo: bytes | None
     logo_size: tuple[int, int] = (0, 0)
@@ -84,6 +88,7 @@ class Brand:
             phone=branding.contact_phone,
             address=branding.postal_address,
             amc_number=branding.amc_number,
+            legal_mentions=branding.document_legal_mentions,
             logo=logo,
             logo_size=size,
         )
@@ -105,6 +110,7 @@ class Styles:
             textColor=brand.primary, spaceBefore=4 * mm, spaceAfter=2 * mm,
         )  # fmt: skip
         self.right = ParagraphStyle("right", parent=self.body, alignment=TA_RIGHT)
+        self.strong = ParagraphStyle("strong", parent=self.body, fontName="Helvetica-Bold")
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
         self.cell_head = ParagraphStyle(
             "cell_head", parent=self.cell, fontName="Helvetica-Bold", textColor=colors.white
@@ -125,6 +131,11 @@ class Document:
         self.brand = Brand.current()
         self.styles = Styles(self.brand)
         self.story: list[Flowable] = []
+        # The same content as plain blocks, for the document's HTML page (its accessible
+        # alternative): ("heading", text), ("paragraph", text), ("small", text),
+        # ("facts", [(label, value)]), ("table", header, rows).
+        self.blocks: list[tuple] = []
+        self._finished = False
         self._header()
 
     def _header(self):
@@ -150,15 +161,19 @@ class Document:
     # -- Building blocks ----------------------------------------------------------------
     def heading(self, value: str):
         self.story.append(text(value, self.styles.heading))
+        self.blocks.append(("heading", str(value)))
 
     def paragraph(self, value: str, style=None):
         self.story.append(text(value, style or self.styles.body))
+        kind = "small" if style is self.styles.small else "paragraph"
+        self.blocks.append((kind, str(value)))
 
     def spacer(self, height=4 * mm):
         self.story.append(Spacer(1, height))
 
     def facts(self, pairs: list[tuple[str, str]]):
         """Label / value lines ("Numéro d'adhérent : 100001") as a two-column table."""
+        self.blocks.append(("facts", [(str(label), str(value)) for label, value in pairs]))
         rows = [
             [text(label, self.styles.cell), text(value, self.styles.cell)] for label, value in pairs
         ]
@@ -179,6 +194,13 @@ class Document:
         """A table with the header in the brand's colour, zebra rows and right-aligned numeric
         columns (their indexes in `numeric`); `total` is an optional last row set in bold."""
         styles = self.styles
+        self.blocks.append(
+            (
+                "table",
+                [str(cell) for cell in header],
+                [[str(cell) for cell in row] for row in [*rows, *([total] if total else [])]],
+            )
+        )
         data = [[text(cell, styles.cell_head) for cell in header]]
         for row in [*rows, *([total] if total else [])]:
             data.append(
@@ -210,20 +232,34 @@ class Document:
         canvas.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        footer = self.brand.name
+        # The insurer's name and logo head the first page once; the foot keeps the phone.
         if self.brand.phone:
-            footer += " · " + _("Tél. %(phone)s") % {"phone": self.brand.phone}
-        canvas.drawString(MARGIN, 10 * mm, footer)
-        canvas.drawRightString(
-            A4[0] - MARGIN, 10 * mm, _("Page %(number)d") % {"number": document.page}
-        )
+            canvas.drawString(MARGIN, 10 * mm, _("Tél. %(phone)s") % {"phone": self.brand.phone})
         canvas.restoreState()
 
     # Called with each page's number as it is drawn (the progress of a long document).
     on_page = None
 
+    def finish(self):
+        """Close the document with the legal mentions of the branding ("mentions légales des
+        documents"), once."""
+        if self._finished:
+            return
+        self._finished = True
+        if self.brand.legal_mentions:
+            self.story.append(Spacer(1, 6 * mm))
+            for line in self.brand.legal_mentions.splitlines():
+                if line.strip():
+                    self.paragraph(line, self.styles.small)
+
     def render(self) -> bytes:
+        self.finish()
         buffer = io.BytesIO()
+        page_label = _("Page %(number)d / %(total)d")
+
+        class Canvas(_NumberedCanvas):
+            label = page_label
+
         document = SimpleDocTemplate(
             buffer,
             pagesize=A4,
@@ -235,9 +271,45 @@ class Document:
             author=self.brand.name,
             subject=self.subject,
             creator="Guichet",
+            lang=LANG,
+            displayDocTitle=1,
         )
-        document.build(self.story, onFirstPage=self._page_footer, onLaterPages=self._page_footer)
+        document.build(
+            self.story,
+            onFirstPage=self._page_footer,
+            onLaterPages=self._page_footer,
+            canvasmaker=Canvas,
+        )
         return buffer.getvalue()
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "Page N / M" at the foot of every page once the number of pages is known: the
+    pages are kept until the document is saved."""
+
+    label = "Page %(number)d / %(total)d"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawRightString(
+                A4[0] - MARGIN, 10 * mm, self.label % {"number": self._pageNumber, "total": total}
+            )
+            self.restoreState()
+            super().showPage()
+        super().save()
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

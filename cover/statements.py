@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, Table, TableStyle
 
 from accounts.models import Member
 from cover.models import CareType, Payment, Reimbursement
@@ -64,6 +64,20 @@ def care_label(line: Reimbursement) -> str:
         return line.care_type
 
 
+def statement_filters(person, care_type: str) -> list[tuple[str, str]]:
+    """The filter of a search, as the period's statements print it ("Bénéficiaire : Lucas
+    MARTIN", "Type de soins : Optique")."""
+    filters = []
+    if person is not None:
+        filters.append((_("Bénéficiaire"), person.full_name))
+    if care_type:
+        try:
+            filters.append((_("Type de soins"), str(CareType(care_type).label)))
+        except ValueError:
+            filters.append((_("Type de soins"), care_type))
+    return filters
+
+
 def with_lines(payments):
     """Payments with their lines and the lines' beneficiaries in two more queries, whatever
     their number."""
@@ -93,12 +107,35 @@ class _Statements:
         )
 
     def member_facts(self):
-        self.document.facts(
-            [
-                (_("Adhérent"), self.member.full_name),
-                (_("Numéro d'adhérent"), self.member.member_number),
-            ]
+        """Who the statement is for: name and address, member number, the social security
+        references when known (the NIR masked, as on every screen), the account credited."""
+        member = self.member
+        address = ", ".join(
+            part
+            for part in (
+                member.address_line1,
+                member.address_line2,
+                f"{member.postcode} {member.city}".strip(),
+            )
+            if part
         )
+        facts = [(_("Adhérent"), f"{member.get_civility_display()} {member.full_name}")]
+        if address:
+            facts.append((_("Adresse"), address))
+        facts.append((_("Numéro d'adhérent"), member.member_number))
+        if member.nir and len(member.nir) == 15:
+            facts.append(
+                (
+                    _("N° de sécurité sociale"),
+                    f"{member.nir[0]} {member.nir[1:3]} {member.nir[3:5]} •• ••• ••• ••",
+                )
+            )
+        if member.organism_code:
+            facts.append((_("Caisse d'assurance maladie"), member.organism_code))
+        bank = getattr(member, "bank_details", None)
+        if bank is not None:
+            facts.append((_("Compte crédité"), bank.iban_masked))
+        self.document.facts(facts)
 
     def printed_on(self):
         self.document.paragraph(
@@ -124,9 +161,13 @@ class _Statements:
                 % {"payee": payment.payee_name, "amount": euros(payment.amount)}
             )
         self.document.spacer(2 * mm)
-        self.lines_table(list(payment.lines.all()))
+        title = _("Paiement n° %(number)s du %(date)s") % {
+            "number": payment.number,
+            "date": day(payment.payment_date),
+        }
+        self.lines_table(list(payment.lines.all()), title=title)
 
-    def lines_table(self, lines: list[Reimbursement]):
+    def lines_table(self, lines: list[Reimbursement], *, title: str = ""):
         header = [
             _("Date des soins"),
             _("Bénéficiaire"),
@@ -154,6 +195,21 @@ class _Statements:
             )
         totals = Totals.of(lines)
         data.append([_("Total"), "", "", *[euros(getattr(totals, name)) for name in AMOUNT_FIELDS]])
+        plain = [
+            [
+                day(line.care_date),
+                person_name(self.member, line),
+                "\n".join(
+                    part for part in (f"{care_label(line)} : {line.act}", line.practitioner) if part
+                ),
+                *[euros(getattr(line, name)) for name in AMOUNT_FIELDS],
+            ]
+            for line in lines
+        ]
+        plain.append(
+            [_("Total"), "", "", *[euros(getattr(totals, name)) for name in AMOUNT_FIELDS]]
+        )
+        self.document.blocks.append(("table", [str(label) for label in header], plain))
         commands = [
             ("BACKGROUND", (0, 0), (-1, 0), self.document.brand.primary),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -167,14 +223,35 @@ class _Statements:
             ("SPAN", (0, -1), (2, -1)),
             ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
             ("LINEABOVE", (0, -1), (-1, -1), 1, self.document.brand.primary),
+            # The total never starts a page alone: it goes with the last line.
+            ("NOSPLIT", (0, -2), (-1, -1)),
         ]
         commands += [("BACKGROUND", (0, i), (-1, i), _ZEBRA) for i in range(2, len(data) - 1, 2)]
-        table = Table(data, colWidths=_WIDTHS, repeatRows=1, hAlign="LEFT")
+        table = ContinuedTable(data, colWidths=_WIDTHS, repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
+        if title:
+            table.continued = (
+                _("%(title)s (suite)") % {"title": title},
+                self.document.styles.heading,
+            )
         self.document.story.append(table)
 
 
-def payment_statement(member: Member, payment: Payment) -> bytes:
+class ContinuedTable(Table):
+    """A table that, when it goes on over the next page, opens that page with its title
+    followed by "(suite)" (then its repeated column heads)."""
+
+    continued: tuple | None = None  # (title, paragraph style)
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if self.continued is not None and len(parts) == 2:
+            parts[1].continued = self.continued
+            return [parts[0], PageBreak(), text(*self.continued), parts[1]]
+        return parts
+
+
+def payment_statement_document(member: Member, payment: Payment) -> Document:
     """The relevé de prestations of one payment (its lines read from `payment.lines`)."""
     document = Document(
         _("Relevé de prestations"),
@@ -185,26 +262,48 @@ def payment_statement(member: Member, payment: Payment) -> bytes:
     writer.printed_on()
     document.heading(_("Paiement n° %(number)s") % {"number": payment.number})
     writer.payment(payment)
-    return document.render()
+    return document
 
 
-def period_statements(
-    member: Member, payments, *, start: datetime.date, end: datetime.date, on_page=None
-) -> bytes:
+def payment_statement(member: Member, payment: Payment) -> bytes:
+    """The relevé de prestations of one payment, as a PDF."""
+    return payment_statement_document(member, payment).render()
+
+
+def period_statements_document(
+    member: Member,
+    payments,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    on_page=None,
+    third_party: bool = False,
+    filters: list[tuple[str, str]] = (),
+) -> Document:
     """Every payment of `payments` (use `with_lines`), one section each, in one document that
-    opens with the period, the number of payments and their total. `on_page(number)` is called
-    as each page is drawn."""
+    opens with the period, the filter applied (`filters`: label, value), the number of
+    payments and their total. `third_party`: the payments to professionals (tiers payant).
+    `on_page(number)` is called as each page is drawn."""
     payments = list(payments)
     period = {"start": day(start), "end": day(end)}
-    document = Document(
-        _("Relevés de prestations du %(start)s au %(end)s") % period,
-        subject=_("Relevés de prestations"),
-    )
+    if third_party:
+        title = _("Paiements aux professionnels de santé du %(start)s au %(end)s") % period
+    else:
+        title = _("Relevés de prestations du %(start)s au %(end)s") % period
+    document = Document(title, subject=_("Relevés de prestations"))
     writer = _Statements(document, member)
     writer.member_facts()
+    if third_party:
+        document.paragraph(
+            _(
+                "Ces paiements ont été versés directement aux professionnels de santé (tiers "
+                "payant) : vous n'avez pas avancé ces frais."
+            )
+        )
     document.facts(
         [
             (_("Période"), _("du %(start)s au %(end)s") % period),
+            *filters,
             (_("Nombre de paiements"), str(len(payments))),
             (_("Total payé"), euros(sum((payment.amount for payment in payments), ZERO))),
         ]
@@ -219,4 +318,9 @@ def period_statements(
         )
         writer.payment(payment, identity=False)
     document.on_page = on_page
-    return document.render()
+    return document
+
+
+def period_statements(member: Member, payments, **options) -> bytes:
+    """`period_statements_document` as a PDF."""
+    return period_statements_document(member, payments, **options).render()

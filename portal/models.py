@@ -31,6 +31,47 @@ class Branding(models.Model):
             "Identifiant de l'organisme complémentaire, imprimé sur la carte de tiers payant."
         ),
     )
+    # The tiers-payant card's harmonised block (inter-AMC attestation) and its back.
+    card_convention_type = models.CharField(
+        _("type de convention"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Type de convention de tiers payant imprimé sur la carte (par exemple « ST »)."
+        ),
+    )
+    card_routing_criterion = models.CharField(
+        _("critère secondaire de routage"),
+        max_length=10,
+        blank=True,
+        help_text=_("Imprimé sur la carte et porté par son code 2D (par exemple « 01 »)."),
+    )
+    card_operator = models.CharField(
+        _("opérateur de tiers payant"),
+        max_length=120,
+        blank=True,
+        help_text=_("L'organisme qui gère le tiers payant pour vous, imprimé sur la carte."),
+    )
+    professional_phone = models.CharField(
+        _("ligne des professionnels de santé"),
+        max_length=30,
+        blank=True,
+        help_text=_("Le numéro que les professionnels de santé appellent, imprimé sur la carte."),
+    )
+    advisor_name = models.CharField(
+        _("nom du conseiller virtuel"),
+        max_length=40,
+        blank=True,
+        help_text=_("Par exemple « Camille ». Vide : « Votre conseiller virtuel »."),
+    )
+    # The signature block of certificates, and the legal lines at the foot of every document.
+    signatory_name = models.CharField(_("nom du signataire"), max_length=120, blank=True)
+    signatory_role = models.CharField(_("fonction du signataire"), max_length=120, blank=True)
+    document_legal_mentions = models.TextField(
+        _("mentions légales des documents"),
+        blank=True,
+        help_text=_("Imprimées au pied des relevés et des certificats."),
+    )
     # "Mentions légales" and "Données personnelles" (privacy): who publishes and who hosts.
     legal_name = models.CharField(
         _("raison sociale"),

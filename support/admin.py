@@ -5,13 +5,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_forms import LabelledListEditableMixin
-from support.models import FaqEntry, FaqTheme, ServicePage
+from support.models import FaqEntry, FaqTheme, ServiceAction, ServicePage, UnansweredQuestion
 
 
 class FaqEntryInline(admin.StackedInline):
     model = FaqEntry
     extra = 0
-    fields = ["question", "answer", ("link_url_name", "link_label"), ("published", "position")]
+    fields = ["question", "answer", "keywords", ("link_url_name", "link_label"),
+              ("published", "position")]  # fmt: skip
 
 
 @admin.register(FaqTheme)
@@ -35,12 +36,40 @@ class FaqEntryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_filter = ["theme", "published"]
     list_editable = ["published", "position"]
     search_fields = ["question", "answer"]
-    fields = ["theme", "question", "answer", ("link_url_name", "link_label"), "published",
-              "position"]  # fmt: skip
+    fields = ["theme", "question", "answer", "keywords", ("link_url_name", "link_label"),
+              "published", "position"]  # fmt: skip
+
+
+@admin.register(UnansweredQuestion)
+class UnansweredQuestionAdmin(admin.ModelAdmin):
+    """The questions the virtual advisor could not answer, most asked first: what to write new
+    FAQ entries (or other wordings of existing ones) about. Read only; delete a row once the
+    FAQ answers it."""
+
+    list_display = ["text", "count", "last_asked", "first_asked"]
+    ordering = ["-count", "-last_asked"]
+    search_fields = ["text"]
+    date_hierarchy = "last_asked"
+    readonly_fields = ["text", "key", "count", "first_asked", "last_asked"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceActionInline(admin.StackedInline):
+    """A phone number, a request form with its topic chosen, or a guide (PDF) to download."""
+
+    model = ServiceAction
+    extra = 0
+    fields = ["kind", "label", "phone", ("request_form", "topic"), "guide", "position"]
 
 
 @admin.register(ServicePage)
 class ServicePageAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+    inlines = [ServiceActionInline]
     list_display = ["title", "slug", "published", "position"]
     list_editable = ["published", "position"]
     prepopulated_fields = {"slug": ["title"]}

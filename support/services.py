@@ -6,9 +6,11 @@ history, the managers answer it from their usual queue, and the answer reaches t
 personal mailbox (the "answered" email) and the messaging, as every request's answer does.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -16,34 +18,94 @@ from accounts.models import Member
 from documents.models import StoredFile
 from requests_app.models import MemberRequest, RequestKind
 from requests_app.services import member_request_submit
-from support.models import FaqEntry
-from support.selectors import advisor_answer
+from support import matching
+from support.models import FaqEntry, UnansweredQuestion
+from support.selectors import advisor_reply
 
-# The advisor's conversation, in the session: [{"q": question, "e": entry id or None}, ...].
+# The advisor's conversation, in the session:
+# [{"q": question, "e": entry id or None, "c": [two entry ids it asks to choose from]}, ...].
 ADVISOR_SESSION_KEY = "support_advisor"
 ADVISOR_KEPT = 10
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One question to the virtual advisor and the FAQ entry that answers it (None: none)."""
+    """One question to the virtual advisor and the FAQ entry that answers it (None: none), or
+    the two entries it asks the member to choose between."""
 
     question: str
     entry: FaqEntry | None
+    choices: tuple[FaqEntry, ...] = ()
+
+
+def _remember(session, record: dict) -> None:
+    kept = list(session.get(ADVISOR_SESSION_KEY, []))
+    if not kept or kept[-1] != record:
+        kept.append(record)
+    session[ADVISOR_SESSION_KEY] = kept[-ADVISOR_KEPT:]
 
 
 def advisor_ask(*, session, question: str) -> Exchange:
     """Answer `question` from the FAQ and add the exchange to the session's conversation
     (the last `ADVISOR_KEPT` are kept). Asking the same question twice in a row (a page
-    reloaded) does not repeat it."""
+    reloaded) does not repeat it. A question without an answer is counted for the managers
+    (`unanswered_question_record`)."""
     question = " ".join(question.split())
-    entry = advisor_answer(question)
-    kept = list(session.get(ADVISOR_SESSION_KEY, []))
-    record = {"q": question, "e": entry.pk if entry else None}
-    if not kept or kept[-1] != record:
-        kept.append(record)
-    session[ADVISOR_SESSION_KEY] = kept[-ADVISOR_KEPT:]
-    return Exchange(question, entry)
+    reply = advisor_reply(question)
+    record = {
+        "q": question,
+        "e": reply.entry.pk if reply.entry else None,
+        "c": [entry.pk for entry in reply.choices],
+    }
+    repeated = bool(session.get(ADVISOR_SESSION_KEY)) and session[ADVISOR_SESSION_KEY][-1] == record
+    _remember(session, record)
+    if not reply.found and not repeated:
+        unanswered_question_record(question=question)
+    return Exchange(question, reply.entry, reply.choices)
+
+
+def advisor_choose(*, session, entry_id) -> Exchange | None:
+    """The member picked one of the two entries the advisor offered: answer with it. Only an
+    entry offered in the conversation may be picked (None otherwise)."""
+    offered = {
+        pk
+        for record in session.get(ADVISOR_SESSION_KEY, [])
+        if isinstance(record, dict)
+        for pk in record.get("c") or []
+    }
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        return None
+    if entry_id not in offered:
+        return None
+    entry = FaqEntry.objects.filter(pk=entry_id, published=True).first()
+    if entry is None:
+        return None
+    _remember(session, {"q": entry.question, "e": entry.pk, "c": []})
+    return Exchange(entry.question, entry)
+
+
+# Long numbers (a social security or phone number, an IBAN) and email addresses are masked
+# before a question is kept: managers need the words, not who typed them.
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:\d[\s.-]?){5,}")
+
+
+def unanswered_question_record(*, question: str) -> UnansweredQuestion | None:
+    """Count `question` among those the advisor could not answer: one row per question as the
+    advisor reads it (its meaningful words, in any order), its last wording kept with long
+    numbers and email addresses masked, never who asked. A question with no meaningful word is
+    not kept."""
+    words = matching.query_terms(question)
+    if not words:
+        return None
+    key = " ".join(sorted(words))[:255]
+    text = _PERSONAL.sub("…", question)[:500]
+    row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"text": text})
+    if not created:
+        UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, text=text)
+        row.refresh_from_db()
+    return row
 
 
 def advisor_forget(*, session) -> None:
@@ -65,8 +127,19 @@ def advisor_conversation(session) -> list[Exchange]:
     deleted reads as "no answer"."""
     kept = [r for r in session.get(ADVISOR_SESSION_KEY, []) if isinstance(r, dict)]
     ids = {r.get("e") for r in kept if r.get("e")}
+    ids |= {pk for r in kept for pk in (r.get("c") or [])}
     entries = FaqEntry.objects.filter(pk__in=ids, published=True).in_bulk() if ids else {}
-    return [Exchange(str(r.get("q", "")), entries.get(r.get("e"))) for r in kept]
+    exchanges = []
+    for r in kept:
+        choices = tuple(entries[pk] for pk in (r.get("c") or []) if pk in entries)
+        exchanges.append(
+            Exchange(
+                str(r.get("q", "")),
+                entries.get(r.get("e")),
+                choices if len(choices) > 1 else (),
+            )
+        )
+    return exchanges
 
 
 def contact_message_send(

@@ -75,6 +75,9 @@ MATRIX = [
                    "insurer_manager": 200}),
     ("/gestion/accounts/member/", {"anonymous": "login", "member": 404,
                                    "technician": 404, "insurer_manager": 200}),
+    # The advisor's unanswered questions (issue 15): managers only.
+    ("/gestion/support/unansweredquestion/", {"anonymous": "login", "member": 404,
+                                              "technician": 404, "insurer_manager": 200}),
     # Espace Partenaires: "partner_client" is the technician with CPAM GIRONDE chosen;
     # "choose" is a redirect to the organism chooser (no organism chosen in the session).
     *[

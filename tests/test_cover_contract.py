@@ -232,8 +232,10 @@ def test_the_certificate_of_affiliation_states_the_entry_date_and_who_is_covered
     pdf = _flat(_pdf_text(client.get("/contrat/CT-2024001/certificat-affiliation.pdf")))
     assert "Certificat d'affiliation" in pdf
     assert "Nous certifions que Madame Marie MARTIN" in pdf
-    assert f"adhérent(e) n° {member.member_number}" in pdf
-    assert "affilié(e) au contrat n° CT-2024001, formule Santé Sérénité Niveau 3" in pdf
+    # Madame: the words agree (issue 15), never "adhérent(e)".
+    assert f"adhérente n° {member.member_number}" in pdf
+    assert "affiliée au contrat n° CT-2024001, formule Santé Sérénité Niveau 3" in pdf
+    assert "(e)" not in pdf
     assert "depuis le 01/02/2023" in pdf
     assert "Mutuelle Étoile Santé" in pdf
     # The people covered: the member and the beneficiaries still on the contract.
@@ -248,7 +250,7 @@ def test_the_certificate_of_affiliation_of_a_past_contract_states_its_period(
     contract.save()
     _sign_in(client, member.user)
     pdf = _flat(_pdf_text(client.get("/contrat/CT-2024001/certificat-affiliation.pdf")))
-    assert "a été affilié(e) au contrat n° CT-2024001" in pdf
+    assert "a été affiliée au contrat n° CT-2024001" in pdf
     assert "du 01/02/2023 au 31/12/2024 inclus" in pdf
 
 
@@ -258,10 +260,26 @@ def test_the_certificate_of_radiation_states_the_end_date(client, member, contra
     _sign_in(client, member.user)
     pdf = _flat(_pdf_text(client.get("/contrat/CT-2024001/certificat-radiation.pdf")))
     assert "Certificat de radiation" in pdf
-    assert "a été radié(e) du contrat n° CT-2024001" in pdf
+    assert "a été radiée du contrat n° CT-2024001" in pdf
     assert "du 01/02/2023 au 30/06/2025 inclus, date de sa radiation" in pdf
     assert "Date de radiation" in pdf and "30/06/2025" in pdf
     assert "Mutuelle Étoile Santé" in pdf
+    assert "(e)" not in pdf
+
+
+def test_a_gentleman_s_certificate_agrees_and_is_signed(client, member, contract, branding):
+    member.civility = "M"
+    member.save()
+    Branding.objects.filter(pk=1).update(
+        signatory_name="Claire DURAND",
+        signatory_role="Responsable du service adhérents",
+        document_legal_mentions="Mutuelle régie par le livre II du Code de la mutualité.",
+    )
+    _sign_in(client, member.user)
+    pdf = _flat(_pdf_text(client.get("/contrat/CT-2024001/certificat-affiliation.pdf")))
+    assert f"Monsieur Marie MARTIN, adhérent n° {member.member_number}, est affilié au" in pdf
+    assert "Pour Mutuelle Étoile Santé, Claire DURAND Responsable du service adhérents" in pdf
+    assert "Mutuelle régie par le livre II du Code de la mutualité." in pdf
 
 
 def test_there_is_no_certificate_of_radiation_without_a_radiation_date(client, member, contract):

@@ -66,14 +66,20 @@ def test_the_demo_loads_the_help_content_once(member_client):
         FaqEntry.objects.count(),
         ServicePage.objects.count(),
     ) == counts
-    assert set(FaqTheme.objects.values_list("name", flat=True)) == {
+    assert set(FaqTheme.objects.values_list("name", flat=True)) >= {
         "Carte de tiers payant",
         "Remboursements",
+        "Devis, optique, dentaire et 100 % Santé",
+        "Hospitalisation",
+        "Médecine douce et téléconsultation",
         "Affiliation et contrat",
-        "Mon espace",
+        "Cotisations",
         "Télétransmission",
+        "Bénéficiaires",
+        "Mon espace",
     }
-    assert counts[1] >= 15
+    # The everyday questions of a complementary health insurer (issue 15).
+    assert counts[1] >= 60
     assert counts[2] == 4
     card = FaqEntry.objects.get(question="Comment obtenir ma carte de tiers payant ?")
     assert (card.link_url_name, card.link_label) == ("cover:card", "Télécharger ma carte")
@@ -124,6 +130,9 @@ def test_managers_edit_the_faq_and_the_services_in_the_admin(client, insurer_man
             "body": "Sept jours sur sept.",
             "published": "on",
             "position": "5",
+            # The page's actions (inline), none here.
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

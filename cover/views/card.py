@@ -12,8 +12,10 @@ from django.utils.text import slugify
 
 from accounts.decorators import member_required
 from cover import documents
+from cover.card_pdf import card_explanations, card_sheet_pdf, card_wallet_pdf
 from cover.pdf import pdf_response
 from cover.selectors import MEMBER_KEY, member_people, person_or_404
+from portal.models import Branding
 
 
 @member_required
@@ -37,17 +39,54 @@ def card(request, member):
     )
 
 
-@member_required
-def card_pdf(request, member, key):
+def _card_or_404(member, key):
     person = person_or_404(member, key)
     shown = documents.tiers_payant_card(member, person)
     if shown is None:
         raise Http404
+    return person, shown
+
+
+@member_required
+def card_pdf(request, member, key):
+    """The A4 sheet: the card (front and back, cut marks) and its explanations."""
+    person, shown = _card_or_404(member, key)
     filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
-    return pdf_response(documents.card_pdf(shown), filename)
+    return pdf_response(card_sheet_pdf(shown), filename)
+
+
+@member_required
+def card_wallet_pdf_view(request, member, key):
+    """The card at its real size (85.6 x 54 mm), front and back, with cut marks."""
+    person, shown = _card_or_404(member, key)
+    filename = f"carte-tiers-payant-{slugify(person.full_name) or key}-format-carte.pdf"
+    return pdf_response(card_wallet_pdf(shown), filename)
+
+
+@member_required
+def card_html(request, member, key):
+    """The accessible alternative of the PDFs: the same content as a page."""
+    person, shown = _card_or_404(member, key)
+    return render(
+        request,
+        "cover/card/card_html.html",
+        {
+            "tab": "card",
+            "member": member,
+            "person": person,
+            "card": shown,
+            "explanations": card_explanations(shown, Branding.current().insurer_name),
+        },
+    )
 
 
 urlpatterns = [
     path("carte/", card, name="card"),
     path("carte/<str:key>/carte-tiers-payant.pdf", card_pdf, name="card_pdf"),
+    path(
+        "carte/<str:key>/carte-tiers-payant-format-carte.pdf",
+        card_wallet_pdf_view,
+        name="card_wallet_pdf",
+    ),
+    path("carte/<str:key>/carte-tiers-payant/", card_html, name="card_html"),
 ]

@@ -8,8 +8,9 @@ never an edit of the contract; members of a collective contract go through their
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
 from cover import documents
@@ -117,6 +118,52 @@ def radiation_pdf(request, member, number):
     return pdf_response(documents.radiation_pdf(item), f"certificat-radiation-{item.number}.pdf")
 
 
+def document_page(request, document, *, pdf_url: str, back_url: str, back_label: str):
+    """The HTML page of a document: its accessible alternative, the same content as its PDF."""
+    document.finish()
+    return render(
+        request,
+        "cover/document.html",
+        {"document": document, "pdf_url": pdf_url, "back_url": back_url, "back_label": back_label},
+    )
+
+
+def _contract_document(request, item, document, pdf_name: str):
+    return document_page(
+        request,
+        document,
+        pdf_url=reverse(pdf_name, args=[item.number]),
+        back_url=reverse("cover:contract"),
+        back_label=_("Mon contrat"),
+    )
+
+
+@member_required
+def guarantees_html(request, member, number):
+    item = contract_or_404(member, number)
+    return _contract_document(
+        request, item, documents.guarantees_document(item), "cover:guarantees_pdf"
+    )
+
+
+@member_required
+def affiliation_html(request, member, number):
+    item = contract_or_404(member, number)
+    return _contract_document(
+        request, item, documents.affiliation_document(item), "cover:affiliation_pdf"
+    )
+
+
+@member_required
+def radiation_html(request, member, number):
+    item = contract_or_404(member, number)
+    if item.end_date is None:
+        raise Http404
+    return _contract_document(
+        request, item, documents.radiation_document(item), "cover:radiation_pdf"
+    )
+
+
 urlpatterns = [
     path("contrat/", contract, name="contract"),
     path("contrat/modalites-de-remboursement/", contract_terms, name="contract_terms"),
@@ -127,4 +174,7 @@ urlpatterns = [
         name="affiliation_pdf",
     ),
     path("contrat/<str:number>/certificat-radiation.pdf", radiation_pdf, name="radiation_pdf"),
+    path("contrat/<str:number>/tableau-des-garanties/", guarantees_html, name="guarantees_html"),
+    path("contrat/<str:number>/certificat-affiliation/", affiliation_html, name="affiliation_html"),
+    path("contrat/<str:number>/certificat-radiation/", radiation_html, name="radiation_html"),
 ]

@@ -30,8 +30,11 @@ from cover.statements import (
     Totals,
     care_label,
     payment_statement,
+    payment_statement_document,
     period_statements,
+    period_statements_document,
     person_name,
+    statement_filters,
     with_lines,
 )
 
@@ -233,6 +236,21 @@ def payment_pdf(request, member, number):
 
 
 @member_required
+def payment_html(request, member, number):
+    """The statement of one payment as a page: the accessible alternative of its PDF."""
+    from cover.views.contract import document_page
+
+    shown = payment_or_404(member, number)
+    return document_page(
+        request,
+        payment_statement_document(member, shown),
+        pdf_url=reverse("cover:payment_pdf", args=[shown.number]),
+        back_url=reverse("cover:payment", args=[shown.number]),
+        back_label=_("Détail du paiement"),
+    )
+
+
+@member_required
 def statements_pdf(request, member):
     """Every statement of the searched period in one PDF. A search that cannot be downloaded
     (wrong dates, nothing found, too many payments) goes back to the search with why."""
@@ -275,9 +293,48 @@ def statements_pdf(request, member):
             % {"count": count, "max": MAX_STATEMENTS},
         )
         return redirect(back)
-    content = period_statements(member, with_lines(payments), start=form.start, end=form.end)
+    content = period_statements(
+        member,
+        with_lines(payments),
+        start=form.start,
+        end=form.end,
+        third_party=third_party,
+        filters=statement_filters(form.person, form.care_type),
+    )
     prefix = "releves-tiers" if third_party else "releves"
     return pdf_response(content, f"{prefix}-{form.start:%Y-%m-%d}-{form.end:%Y-%m-%d}.pdf")
+
+
+@member_required
+def statements_html(request, member):
+    """The statements of the searched period as a page: the accessible alternative of their
+    PDF, for a period of a year at most (a longer one is the background job's PDF)."""
+    from cover.views.contract import document_page
+
+    third_party = request.GET.get("liste") == THIRD_PARTY_LIST
+    form = PaymentSearchForm(member, request.GET)
+    back = reverse("cover:third_party" if third_party else "cover:reimbursements")
+    back = f"{back}?{form.query}" if form.query else back
+    if not form.is_valid() or (form.end - form.start).days > INLINE_PERIOD_DAYS:
+        return redirect(back)
+    payments = _search(member, form, third_party=third_party)
+    if not 0 < payments.count() <= MAX_STATEMENTS:
+        return redirect(back)
+    document = period_statements_document(
+        member,
+        with_lines(payments),
+        start=form.start,
+        end=form.end,
+        third_party=third_party,
+        filters=statement_filters(form.person, form.care_type),
+    )
+    return document_page(
+        request,
+        document,
+        pdf_url=f"{reverse('cover:statements_pdf')}?{request.GET.urlencode()}",
+        back_url=back,
+        back_label=_("Retour à la recherche"),
+    )
 
 
 @member_required
@@ -369,6 +426,7 @@ urlpatterns = [
     path("remboursements/tiers/", third_party, name="third_party"),
     path("remboursements/rib/", bank_details, name="bank_details"),
     path("remboursements/releves.pdf", statements_pdf, name="statements_pdf"),
+    path("remboursements/releves/", statements_html, name="statements_html"),
     path("remboursements/releves/<uuid:pk>/", statements_export, name="statements_export"),
     path(
         "remboursements/releves/<uuid:pk>/releves.pdf",
@@ -377,4 +435,5 @@ urlpatterns = [
     ),
     path("remboursements/paiements/<str:number>/", payment_detail, name="payment"),
     path("remboursements/paiements/<str:number>/releve.pdf", payment_pdf, name="payment_pdf"),
+    path("remboursements/paiements/<str:number>/releve/", payment_html, name="payment_html"),
 ]

@@ -48,21 +48,35 @@
       if (event.key === "Escape" || event.key === "Esc") { event.preventDefault(); close(); }
     });
 
+    // "Votre question porte-t-elle sur… ?": the entry chosen is answered in the panel too.
+    list.addEventListener("submit", function (event) {
+      var choice = event.target;
+      if (!choice.hasAttribute("data-advisor-choice")) { return; }
+      event.preventDefault();
+      var body = new FormData(choice);
+      if (event.submitter && event.submitter.name) { body.append(event.submitter.name, event.submitter.value); }
+      post(choice, body);
+    });
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!input.value.trim()) { showError(texts.empty); input.focus(); return; }
+      post(form, new FormData(form));
+    });
+
+    function post(source, body) {
       showError("");
       send.disabled = true;
-      fetch(form.action, {
+      fetch(source.action, {
         method: "POST",
-        body: new FormData(form),
+        body: body,
         headers: { "Accept": "application/json" },
         credentials: "same-origin"
       }).then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === -1) {
           // Signed out meanwhile, or an error page: let the browser show it.
-          form.submit();
+          source.submit();
           return null;
         }
         return response.json().then(function (data) {
@@ -81,7 +95,7 @@
         send.disabled = false;
         input.focus();
       });
-    });
+    }
   }
 
   if (document.readyState === "loading") {

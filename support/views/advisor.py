@@ -34,6 +34,7 @@ def _exchange_json(request, exchange: services.Exchange) -> dict:
     return {
         "question": exchange.question,
         "found": entry is not None,
+        "choices": [{"id": choice.pk, "question": choice.question} for choice in exchange.choices],
         "answer": answer,
         "html": render_to_string(
             "support/partials/advisor_exchange.html", {"exchange": exchange}, request=request
@@ -50,6 +51,16 @@ def advisor(request, member):
             if _wants_json(request):
                 return JsonResponse({"cleared": True})
             return redirect("support:advisor")
+        if "choice" in request.POST:
+            # "Votre question porte-t-elle sur… ?": one of the two entries offered.
+            exchange = services.advisor_choose(
+                session=request.session, entry_id=request.POST["choice"]
+            )
+            if exchange is None:
+                raise Http404
+            if _wants_json(request):
+                return JsonResponse(_exchange_json(request, exchange))
+            return redirect(reverse("support:advisor") + "#derniere-reponse")
         form = AdvisorForm(request.POST)
         if form.is_valid():
             exchange = services.advisor_ask(

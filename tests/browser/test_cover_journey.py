@@ -355,7 +355,7 @@ def test_a_member_shows_and_downloads_the_tiers_payant_card_of_a_beneficiary(
         "Paul MARTIN",
     ]
     card = page.get_by_role("article", name="Carte de tiers payant")
-    expect(card.locator(".tp-card-people li")).to_have_count(3)
+    expect(card.locator(".tp-card-people tbody tr")).to_have_count(3)
     assert_fits_width(page)
 
     # Lucas chosen, "Afficher": Lucas's card, Lucas alone on it.
@@ -364,15 +364,16 @@ def test_a_member_shows_and_downloads_the_tiers_payant_card_of_a_beneficiary(
     page.wait_for_url(re.compile(r"/carte/\?personne="))
     assert choice.evaluate("select => select.selectedOptions[0].text") == "Lucas MARTIN"
     expect(card).to_be_visible()
-    people = card.locator(".tp-card-people li")
+    people = card.locator(".tp-card-people tbody tr")
     expect(people).to_have_count(1)
     expect(people).to_contain_text("Lucas MARTIN")
     expect(card.get_by_text("Paul MARTIN")).to_have_count(0)
     facts = card.locator(".tp-card-facts")
-    expect(facts).to_contain_text(member.member_number)
     expect(facts).to_contain_text("Marie MARTIN")
     expect(facts).to_contain_text(contract.number)
-    expect(card.get_by_text("N° AMC : 784512369")).to_be_visible()
+    block = card.locator(".tp-card-block")
+    expect(block).to_contain_text("784512369")
+    expect(block).to_contain_text(member.member_number)
     assert_fits_width(page)
 
     # "Télécharger la carte de Lucas MARTIN (PDF)".
@@ -381,9 +382,34 @@ def test_a_member_shows_and_downloads_the_tiers_payant_card_of_a_beneficiary(
     download = download_info.value
     assert download.suggested_filename == "carte-tiers-payant-lucas-martin.pdf"
     text = _pdf_text(download)
-    assert "Carte de tiers payant" in text
-    assert "Lucas MARTIN · 01/03/2012 · Enfant" in text
+    assert "Carte de tiers payant de Lucas MARTIN" in text
+    assert "Lucas MARTIN" in text and "01/03/2012" in text
     assert f"N° d'adhérent : {member.member_number}" in text
-    assert "Titulaire : Marie MARTIN" in text
+    assert "Comment utiliser votre carte" in text
     assert "Paul MARTIN" not in text
+    assert_fits_width(page)
+
+    # The wallet card (85.6 x 54 mm, front and back), then its accessible HTML version.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"^Format carte de Lucas MARTIN")).click()
+    download = download_info.value
+    assert download.suggested_filename == "carte-tiers-payant-lucas-martin-format-carte.pdf"
+    with open(download.path(), "rb") as downloaded:
+        wallet = pypdf.PdfReader(io.BytesIO(downloaded.read()))
+    assert len(wallet.pages) == 2
+    trim = wallet.pages[0].trimbox
+    assert (round(float(trim.width) / 72 * 25.4, 1), round(float(trim.height) / 72 * 25.4, 1)) == (
+        85.6,
+        54.0,
+    )
+    assert "Lucas MARTIN" in wallet.pages[0].extract_text()
+    page.get_by_role("link", name="Version HTML accessible de la carte").click()
+    page.wait_for_url(re.compile(r"/carte/\d+/carte-tiers-payant/$"))
+    expect(
+        page.get_by_role("heading", name="Carte de tiers payant de Lucas MARTIN", level=1)
+    ).to_be_visible()
+    html_card = page.get_by_role("article", name="Carte de tiers payant")
+    expect(html_card.locator(".tp-card-block")).to_contain_text("784512369")
+    expect(html_card.locator(".tp-card-people tbody tr")).to_have_count(1)
+    expect(page.get_by_role("heading", name="Comment utiliser votre carte")).to_be_visible()
     assert_fits_width(page)

@@ -155,8 +155,8 @@ def test_a_member_asks_the_advisor_how_to_get_the_card_and_follows_its_link(
     expect(page.get_by_role("heading", name="Ma carte de tiers payant", level=1)).to_be_visible()
     card = page.get_by_role("article", name="Carte de tiers payant")
     expect(card).to_be_visible()
+    expect(card.locator(".tp-card-block")).to_contain_text(member.member_number)
     facts = card.locator(".tp-card-facts")
-    expect(facts).to_contain_text(member.member_number)
     expect(facts).to_contain_text("Marie MARTIN")
     expect(facts).to_contain_text(contract.number)
     expect(
