@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
@@ -51,6 +52,8 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = (("activated_at", admin.EmptyFieldListFilter), "collective_contract")
     readonly_fields = ("user", "activated_at", "created_at")
     inlines = [BeneficiaryInline]
+    # "Fiche adhérent" in the object tools.
+    change_form_template = "admin/accounts/member/change_form.html"
     fieldsets = (
         (None, {"fields": ("member_number", "civility", "last_name", "first_name", "birth_date")}),
         (
@@ -70,6 +73,19 @@ class MemberAdmin(admin.ModelAdmin):
         (_("Contrat"), {"fields": ("collective_contract",)}),
         (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
     )
+
+    def get_urls(self):
+        from oversight.views import member_fiche_view
+
+        def fiche(request, object_id):
+            return member_fiche_view(request, object_id, admin_site=self.admin_site)
+
+        fiche_url = path(
+            "<path:object_id>/fiche/",
+            self.admin_site.admin_view(fiche),
+            name="accounts_member_fiche",
+        )
+        return [fiche_url, *super().get_urls()]
 
 
 @admin.register(CodeDevice)

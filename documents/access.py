@@ -15,6 +15,7 @@ from documents.models import StoredFile
 DownloadRule = Callable[[object, StoredFile], bool]
 _rules: list[DownloadRule] = []
 _manager_restrictions: list[DownloadRule] = []
+_read_listeners: list[Callable[[object, StoredFile], None]] = []
 
 
 def register_download_rule(rule: DownloadRule) -> DownloadRule:
@@ -30,6 +31,17 @@ def register_manager_restriction(rule: DownloadRule) -> DownloadRule:
     if rule not in _manager_restrictions:
         _manager_restrictions.append(rule)
     return rule
+
+
+def register_read_listener(listener: Callable[[object, StoredFile], None]) -> None:
+    """Add `listener(user, stored_file)`, told each time a file is served (the access journal)."""
+    if listener not in _read_listeners:
+        _read_listeners.append(listener)
+
+
+def file_served(user, stored_file: StoredFile) -> None:
+    for listener in _read_listeners:
+        listener(user, stored_file)
 
 
 def can_download(user, stored_file: StoredFile) -> bool:

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents import rules as upload_rules
-from documents.access import get_stored_file_for_download_or_404
+from documents.access import file_served, get_stored_file_for_download_or_404
 from documents.forms import pending_files_of, pending_upload_count, too_many_pending_message
 from documents.services import pending_upload_remove, stored_file_create
 from documents.validation import UploadNotStored, UploadRejected
@@ -29,6 +29,7 @@ def _serve(request, pk, *, as_attachment: bool):
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
+    file_served(request.user, stored_file)
     response = FileResponse(
         handle,
         as_attachment=as_attachment,
