@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
+from portal.history import ReferenceHistoryAdmin
 
 
 @admin.register(User)
@@ -38,7 +39,7 @@ class BeneficiaryInline(admin.StackedInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ReferenceHistoryAdmin):
     list_display = (
         "member_number",
         "last_name",

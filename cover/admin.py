@@ -40,6 +40,7 @@ from cover.models import (
 )
 from cover.pdf import euros
 from cover.services import member_collective_flags_sync
+from portal.history import ReferenceHistoryAdmin
 
 
 def _member(member: Member) -> str:
@@ -83,7 +84,7 @@ class GuaranteeInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReferenceHistoryAdmin):
     """A formule and its tableau des garanties (what the member reads and downloads)."""
 
     list_display = ["code", "name", "level", "guarantee_count", "contract_count"]
@@ -163,7 +164,7 @@ class ContractForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReferenceHistoryAdmin):
     form = ContractForm
     list_display = [
         "number",

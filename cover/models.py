@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Beneficiary, Member
 
@@ -66,6 +67,8 @@ class Guarantee(models.Model):
     card_code = models.CharField(_("code carte"), max_length=8, blank=True)
     card_value = models.CharField(_("mention carte"), max_length=20, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("garantie")
@@ -127,6 +130,8 @@ class Contract(models.Model):
     options = models.ManyToManyField(
         OptionalCover, verbose_name=_("options souscrites"), blank=True, related_name="contracts"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contrat")

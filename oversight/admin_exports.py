@@ -90,10 +90,10 @@ class ChangelistExportMixin:
         or the manager's only organism."""
         if not any(field.name == "organism" for field in self.opts.fields):
             return None
-        chosen = request.GET.get("organism__id__exact", "")
-        if chosen.isdigit():
-            return int(chosen)
         organisms = managed_organisms(request.user)
+        chosen = request.GET.get("organism__id__exact", "")
+        if chosen.isdigit() and (organisms is None or int(chosen) in organisms):
+            return int(chosen)
         if organisms is not None and len(organisms) == 1:
             return next(iter(organisms))
         return None

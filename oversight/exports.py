@@ -28,7 +28,7 @@ from portal.exports import expired_exports_purge
 
 # The progress written to the export's row every this many rows.
 PROGRESS_EVERY = 5000
-CHUNK = 2000
+CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,19 @@ class Column:
 
 
 def _local(value):
-    """A naive local datetime (XLSX cells have no time zone), or None."""
+    """A naive local datetime (XLSX cells have no time zone), or None. The zone is read once
+    per export (`_zone`), not per cell."""
     if value is None:
         return None
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return value.astimezone(_zone()).replace(tzinfo=None, microsecond=0)
+
+
+def _zone():
+    return _ZONE[0] or timezone.get_current_timezone()
+
+
+# The export's time zone, set while rows are written (`rows_of`).
+_ZONE = [None]
 
 
 def _name(first, last) -> str:
@@ -73,11 +82,11 @@ def _field(header, name, convert=None) -> Column:
 def member_request_columns() -> list[Column]:
     from requests_app.models import MemberRequest, RequestKind
 
-    kinds = dict(RequestKind.choices)
+    kinds = {value: str(label) for value, label in RequestKind.choices}
     return [
         _field(gettext_lazy("Référence"), "reference"),
         _field(gettext_lazy("Envoyée le"), "created_at", _local),
-        Column(gettext_lazy("Type"), ("kind",), lambda row: str(kinds.get(row["kind"], ""))),
+        Column(gettext_lazy("Type"), ("kind",), lambda row: kinds.get(row["kind"], "")),
         _field(gettext_lazy("Motif"), "topic_label"),
         _field(gettext_lazy("Objet"), "subject"),
         _status(MemberRequest),
@@ -106,14 +115,20 @@ def member_request_columns() -> list[Column]:
 
 
 def partner_request_columns() -> list[Column]:
-    from partners.catalogue import Service, motif_label
+    from partners.catalogue import SERVICES, Service
     from partners.models import PartnerRequest
 
-    services = dict(Service.choices)
+    services = {value: str(label) for value, label in Service.choices}
+    # Translated once per export, not once per row.
+    motifs = {
+        (int(service), code): str(label)
+        for service, info in SERVICES.items()
+        for code, label in info.motifs.items()
+    }
 
     def motif(row):
         codes = row["documents"] or ([row["motif"]] if row["motif"] else [])
-        return ", ".join(motif_label(row["service"], code) for code in codes)
+        return ", ".join(motifs.get((row["service"], code), code) for code in codes)
 
     return [
         _field(gettext_lazy("Numéro"), "number"),
@@ -124,7 +139,7 @@ def partner_request_columns() -> list[Column]:
         Column(
             gettext_lazy("Offre de service"),
             ("service",),
-            lambda row: str(services.get(row["service"], "")),
+            lambda row: services.get(row["service"], ""),
         ),
         Column(gettext_lazy("Motif"), ("service", "motif", "documents"), motif),
         Column(
@@ -139,11 +154,11 @@ def partner_request_columns() -> list[Column]:
 
 
 def journal_columns() -> list[Column]:
-    kinds = dict(AccessEntry.Kind.choices)
+    kinds = {value: str(label) for value, label in AccessEntry.Kind.choices}
     return [
         _field(gettext_lazy("Le"), "at", _local),
         _manager("manager"),
-        Column(gettext_lazy("Consultation"), ("kind",), lambda row: str(kinds.get(row["kind"]))),
+        Column(gettext_lazy("Consultation"), ("kind",), lambda row: kinds.get(row["kind"], "")),
         _field(gettext_lazy("Numéro d'adhérent"), "member__member_number"),
         Column(
             gettext_lazy("Adhérent"),
@@ -172,14 +187,19 @@ def changelist_queryset(model_admin, request):
     """The queryset the changelist shows for `request` (its filters, search and order), without
     the page's counts. Raises IncorrectLookupParameters on filters the changelist refuses."""
     request._oversight_export = True
-    changelist = model_admin.get_changelist_instance(request)
-    return changelist.get_queryset(request)
+    # The changelist computed its queryset (filters, search, order) when it was made.
+    return model_admin.get_changelist_instance(request).queryset
 
 
 def rows_of(queryset, columns: list[Column]) -> Iterator[list]:
     fields = list(dict.fromkeys(name for column in columns for name in column.fields))
-    for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
-        yield [column.value(row) for column in columns]
+    values = [column.value for column in columns]
+    _ZONE[0] = timezone.get_current_timezone()
+    try:
+        for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
+            yield [value(row) for value in values]
+    finally:
+        _ZONE[0] = None
 
 
 def _csv_cell(value):

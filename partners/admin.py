@@ -43,6 +43,7 @@ from partners.models import (
     Structure,
     StructureMembership,
 )
+from portal.history import ReferenceHistoryAdmin
 
 TEMPLATES = "admin/partners/partnerrequest"
 _person = person
@@ -120,7 +121,7 @@ class OrganismServiceInline(admin.StackedInline):
 
 
 @admin.register(Organism)
-class OrganismAdmin(admin.ModelAdmin):
+class OrganismAdmin(ReferenceHistoryAdmin):
     list_display = ["name", "code", "services_column", "managers_column"]
     search_fields = ["name", "code"]
     filter_horizontal = ["managers"]
@@ -166,7 +167,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(ReferenceHistoryAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
     inlines = [ConventionInline, MembershipInline]
@@ -204,7 +205,7 @@ def _state_label(state: State) -> str:
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(ReferenceHistoryAdmin):
     list_display = [
         "structure",
         "organism",

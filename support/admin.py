@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import ReferenceHistoryAdmin
 from support.models import FaqEntry, FaqTheme, ServicePage
 
 
@@ -14,7 +15,7 @@ class FaqEntryInline(admin.StackedInline):
 
 
 @admin.register(FaqTheme)
-class FaqThemeAdmin(admin.ModelAdmin):
+class FaqThemeAdmin(ReferenceHistoryAdmin):
     list_display = ["name", "position", "entry_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -29,7 +30,7 @@ class FaqThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(ReferenceHistoryAdmin):
     list_display = ["question", "theme", "published", "position", "link_url_name"]
     list_filter = ["theme", "published"]
     list_editable = ["published", "position"]
