@@ -102,6 +102,14 @@ class ProductAdmin(ReferenceHistoryAdmin):
             )
         )
 
+    # The formule's history lists its guarantees' versions too (they are edited inline).
+    object_history_template = "admin/cover/product/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        guarantees = Guarantee.history.filter(product_id=object_id).select_related("history_user")
+        extra_context = {**(extra_context or {}), "guarantee_versions": guarantees[:200]}
+        return super().history_view(request, object_id, extra_context)
+
     @admin.display(description=gettext_lazy("garanties"), ordering="guarantee_total")
     def guarantee_count(self, obj):
         return obj.guarantee_total

@@ -42,6 +42,8 @@ class Product(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("formule")
         verbose_name_plural = _("formules")

@@ -113,3 +113,18 @@ def test_an_import_records_its_versions_in_bulk(tmp_path, django_assert_max_num_
     versions = Member.history.all()
     assert versions.count() == 300
     assert {v.history_change_reason for v in versions} == {"import"}
+
+
+def test_a_formules_history_lists_its_guarantees_versions(admin_client, insurer_manager):
+    from cover.models import Guarantee
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(guarantees=[])
+    guarantee = Guarantee.objects.create(
+        product=product, care_type="optics", label="Lunettes", coverage="250 € par an"
+    )
+    guarantee.coverage = "300 € par an"
+    guarantee.save()
+    page = _history(admin_client, f"/gestion/cover/product/{product.pk}/history/")
+    section = page.split("Versions des garanties de la formule")[1]
+    assert "300 € par an" in section and "250 € par an" in section

@@ -91,3 +91,20 @@ def test_a_manager_exports_the_filtered_queue_and_reads_it_back(
     sheet_rows = list(workbook.active.iter_rows(values_only=True))
     assert len(sheet_rows) == 3
     assert QueueExport.objects.get().state == QueueExport.State.READY
+
+
+def test_a_formules_history_page_has_no_axe_violation(new_page, live_server, insurer_manager):
+    from cover.models import Guarantee
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(guarantees=[])
+    product.name = "Santé Confort"
+    product.save()
+    Guarantee.objects.create(
+        product=product, care_type="optics", label="Lunettes", coverage="250 € par an"
+    )
+    page = open_signed_in(
+        new_page, live_server, insurer_manager, f"/gestion/cover/product/{product.pk}/history/"
+    )
+    page.get_by_text("Versions des garanties de la formule").wait_for()
+    assert_no_violation(page)
