@@ -174,3 +174,30 @@ def test_an_unknown_format_or_filter_is_refused_plainly(member_manager, requests
     response = client.get(f"{MEMBER_QUEUE}export/csv/?nothing__exact=1", follow=True)
     assert response.status_code == 200
     assert "Ces filtres ne peuvent pas être exportés." in response.content.decode()
+
+
+@pytest.mark.worker
+def test_a_separate_worker_process_builds_a_large_export(worker, member_manager, member):
+    from oversight.tasks import build_queue_export
+    from requests_app.models import MemberRequest
+
+    for _ in range(3):
+        member_request_submit(member=member, kind=RequestKind.QUESTION, by=member.user)
+    now = timezone.now()
+    export = QueueExport.objects.create(
+        requested_by=member_manager,
+        model=MemberRequest._meta.label_lower,
+        query="kind__exact=question",
+        format=QueueExport.Format.CSV,
+        rows_total=3,
+        expires_at=now + timedelta(hours=24),
+    )
+    worker.enqueue(build_queue_export, str(export.pk))
+    worker.wait_for(
+        lambda: QueueExport.objects.get(pk=export.pk).state == QueueExport.State.READY,
+        "the export built",
+    )
+    export.refresh_from_db()
+    with export.file.open("rb") as built:
+        rows = list(csv.reader(io.StringIO(built.read().decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 4 and export.rows_done == 3
