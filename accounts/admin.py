@@ -75,6 +75,16 @@ class MemberAdmin(ReferenceHistoryAdmin):
         (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
     )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The record's page shows the NIR and the contacts: its opening is journalled too.
+        from oversight.journal import member_record_opened
+
+        if request.method == "GET":
+            member = self.get_object(request, object_id)
+            if member is not None:
+                member_record_opened(request.user, member)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         from oversight.views import member_fiche_view
 

@@ -106,6 +106,18 @@ def case_opened_record(user, case) -> None:
     )
 
 
+def member_record_opened(user, member) -> None:
+    """A manager opened a member's record in the admin (its edit page)."""
+    if not _is_manager(user):
+        return
+    access_record(
+        by=user,
+        kind=AccessEntry.Kind.MEMBER,
+        target=f"{member.member_number} · {member.full_name}",
+        member_id=member.pk,
+    )
+
+
 def file_read_record(user, stored_file) -> None:
     """A manager opened a stored file (documents' listener); their own uploads aside."""
     if not _is_manager(user) or stored_file.uploaded_by_id == user.pk:

@@ -15,6 +15,7 @@ class AccessEntry(models.Model):
 
     class Kind(models.TextChoices):
         FICHE = "fiche", _("Fiche adhérent")
+        MEMBER = "member", _("Dossier adhérent (modification)")
         NIR = "nir", _("NIR affiché")
         MEMBER_REQUEST = "member_request", _("Demande d'adhérent")
         PARTNER_REQUEST = "partner_request", _("Demande partenaire")

@@ -139,6 +139,13 @@ def test_the_member_and_request_pages_link_to_the_fiche(member_manager, known_me
     client = _client(member_manager)
     change = client.get(f"/gestion/accounts/member/{known_member.pk}/change/")
     assert _fiche_url(known_member) in _page(change)
+    # The record's edit page shows the NIR: its opening is journalled too.
+    opened = AccessEntry.objects.get()
+    assert (opened.kind, opened.member, opened.manager) == (
+        AccessEntry.Kind.MEMBER,
+        known_member,
+        member_manager,
+    )
     request = member_request_submit(
         member=known_member, kind=RequestKind.QUESTION, by=known_member.user
     )

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('kind', models.CharField(choices=[('fiche', 'Fiche adhérent'), ('nir', 'NIR affiché'), ('member_request', "Demande d'adhérent"), ('partner_request', 'Demande partenaire'), ('file', 'Fichier'), ('export', 'Export')], max_length=20, verbose_name='consultation')),
+                ('kind', models.CharField(choices=[('fiche', 'Fiche adhérent'), ('member', 'Dossier adhérent (modification)'), ('nir', 'NIR affiché'), ('member_request', "Demande d'adhérent"), ('partner_request', 'Demande partenaire'), ('file', 'Fichier'), ('export', 'Export')], max_length=20, verbose_name='consultation')),
                 ('scope', models.CharField(choices=[('member', "Données d'adhérent"), ('partner', 'Données partenaires')], max_length=10, verbose_name='données')),
                 ('target', models.CharField(max_length=300, verbose_name='objet consulté')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='motif')),
