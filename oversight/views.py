@@ -23,6 +23,7 @@ class ReasonForm(forms.Form):
         label=gettext_lazy("Motif de la consultation (facultatif)"),
         max_length=300,
         required=False,
+        error_messages={"max_length": gettext_lazy("Le motif tient en 300 caractères au plus.")},
     )
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -39,11 +40,17 @@ def member_fiche_view(request, object_id, *, admin_site):
         raise Http404 from not_a_number
     target = f"{member.member_number} · {member.full_name}"
     show_nir = False
-    form = ReasonForm()
     if request.method == "POST":
         form = ReasonForm(request.POST)
         action = request.POST.get("action")
-        if form.is_valid() and action == "nir":
+        if not form.is_valid() or action not in ("nir", "motif"):
+            # Shown again as typed, the message next to the field; nothing journalled.
+            entry_id = form.data.get("entry") if form.data.get("entry", "").isdigit() else None
+            if form.errors:
+                form.fields["motif"].widget.attrs.update(
+                    {"aria-describedby": "motif-error", "aria-invalid": "true"}
+                )
+        elif action == "nir":
             show_nir = True
             access_record(
                 by=user,
@@ -53,22 +60,30 @@ def member_fiche_view(request, object_id, *, admin_site):
                 reason=form.cleaned_data["motif"],
             )
             entry_id = form.cleaned_data["entry"]
-        elif form.is_valid() and action == "motif":
+            form = ReasonForm(initial={"entry": entry_id, "motif": form.cleaned_data["motif"]})
+        else:
             entry_id = form.cleaned_data["entry"]
             reason = form.cleaned_data["motif"].strip()
-            if reason:
-                # The manager's own opening of this fiche, said once: the journal is not
-                # rewritten afterwards.
-                AccessEntry.objects.filter(
-                    pk=entry_id,
-                    manager=user,
-                    member=member,
-                    kind=AccessEntry.Kind.FICHE,
-                    reason="",
-                ).update(reason=reason)
+            # The manager's own opening of this fiche, said once: the journal is not
+            # rewritten afterwards.
+            said = bool(reason) and AccessEntry.objects.filter(
+                pk=entry_id,
+                manager=user,
+                member=member,
+                kind=AccessEntry.Kind.FICHE,
+                reason="",
+            ).update(reason=reason)
+            if said:
                 messages.success(request, _("Le motif de la consultation est enregistré."))
-        else:
-            entry_id = None
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Le motif n'est pas enregistré : écrivez-le, une seule fois par "
+                        "consultation."
+                    ),
+                )
+            form = ReasonForm(initial={"entry": entry_id})
     else:
         entry_id = access_record(
             by=user,
@@ -77,7 +92,7 @@ def member_fiche_view(request, object_id, *, admin_site):
             member_id=member.pk,
             reason=request.GET.get("motif", ""),
         ).pk
-    form = ReasonForm(initial={"entry": entry_id})
+        form = ReasonForm(initial={"entry": entry_id})
     fiche = member_fiche(member, show_nir=show_nir)
     site = admin_site.name
     context = {

@@ -276,3 +276,16 @@ def test_an_organism_dpo_reads_only_the_journal_of_their_organism(
     text = exported.content.decode("utf-8-sig")
     assert ours.number in text and theirs.number not in text
     assert known_member.member_number not in text
+
+
+def test_a_reason_too_long_is_said_next_to_the_field_and_kept(member_manager, known_member):
+    client = _client(member_manager)
+    client.get(_fiche_url(known_member))
+    too_long = "x" * 301
+    response = client.post(_fiche_url(known_member), {"action": "nir", "motif": too_long})
+    page = _page(response)
+    assert response.status_code == 200
+    assert "Le motif tient en 300 caractères au plus." in page
+    assert too_long in page  # what was typed stays
+    assert "1 •• •• •• ••• ••• 29" in page  # and the NIR stays masked
+    assert not AccessEntry.objects.filter(kind=AccessEntry.Kind.NIR).exists()
