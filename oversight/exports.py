@@ -16,6 +16,7 @@ from datetime import datetime
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.db import connections, transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,8 +197,15 @@ def rows_of(queryset, columns: list[Column]) -> Iterator[list]:
     values = [column.value for column in columns]
     _ZONE[0] = timezone.get_current_timezone()
     try:
-        for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
-            yield [value(row) for value in values]
+        with transaction.atomic(using=queryset.db):
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                # A server-side cursor is planned for its first 10 % by default (nested
+                # loops, no sort); an export reads every row: plan for all of them.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
+                yield [value(row) for value in values]
     finally:
         _ZONE[0] = None
 
