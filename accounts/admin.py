@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beneficiary, CodeDevice, Member, User
+from portal.history import ReferenceHistoryAdmin
 
 
 @admin.register(User)
@@ -37,7 +39,7 @@ class BeneficiaryInline(admin.StackedInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ReferenceHistoryAdmin):
     list_display = (
         "member_number",
         "last_name",
@@ -51,6 +53,8 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = (("activated_at", admin.EmptyFieldListFilter), "collective_contract")
     readonly_fields = ("user", "activated_at", "created_at")
     inlines = [BeneficiaryInline]
+    # "Fiche adhérent" in the object tools.
+    change_form_template = "admin/accounts/member/change_form.html"
     fieldsets = (
         (None, {"fields": ("member_number", "civility", "last_name", "first_name", "birth_date")}),
         (
@@ -70,6 +74,29 @@ class MemberAdmin(admin.ModelAdmin):
         (_("Contrat"), {"fields": ("collective_contract",)}),
         (_("Espace en ligne"), {"fields": ("user", "activated_at", "created_at")}),
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The record's page shows the NIR and the contacts: its opening is journalled too.
+        from oversight.journal import member_record_opened
+
+        if request.method == "GET":
+            member = self.get_object(request, object_id)
+            if member is not None:
+                member_record_opened(request.user, member)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        from oversight.views import member_fiche_view
+
+        def fiche(request, object_id):
+            return member_fiche_view(request, object_id, admin_site=self.admin_site)
+
+        fiche_url = path(
+            "<path:object_id>/fiche/",
+            self.admin_site.admin_view(fiche),
+            name="accounts_member_fiche",
+        )
+        return [fiche_url, *super().get_urls()]
 
 
 @admin.register(CodeDevice)

@@ -24,6 +24,11 @@ def _links(stored_file):
         yield case_type_for(case_type_id), case_id, side
 
 
+def file_cases(stored_file) -> list:
+    """The cases `stored_file` belongs to (sent with them or with one of their messages)."""
+    return [kind.model.objects.filter(pk=pk).first() for kind, pk, _side in _links(stored_file)]
+
+
 def requester_may_read_file(user, stored_file) -> bool:
     for kind, pk, side in _links(stored_file):
         if side == Side.REQUESTER and not kind.requester_reads_own_files:

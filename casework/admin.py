@@ -61,6 +61,16 @@ from casework.services import (
     case_resolve,
     requester_files_count,
 )
+from oversight.admin_exports import ChangelistExportMixin
+
+# Who wants to know that a manager opened a case's page (the access journal registers itself
+# from its app config, so this module never imports it): `listener(user, case)`.
+_case_opened_listeners: list = []
+
+
+def register_case_opened_listener(listener) -> None:
+    if listener not in _case_opened_listeners:
+        _case_opened_listeners.append(listener)
 
 
 def person(user) -> str:
@@ -227,8 +237,9 @@ class CaseAssigneeFilter(admin.SimpleListFilter):
 
 
 # -- The queue -----------------------------------------------------------------------------------
-class CaseAdmin(admin.ModelAdmin):
-    """A queue of cases: read-only records, worked only through the declared moves."""
+class CaseAdmin(ChangelistExportMixin, admin.ModelAdmin):
+    """A queue of cases: read-only records, worked only through the declared moves. Exported
+    to CSV and XLSX as filtered (`oversight.admin_exports`)."""
 
     change_form_template = "admin/casework/change_form.html"
     change_list_template = "admin/casework/change_list.html"
@@ -421,6 +432,9 @@ class CaseAdmin(admin.ModelAdmin):
         if obj is None:
             raise Http404
         extra_context = extra_context or {}
+        if request.method == "GET":
+            for listener in _case_opened_listeners:
+                listener(request.user, obj)
         if self.has_manage_permission(request):
             if request.method == "GET":
                 case_messages_read(case=obj, side=Side.INSURER, by=request.user)

@@ -40,6 +40,7 @@ from cover.models import (
 )
 from cover.pdf import euros
 from cover.services import member_collective_flags_sync
+from portal.history import ReferenceHistoryAdmin
 
 
 def _member(member: Member) -> str:
@@ -83,7 +84,7 @@ class GuaranteeInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReferenceHistoryAdmin):
     """A formule and its tableau des garanties (what the member reads and downloads)."""
 
     list_display = ["code", "name", "level", "guarantee_count", "contract_count"]
@@ -100,6 +101,14 @@ class ProductAdmin(admin.ModelAdmin):
                 contract_total=Count("contracts", distinct=True),
             )
         )
+
+    # The formule's history lists its guarantees' versions too (they are edited inline).
+    object_history_template = "admin/cover/product/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        guarantees = Guarantee.history.filter(product_id=object_id).select_related("history_user")
+        extra_context = {**(extra_context or {}), "guarantee_versions": guarantees[:200]}
+        return super().history_view(request, object_id, extra_context)
 
     @admin.display(description=gettext_lazy("garanties"), ordering="guarantee_total")
     def guarantee_count(self, obj):
@@ -163,7 +172,7 @@ class ContractForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReferenceHistoryAdmin):
     form = ContractForm
     list_display = [
         "number",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Beneficiary, Member
 
@@ -47,6 +48,8 @@ class Product(models.Model):
         help_text=_("Le contrat respecte le cahier des charges du contrat responsable."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("formule")
         verbose_name_plural = _("formules")
@@ -72,6 +75,8 @@ class Guarantee(models.Model):
     card_code = models.CharField(_("code carte"), max_length=8, blank=True)
     card_value = models.CharField(_("mention carte"), max_length=20, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("garantie")
@@ -133,6 +138,8 @@ class Contract(models.Model):
     options = models.ManyToManyField(
         OptionalCover, verbose_name=_("options souscrites"), blank=True, related_name="contracts"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contrat")

@@ -16,6 +16,7 @@ from documents.models import StoredFile
 
 DownloadRule = Callable[[object, StoredFile], bool]
 _rules: list[DownloadRule] = []
+_read_listeners: list[Callable[[object, StoredFile], None]] = []
 
 
 def register_download_rule(rule: DownloadRule) -> DownloadRule:
@@ -23,6 +24,17 @@ def register_download_rule(rule: DownloadRule) -> DownloadRule:
     if rule not in _rules:
         _rules.append(rule)
     return rule
+
+
+def register_read_listener(listener: Callable[[object, StoredFile], None]) -> None:
+    """Add `listener(user, stored_file)`, told each time a file is served (the access journal)."""
+    if listener not in _read_listeners:
+        _read_listeners.append(listener)
+
+
+def file_served(user, stored_file: StoredFile) -> None:
+    for listener in _read_listeners:
+        listener(user, stored_file)
 
 
 def can_download(user, stored_file: StoredFile) -> bool:

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents import rules as upload_rules
-from documents.access import get_stored_file_for_download_or_404
+from documents.access import file_served, get_stored_file_for_download_or_404
 from documents.forms import (
     discard_link_label,
     pending_files_of,
@@ -43,6 +43,7 @@ def _serve(request, pk, *, as_attachment: bool):
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response
+    file_served(request.user, stored_file)
     # Streamed through this view rather than by a pre-signed URL: the access check holds for
     # every byte, no link that works without the session ever leaves (history, logs, a
     # forwarded email), and the storage need not be reachable from the Internet.

@@ -54,6 +54,7 @@ from partners.models import (
     StructureMembership,
 )
 from portal.admin_forms import LabelledInlineMixin
+from portal.history import ReferenceHistoryAdmin
 
 TEMPLATES = "admin/partners/partnerrequest"
 _person = person
@@ -131,7 +132,7 @@ class OrganismServiceInline(admin.StackedInline):
 
 
 @admin.register(Organism)
-class OrganismAdmin(admin.ModelAdmin):
+class OrganismAdmin(ReferenceHistoryAdmin):
     list_display = ["name", "code", "public_site_url", "services_column", "managers_column"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "code"]
@@ -179,7 +180,7 @@ class MembershipInline(LabelledInlineMixin, admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(ReferenceHistoryAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
     inlines = [ConventionInline, MembershipInline]
@@ -217,7 +218,7 @@ def _state_label(state: State) -> str:
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(ReferenceHistoryAdmin):
     list_display = [
         "structure",
         "organism",

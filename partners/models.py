@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Civility
 from casework.models import OPEN_STATUSES, Case
@@ -35,6 +36,8 @@ class Organism(models.Model):
         related_name="managed_organisms",
         limit_choices_to={"role": "insurer_manager"},
     )
+
+    history = HistoricalRecords(m2m_fields=[managers])
 
     class Meta:
         verbose_name = _("organisme")
@@ -92,6 +95,8 @@ class Structure(models.Model):
     name = models.CharField(_("nom"), max_length=150, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("structure partenaire")
         verbose_name_plural = _("structures partenaires")
@@ -123,6 +128,8 @@ class Convention(models.Model):
     reminder_sent_for = models.DateField(_("rappel envoyé pour la fin du"), null=True, blank=True)
     # Set by the daily job once the access closed (30 days after the last resolution).
     closed_at = models.DateTimeField(_("accès fermé le"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("convention")

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.history import ReferenceHistoryAdmin
 from portal.models import Branding
 
 
 @admin.register(Branding)
-class BrandingAdmin(admin.ModelAdmin):
+class BrandingAdmin(ReferenceHistoryAdmin):
     """The insurer's name, logo, colours and contact details (white label): one row."""
 
     list_display = ("insurer_name", "contact_phone", "opening_hours")

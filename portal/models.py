@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Saisissez une couleur au format #RRGGBB.")
@@ -106,6 +107,8 @@ class Branding(models.Model):
         blank=True,
         help_text=_("Adresse email ou postale du DPO."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("identité de l'organisme")

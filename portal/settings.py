@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "phonenumber_field",
+    "simple_history",
     "portal",
     "accounts",
     "casework",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "directory",
     "support",
     "privacy",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Who changed the reference data (portal/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -250,6 +254,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "privacy-purge-data-exports": {"task": "privacy.tasks.purge_data_exports", "schedule": 3600.0},
+    "oversight-requeue-queue-exports": {
+        "task": "oversight.tasks.requeue_queue_exports",
+        "schedule": 60.0,
+    },
+    "oversight-purge-queue-exports": {
+        "task": "oversight.tasks.purge_queue_exports",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The health endpoint calls the worker alive when its last heartbeat is this recent.
@@ -397,6 +409,10 @@ PARTNER_FILE_RETENTION = timedelta(days=env_int("PARTNER_FILE_RETENTION_DAYS", 1
 # The statements of a period longer than a year are built by a background job; its PDF stays
 # downloadable this long.
 STATEMENT_EXPORT_HOURS = env_int("STATEMENT_EXPORT_HOURS", 24, minimum=1)
+# A queue export of the back office above 5,000 rows is built by a job; its file stays
+# downloadable this long.
+QUEUE_EXPORT_HOURS = env_int("QUEUE_EXPORT_HOURS", 24, minimum=1)
+QUEUE_EXPORT_DIRECT_ROWS = env_int("QUEUE_EXPORT_DIRECT_ROWS", 5000, minimum=1)
 # A request waiting for its requester's complement is recalled to them by email after this
 # many days without an answer, and again each such period at most.
 CASE_REMINDER_DAYS = env_int("CASE_REMINDER_DAYS", 7, minimum=1)

@@ -230,8 +230,14 @@ class MemberRequestAdmin(CaseAdmin):
     @admin.display(description=gettext_lazy("adhérent"))
     def member_link(self, obj):
         url = reverse(f"{self.admin_site.name}:accounts_member_change", args=[obj.member_id])
+        fiche = reverse(f"{self.admin_site.name}:accounts_member_fiche", args=[obj.member_id])
         return format_html(
-            '<a href="{}">{} · {}</a>', url, obj.member.member_number, obj.member.full_name
+            '<a href="{}">{} · {}</a> · <a href="{}">{}</a>',
+            url,
+            obj.member.member_number,
+            obj.member.full_name,
+            fiche,
+            _("Fiche adhérent"),
         )
 
     @admin.display(description=gettext_lazy("concerne"))

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_forms import LabelledListEditableMixin
+from portal.history import ReferenceHistoryAdmin
 from support.models import FaqEntry, FaqTheme, ServiceAction, ServicePage, UnansweredQuestion
 
 
@@ -16,7 +17,7 @@ class FaqEntryInline(admin.StackedInline):
 
 
 @admin.register(FaqTheme)
-class FaqThemeAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class FaqThemeAdmin(LabelledListEditableMixin, ReferenceHistoryAdmin):
     list_display = ["name", "position", "entry_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -31,7 +32,7 @@ class FaqThemeAdmin(LabelledListEditableMixin, admin.ModelAdmin):
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class FaqEntryAdmin(LabelledListEditableMixin, ReferenceHistoryAdmin):
     list_display = ["question", "theme", "published", "position", "link_url_name"]
     list_filter = ["theme", "published"]
     list_editable = ["published", "position"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class FaqLink(models.TextChoices):
@@ -38,6 +39,8 @@ class FaqTheme(models.Model):
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("thème de la FAQ")
@@ -87,6 +90,8 @@ class FaqEntry(models.Model):
         blank=True,
         help_text=_("Par exemple « Télécharger ma carte ». Par défaut, le nom de la page."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("question de la FAQ")

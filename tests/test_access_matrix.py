@@ -78,6 +78,18 @@ MATRIX = [
     # The advisor's unanswered questions (issue 15): managers only.
     ("/gestion/support/unansweredquestion/", {"anonymous": "login", "member": 404,
                                               "technician": 404, "insurer_manager": 200}),
+    # The back office's reads (issue 20): the journal is the data-protection role's (a
+    # superuser here), member exports are for those who may read members.
+    *[
+        (url, {"anonymous": "login", "member": 404, "technician": 404, "insurer_manager": 200,
+               "organism_manager": 404})
+        for url in ("/gestion/oversight/accessentry/",
+                    "/gestion/oversight/accessentry/export/csv/",
+                    "/gestion/requests_app/memberrequest/export/csv/")
+    ],
+    ("/gestion/partners/partnerrequest/export/csv/",
+     {"anonymous": "login", "member": 404, "technician": 404, "insurer_manager": 200,
+      "organism_manager": 200}),
     # Espace Partenaires: "partner_client" is the technician with CPAM GIRONDE chosen;
     # "choose" is a redirect to the organism chooser (no organism chosen in the session).
     *[

@@ -9,8 +9,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["accounts", "casework", "cover", "directory", "documents", "partners", "portal",
-            "requests_app", "support"]  # fmt: skip
+PACKAGES = ["accounts", "casework", "cover", "directory", "documents", "oversight", "partners",
+            "portal", "requests_app", "support"]  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:

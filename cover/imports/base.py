@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
@@ -478,6 +479,27 @@ def apply_changes(obj, values: dict) -> list[str]:
     return changed
 
 
+IMPORT_REASON = "import"
+
+
+def bulk_save(model, created: list, updated: list, fields: list[str], *, batch: int) -> None:
+    """One `bulk_create` and one `bulk_update`; for a model whose changes are recorded
+    (`portal.history`), its versions too, in bulk ("import" as the reason, no author)."""
+    if getattr(model._meta, "simple_history_manager_attribute", None):
+        if created:
+            bulk_create_with_history(
+                created, model, batch_size=batch, default_change_reason=IMPORT_REASON
+            )
+        if updated and fields:
+            bulk_update_with_history(
+                updated, model, fields, batch_size=batch, default_change_reason=IMPORT_REASON
+            )
+        return
+    model.objects.bulk_create(created, batch_size=batch)
+    if updated and fields:
+        model.objects.bulk_update(updated, fields, batch_size=batch)
+
+
 def create_or_update(model, items, existing: dict, report: Report, *, batch: int = 2000) -> None:
     """Save the lines of an import whose records are keyed: `items` are `(key, fields, new)`.
 
@@ -496,8 +518,6 @@ def create_or_update(model, items, existing: dict, report: Report, *, batch: int
             changed_fields.update(changed)
         else:
             report.unchanged += 1
-    model.objects.bulk_create(created, batch_size=batch)
-    if updated:
-        model.objects.bulk_update(updated, sorted(changed_fields), batch_size=batch)
+    bulk_save(model, created, updated, sorted(changed_fields), batch=batch)
     report.created += len(created)
     report.updated += len(updated)

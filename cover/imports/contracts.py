@@ -20,6 +20,7 @@ from cover.imports.base import (
     Report,
     Row,
     apply_changes,
+    bulk_save,
     choices_by_text,
     chunks,
     first_seen,
@@ -165,7 +166,7 @@ class ContractImporter(Importer):
                 changed_fields.update(name for name in changes if name != "options")
             else:
                 report.unchanged += 1
-        Contract.objects.bulk_create(created, batch_size=BATCH)
+        bulk_save(Contract, created, [], [], batch=BATCH)
         Through = Contract.options.through
         Through.objects.bulk_create(
             [
@@ -176,7 +177,7 @@ class ContractImporter(Importer):
             batch_size=BATCH,
         )
         if changed_fields:
-            Contract.objects.bulk_update(updated, sorted(changed_fields), batch_size=BATCH)
+            bulk_save(Contract, [], updated, sorted(changed_fields), batch=BATCH)
         report.created += len(created)
         report.updated += len(updated)
         member_collective_flags_sync(

@@ -15,6 +15,7 @@ from cover.demo import demo_cover_load
 from directory.demo import demo_professionals_load
 from documents.rules import ANSWER, PARTNER_REQUEST
 from documents.services import stored_file_create
+from oversight.demo import demo_oversight_load
 from partners.catalogue import Service
 from partners.models import (
     Convention,
@@ -119,6 +120,8 @@ ORGANISMS = [
     ("CPAM DORDOGNE", "241", ALL_ODS, 61, 61 + 3 * 365),  # starts in 2 months: logout only
     ("CPAM LANDES", "401", ALL_ODS, -800, -10),  # ended 10 days ago, a request still open
 ]  # fmt: skip
+# The "délégué à la protection des données": reads the access journal, nothing else to work.
+DPO = ("dpo", "dpo@mutuelle-demo.example.org", "Nadia", "BENALI")
 # The insurer manager of CPAM GIRONDE (not a superuser: sees that organism's requests only).
 ORGANISM_MANAGER = ("gestionnaire.cpam", "gestion@cpam-gironde.example.org", "Paul", "FERRAND")
 PERSONS = [
@@ -209,6 +212,20 @@ class Command(BaseCommand):
                     user=user, defaults={"structure": structure}
                 )
 
+        # The data-protection officer reads the access journal (and member records).
+        demo_oversight_load(
+            dpo=_ensure_user(
+                username=DPO[0],
+                email=DPO[1],
+                first_name=DPO[2],
+                last_name=DPO[3],
+                role=User.Role.INSURER_MANAGER,
+                is_staff=True,
+            ),
+            manager=User.objects.get(username="admin"),
+            member=Member.objects.get(member_number="100001"),
+        )
+
         # Formules, contracts, identities, bank details and a year of reimbursements.
         demo_cover_load()
         demo_requests_load(
@@ -228,7 +245,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready. Password of every demo account: {DEMO_PASSWORD} "
                 "(members: 100001, 100002, 100004; technicien; gestionnaire.partenaire; admin; "
-                "gestionnaire.cpam). "
+                "gestionnaire.cpam; dpo). "
                 "Codes arrive in var/outbox/."
             )
         )
