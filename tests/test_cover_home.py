@@ -356,3 +356,25 @@ def test_the_sign_in_page_says_where_the_member_number_is(client):
 
     page = html_lib.unescape(client.get("/compte/connexion/").content.decode())
     assert "n° assuré, visible en haut à droite de la carte TP" in page
+
+
+# -- Issue 16, point 23: amounts in the reader's language on screens ----------------------------
+def test_amounts_follow_the_language_on_screens_but_not_in_documents(client, member):
+    from django.conf import settings
+
+    from cover.money import screen_euros
+    from cover.pdf import euros
+
+    today = timezone.localdate()
+    _line(member, care_date=today, **_amounts("1234.50", "19.00", "9.00"))
+    page = _home(client, member)
+    assert "1 234,50 €" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert "€1,234.50" in page and "1 234,50 €" not in page
+    assert euros(Decimal("-1234.5")) == "-1 234,50 €"  # documents keep the French format
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert screen_euros(Decimal("-1234.5")) == "-€1,234.50"
+    translation.activate("fr")  # the next tests read French

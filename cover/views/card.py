@@ -7,7 +7,7 @@ a beneficiary removed from it, the page says why and the PDF is a 404.
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.decorators import member_required
@@ -39,12 +39,15 @@ def card(request, member):
 
 @member_required
 def card_pdf(request, member, key):
-    person = person_or_404(member, key)
-    shown = documents.tiers_payant_card(member, person)
-    if shown is None:
-        raise Http404
-    filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
-    return pdf_response(documents.card_pdf(shown), filename)
+    # Read by French professionals (pharmacists, laboratories): French in every language,
+    # the card's facts (relationships, labels) included.
+    with translation.override("fr"):
+        person = person_or_404(member, key)
+        shown = documents.tiers_payant_card(member, person)
+        if shown is None:
+            raise Http404
+        filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
+        return pdf_response(documents.card_pdf(shown), filename)
 
 
 urlpatterns = [
