@@ -31,7 +31,13 @@ MEMBER_MENU = (
     MenuItem(
         _("Mes remboursements"),
         "cover:reimbursements",
-        ("cover:reimbursements", "cover:third_party", "cover:bank_details", "cover:payment"),
+        (
+            "cover:reimbursements",
+            "cover:third_party",
+            "cover:bank_details",
+            "cover:payment",
+            "requests_app:refund",
+        ),
     ),
     MenuItem(_("Suivi"), "support:follow_up", ("support:follow_up", "support:faq")),
     MenuItem(
