@@ -131,7 +131,7 @@ def test_the_quote_form_offers_the_objects_of_the_guide(client, member):
     select = re.search(r'<select name="topic".*?</select>', page, re.S).group(0)
     assert re.findall(r">([^<]+)</option>", select) == options
     assert "4 fichiers maximum, 3 Mo par fichier, en format JPEG, JPG, PNG, PDF." in page
-    assert "Ecrivez votre message" in page
+    assert "Écrivez votre message" in page
 
 
 def test_it_sends_a_quote(client, member, django_capture_on_commit_callbacks):
