@@ -52,7 +52,9 @@ def months_from(day: datetime.date, months: int) -> datetime.date:
 class EffectiveDateField(forms.DateField):
     """The date the change takes effect: within a year before and three months after today."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, months_before: int = EFFECTIVE_DATE_MONTHS_BEFORE, **kwargs):
+        # An option added to a contract starts today at the earliest: `months_before=0`.
+        self.months_before = months_before
         kwargs.setdefault("label", gettext_lazy("Date d'effet du changement"))
         kwargs.setdefault(
             "error_messages",
@@ -61,10 +63,12 @@ class EffectiveDateField(forms.DateField):
         super().__init__(input_formats=DATE_FORMATS, widget=date_widget(), **kwargs)
 
     @staticmethod
-    def bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    def bounds(
+        today: datetime.date | None = None, months_before: int = EFFECTIVE_DATE_MONTHS_BEFORE
+    ) -> tuple[datetime.date, datetime.date]:
         today = today or timezone.localdate()
         return (
-            months_from(today, -EFFECTIVE_DATE_MONTHS_BEFORE),
+            months_from(today, -months_before),
             months_from(today, EFFECTIVE_DATE_MONTHS_AFTER),
         )
 
@@ -72,7 +76,13 @@ class EffectiveDateField(forms.DateField):
         super().validate(value)
         if value is None:
             return
-        first, last = self.bounds()
+        first, last = self.bounds(months_before=self.months_before)
+        if value < first and self.months_before == 0:
+            raise forms.ValidationError(
+                _("La date d'effet ne peut pas être antérieure à aujourd'hui (%(first)s).")
+                % {"first": first.strftime("%d/%m/%Y")},
+                code="past",
+            )
         if value < first:
             raise forms.ValidationError(
                 _(
@@ -604,7 +614,9 @@ class OptionalCoverForm(ChangeForm):
             ),
         },
     )
-    effective_date = EffectiveDateField(label=gettext_lazy("Date d'effet souhaitée"))
+    effective_date = EffectiveDateField(
+        label=gettext_lazy("Date d'effet souhaitée"), months_before=0
+    )
     message = _message_field()
 
     @staticmethod
