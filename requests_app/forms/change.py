@@ -19,6 +19,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
+from accounts.addresses import postcode_city_check
 from accounts.models import Beneficiary, Civility
 from cover.models import OptionalCover
 from cover.pdf import euros
@@ -275,6 +276,11 @@ class AddressChangeForm(ChangeForm):
 
     def clean_postcode(self):
         return self.cleaned_data["postcode"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode_city_check(self, cleaned.get("postcode", ""), cleaned.get("city", ""))
+        return cleaned
 
 
 # -- Changement de coordonnées bancaires ----------------------------------------------------
