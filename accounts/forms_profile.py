@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.addresses import postcode_city_check
 from accounts.forms_password import PasswordChoiceForm
 from accounts.forms_signup import email_field
 
@@ -45,6 +46,11 @@ class AddressForm(forms.Form):
 
     def clean_postcode(self):
         return self.cleaned_data["postcode"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode_city_check(self, cleaned.get("postcode", ""), cleaned.get("city", ""))
+        return cleaned
 
 
 class EmailChangeForm(forms.Form):

@@ -14,7 +14,10 @@ class LoginForm(forms.Form):
     identifier = forms.CharField(
         label=_("Identifiant"),
         max_length=254,
-        help_text=_("Votre numéro d'adhérent ou votre adresse email."),
+        help_text=_(
+            "Votre numéro d'adhérent (n° assuré, visible en haut à droite de la carte TP) ou "
+            "votre adresse email."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(

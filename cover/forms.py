@@ -98,7 +98,9 @@ class PaymentSearchForm(forms.Form):
                 if name in data:
                     filled[name] = data.get(name, "")
         end_text = filled.get("au", "").strip()
-        if not end_text:
+        typed_end = _parse(end_text) if end_text else None
+        if not end_text or (typed_end is not None and typed_end > self.today):
+            # Nothing is paid in the future: "Au" after today means "up to today".
             filled["au"] = _display(self.today)
         if not filled.get("du", "").strip():
             end = _parse(filled["au"]) or self.today

@@ -67,9 +67,11 @@ _SUMMARY_SQL = (
     "SELECT care_type, SUM(real_cost), SUM(ss_share), SUM(insurer_share), "
     "SUM(CASE WHEN real_cost - ss_share - insurer_share > 0 "
     "THEN real_cost - ss_share - insurer_share ELSE 0.00 END) "
-    "FROM {table} WHERE member_id = %s AND care_date >= %s AND care_date <= %s "
+    "FROM {table} WHERE member_id = %s AND care_date >= %s AND care_date <= %s{person} "
     "GROUP BY care_type"
 )
+# `year_summary(person=...)`: the policyholder's own care (no beneficiary).
+POLICYHOLDER = "adherent"
 # The newest payments of one payee kind read the (member, payee_kind, -payment_date) index in
 # order and stop at the LIMIT; the newest of both kinds are the newest of those (a merge of
 # two short lists rather than a sort of the member's whole history).
@@ -80,16 +82,26 @@ _PAYMENTS_OF_KIND_SQL = (
 )
 
 
-def year_summary(member: Member, *, today: date | None = None) -> YearSummary:
-    """The 12-month summary by type of care, in the order of `CareType`, and its totals.
+def year_summary(member: Member, *, today: date | None = None, person=None) -> YearSummary:
+    """The 12-month summary by type of care, in the order of `CareType`, and its totals: of
+    the member and all their beneficiaries, or of one person (`POLICYHOLDER`, or one of the
+    member's `Beneficiary` rows: guide 003, "vos remboursements ou ceux de vos bénéficiaires").
 
     The reste à charge is summed line by line and never negative on a line (a line whose
     shares exceed its real cost leaves nothing to pay, it does not lower another line's)."""
     end = today or timezone.localdate()
     start = twelve_months_before(end)
     with connection.cursor() as cursor:
+        params = [member.pk, start, end]
+        if person is None:
+            condition = ""
+        elif person == POLICYHOLDER:
+            condition = " AND beneficiary_id IS NULL"
+        else:
+            condition = " AND beneficiary_id = %s"
+            params.append(person.pk)
         cursor.execute(
-            _SUMMARY_SQL.format(table=Reimbursement._meta.db_table), [member.pk, start, end]
+            _SUMMARY_SQL.format(table=Reimbursement._meta.db_table, person=condition), params
         )
         sums = cursor.fetchall()
     order = {value: position for position, value in enumerate(CareType.values)}

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from documents.services import (
     pending_uploads_release,
     stored_file_create,
 )
+from documents.sizes import file_size
 from documents.validation import UploadNotStored, UploadRejected
 from portal.storage import STORAGE_ERRORS, open_stream
 
@@ -81,7 +81,7 @@ def _file_json(stored):
         "id": str(stored.pk),
         "name": stored.original_name,
         "size": stored.size,
-        "size_label": filesizeformat(stored.size),
+        "size_label": file_size(stored.size),
         # Every file may be opened ("Voir", guide 001 shows it for a .docx): the view serves
         # what a browser cannot show as a download.
         "preview_url": reverse("documents:view", args=[stored.pk]),

@@ -159,7 +159,7 @@ def motif_label(service: int, code: str) -> str:
     return str(SERVICES[Service(service)].motifs.get(code, code))
 
 
-# ODS 1: "Modalités de rendez vous" (one or both).
+# ODS 1: "Modalités de rendez-vous" (one or both).
 APPOINTMENT_MODES = {
     "distance": _("Téléphonique / Visio"),
     "physique": _("Physique"),

@@ -259,7 +259,7 @@ class PartnerRequestForm(AttachmentsFormMixin, forms.Form):
         },
     )
     appointment_modes = forms.MultipleChoiceField(
-        label=_("Modalités de rendez vous"),
+        label=_("Modalités de rendez-vous"),
         choices=list(APPOINTMENT_MODES.items()),
         widget=_toggles(),
         error_messages={

@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 # Dates are typed jj/mm/aaaa (ISO is accepted too, as a browser's autofill may send it).
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# jj/mm/aaaa (also j/m/aaaa), jj/mm/aa ("1/2/26": 2000-2068, then 1969-1999), ISO from a
+# browser's date picker.
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
 
 

@@ -17,6 +17,8 @@ class MenuItem:
     audience: str = ""
     # A count shown next to the label ("unread_answers": unread answers of the member).
     badge: str = ""
+    # A decorative icon before the label ("envelope": the messaging, as guide 003 draws it).
+    icon: str = ""
 
 
 MEMBER_MENU = (
@@ -29,7 +31,13 @@ MEMBER_MENU = (
     MenuItem(
         _("Mes remboursements"),
         "cover:reimbursements",
-        ("cover:reimbursements", "cover:third_party", "cover:bank_details", "cover:payment"),
+        (
+            "cover:reimbursements",
+            "cover:third_party",
+            "cover:bank_details",
+            "cover:payment",
+            "requests_app:refund",
+        ),
     ),
     MenuItem(_("Suivi"), "support:follow_up", ("support:follow_up", "support:faq")),
     MenuItem(
@@ -43,7 +51,7 @@ MEMBER_MENU = (
         ("requests_app:documents", "requests_app:answers"),
         badge="unread_answers",
     ),
-    MenuItem(_("Messagerie"), "requests_app:mailbox", ("requests_app:mailbox",)),
+    MenuItem(_("Messagerie"), "requests_app:mailbox", ("requests_app:mailbox",), icon="envelope"),
     MenuItem(_("Mes outils"), "directory:search", ("directory:search",)),
     MenuItem(_("Mes services"), "support:services", ("support:services", "support:service")),
     MenuItem(_("Contact"), "support:contact", ("support:contact", "support:contact_sent")),
@@ -51,8 +59,9 @@ MEMBER_MENU = (
 
 # The member's pages of the header (beside "Se déconnecter").
 MEMBER_ACCOUNT_MENU = (
+    # "Mon compte" (guide 002) opens "Mes informations personnelles" (guide 003).
     MenuItem(
-        _("Mes informations personnelles"),
+        _("Mon compte"),
         "accounts:profile",
         tuple(
             f"accounts:profile{page}"

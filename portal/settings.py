@@ -283,6 +283,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # French common passwords (with digits or symbols added), the member's names and number,
+    # and the current password as the new one (issue 16).
+    {"NAME": "accounts.validators.FrenchCommonPasswordValidator"},
+    {"NAME": "accounts.validators.PersonalDataPasswordValidator"},
 ]
 
 # Sessions: a new key at sign-in (django.contrib.auth), 30 minutes idle, 12 hours at most.

@@ -18,11 +18,12 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from cover.summary import last_payments, year_summary
+from cover.summary import POLICYHOLDER, last_payments, year_summary
 from portal.faults import database_error_in
 from portal.models import Branding, WorkerHeartbeat
 from portal.security import REPORT_MAX_BYTES, report_log_due, report_summary
@@ -41,7 +42,24 @@ def home(request):
     context = {"member": member}
     if member is not None:
         # "Focus remboursements" (guide 003) and the last three payments (guide 002).
-        context["cover_summary"] = year_summary(member)
+        # "…vos remboursements ou ceux de vos bénéficiaires": everyone, or one person chosen.
+        beneficiaries = list(member.beneficiaries.all())
+        chosen = request.GET.get("personne", "")
+        person = None
+        if chosen == POLICYHOLDER:
+            person = POLICYHOLDER
+        elif chosen:
+            person = next((b for b in beneficiaries if str(b.pk) == chosen), None)
+            if person is None:
+                chosen = ""
+        context["cover_summary"] = year_summary(member, person=person)
+        context["summary_people"] = [
+            ("", _("Vous et vos bénéficiaires")),
+            (POLICYHOLDER, member.full_name),
+            *[(str(b.pk), b.full_name) for b in beneficiaries],
+        ]
+        context["summary_person"] = chosen
+        context["summary_person_name"] = dict(context["summary_people"]).get(chosen)
         context["last_payments"] = last_payments(member)
     return render(request, "home.html", context)
 

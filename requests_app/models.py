@@ -80,6 +80,9 @@ class MemberRequest(Case):
     search_text = models.TextField(blank=True, editable=False)
     # Sent from the "Contact" page: the answer may go to the member's mailbox too (guide 002).
     contact_form = models.BooleanField(_("envoyée depuis la page Contact"), default=False)
+    # The one-time token of the form page it was sent from: the same form sent twice (a
+    # resubmission, a double click) is one request.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     attachments = models.ManyToManyField(
         StoredFile, verbose_name=_("pièces jointes"), blank=True, related_name="member_requests"
     )
@@ -99,7 +102,10 @@ class MemberRequest(Case):
     class Meta(Case.Meta):
         constraints = [
             # Sending order: unique among a member's requests; its index serves the history.
-            models.UniqueConstraint(fields=["member", "position"], name="memberrequest_position")
+            models.UniqueConstraint(fields=["member", "position"], name="memberrequest_position"),
+            models.UniqueConstraint(
+                fields=["member", "submission_token"], name="memberrequest_submission"
+            ),
         ]
         verbose_name = _("demande d'adhérent")
         verbose_name_plural = _("demandes d'adhérents")

@@ -8,7 +8,7 @@ rules, the journal and the member's emails are written once for every kind of re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +47,12 @@ def member_request_submit(
     details: Sequence[dict] = (),
     attachments: Iterable[StoredFile] = (),
     contact_form: bool = False,
+    submission_token=None,
 ) -> MemberRequest:
     """Record a request sent by `by` (the member's account) and acknowledge it by email.
+
+    With a `submission_token` (the form page's one-time token), a second submission of the same
+    form returns the request the first one recorded and records nothing.
 
     Guarantees: the beneficiary is one of the member's; every file is a pending upload of `by`
     and is attached (kept as long as the member's requests are, MEMBER_FILE_RETENTION); the
@@ -59,7 +63,31 @@ def member_request_submit(
         raise ValueError(f"unknown request kind {kind!r}")
     if beneficiary is not None and beneficiary.member_id != member.pk:
         raise CaseError(_("Ce bénéficiaire ne figure pas sur votre contrat."))
+    if submission_token is not None:
+        earlier = MemberRequest.objects.filter(
+            member=member, submission_token=submission_token
+        ).first()
+        if earlier is not None:
+            return earlier
     now = timezone.now()
+    try:
+        return _member_request_record(
+            member=member, kind=kind, by=by, beneficiary=beneficiary, topic=topic,
+            topic_label=topic_label, subject=subject, message=message, amount=amount,
+            details=details, attachments=attachments, contact_form=contact_form,
+            submission_token=submission_token, now=now,
+        )  # fmt: skip
+    except IntegrityError:
+        if submission_token is None:
+            raise
+        # The same form sent twice at the same moment: the other submission recorded it.
+        return MemberRequest.objects.get(member=member, submission_token=submission_token)
+
+
+def _member_request_record(
+    *, member, kind, by, beneficiary, topic, topic_label, subject, message, amount, details,
+    attachments, contact_form, submission_token, now,
+) -> MemberRequest:  # fmt: skip
     with transaction.atomic():
         files = files_check(attachments, by)
         year = timezone.localtime(now).year
@@ -87,6 +115,7 @@ def member_request_submit(
                 reference=reference, subject=subject, topic_label=topic_label, message=message
             ),
             contact_form=contact_form,
+            submission_token=submission_token,
             submitted_by=by,
             created_at=now,
             status_changed_at=now,

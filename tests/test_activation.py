@@ -1,6 +1,8 @@
 """'Activer mon espace': affiliation email, a code by SMS or email, a password."""
 
 import datetime
+from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -186,3 +188,19 @@ def test_a_known_and_an_unknown_email_get_the_same_answers_to_the_same_attempts(
     assert known == unknown
     assert known == [302, 200, True, True, False, False, True, True]
     assert outbox.count() == sent == 1
+
+
+def test_a_record_without_a_mobile_is_offered_the_code_by_email(client, affiliated, outbox):
+    """Issue 16, point 20: after "Par SMS" the page says the record may have no mobile and
+    sends the code by email in one click; the same words whatever the record holds."""
+    affiliated.mobile_phone = ""
+    affiliated.save(update_fields=["mobile_phone"])
+    client.post(START, {"email": affiliated.email})
+    client.post(CHANNEL, {"channel": "sms"})
+    assert outbox.count("sms") == 0
+    page = unescape(client.get(CODE).content.decode())
+    assert "Aucun téléphone mobile n'a été communiqué lors de votre affiliation" in page
+    assert 'name="channel" value="email"' in page
+    assert client.post(CHANNEL, {"channel": "email"})["Location"] == CODE
+    code = outbox.last("email", to=affiliated.email).code()
+    assert client.post(CODE, {"code": code})["Location"] == PASSWORD_STEP

@@ -281,3 +281,34 @@ def test_the_removal_link_preselects_the_beneficiary(client, member):
     ).content.decode()
 
     assert re.search(rf'<option value="{paul.pk}" selected>', form_page)
+
+
+# -- Issue 16, point 21: a change asked for is recalled on the page it concerns ----------------
+def test_the_rib_and_beneficiaries_pages_show_a_change_in_progress(client, member):
+    from casework.services import case_move
+    from requests_app.models import RequestKind
+    from requests_app.services import member_request_submit
+    from tests.test_access_matrix import _sign_in as sign_in
+
+    sign_in(client, member.user)
+    assert "en cours de traitement" not in client.get("/remboursements/rib/").content.decode()
+    rib = member_request_submit(
+        member=member, kind=RequestKind.CHANGE, by=member.user,
+        topic="coordonnees-bancaires", topic_label="Changement de coordonnées bancaires",
+    )  # fmt: skip
+    added = member_request_submit(
+        member=member, kind=RequestKind.CHANGE, by=member.user,
+        topic="ajout-beneficiaire", topic_label="Ajout d'un bénéficiaire",
+    )  # fmt: skip
+    page = unescape(client.get("/remboursements/rib/").content.decode())
+    assert "Une demande de modification est en cours de traitement" in page
+    assert f'href="/demandes/{rib.reference}/"' in page and added.reference not in page
+    page = unescape(client.get("/beneficiaires/").content.decode())
+    assert f'href="/demandes/{added.reference}/"' in page and rib.reference not in page
+    # Once resolved, it is no longer "in progress".
+    from tests.factories import UserFactory
+
+    manager = UserFactory(role="insurer_manager", is_staff=True)
+    case_move(case=rib, move="take", by=manager)
+    case_move(case=rib, move="resolve", by=manager, text="C'est fait.")
+    assert "en cours de traitement" not in client.get("/remboursements/rib/").content.decode()

@@ -230,3 +230,24 @@ def test_the_card_pdf_carries_the_insurers_logo(client, member):
     assert response.status_code == 200
     page = pypdf.PdfReader(io.BytesIO(response.content)).pages[0]
     assert len(page.images) >= 1
+
+
+# -- Issue 16, point 23: in English, the card stays French (it is for French professionals) --
+def test_the_card_stays_french_for_a_member_reading_in_english(client, member, contract):
+    from django.conf import settings
+
+    _sign_in(client, member.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pdf = _pdf_text(client.get(_pdf_url("adherent")))
+    assert "Carte de tiers payant" in pdf
+    assert "Bénéficiaires de la carte" in pdf and "Enfant" in pdf
+    assert "Period of validity" not in pdf and "Child" not in pdf
+    page = _text(client.get(CARD_URL))
+    assert '<html lang="en"' in page
+    card = page[page.index('class="tp-card"') :]
+    card = card[: card.index("</article>")]
+    assert "Carte de tiers payant" in card and "Période de validité" in card
+    # The page around it is in English, and the next page too (the override ends).
+    from django.utils import translation
+
+    translation.activate("fr")  # the next tests read French

@@ -408,3 +408,23 @@ def test_a_collective_contract_cannot_ask_for_an_option(client, member, dental_o
     response = client.post(OPTION_URL, {"_action": "confirm", **data})
     assert COLLECTIVE_WARNING in _text(response)
     assert MemberRequest.objects.count() == 0
+
+
+def test_an_option_cannot_start_in_the_past(client, member, contract, dental_option):
+    """Issue 16, point 21: the optional-cover form refused a date a year back only."""
+    import datetime
+
+    _sign_in(client, member.user)
+    for days_back in (1, 300):
+        day = (_today() - datetime.timedelta(days=days_back)).strftime("%d/%m/%Y")
+        page = _text(
+            client.post(
+                OPTION_URL,
+                {"_action": "review", "option": dental_option.pk, "effective_date": day},
+            )
+        )
+        assert (
+            "La date d'effet ne peut pas être antérieure à aujourd'hui "
+            f"({_today():%d/%m/%Y})." in page
+        )
+    assert MemberRequest.objects.count() == 0

@@ -290,3 +290,91 @@ def test_the_home_page_queries_do_not_grow_with_the_history(client, member):
         client.get(reverse("home"))
 
     assert len(many) == len(few)
+
+
+# -- Issue 16, point 14: one person's 12 months ----------------------------------------------
+def test_the_summary_of_one_beneficiary_or_of_the_member_alone(client, member):
+    today = timezone.localdate()
+    lucas = member.beneficiaries.get(first_name="Lucas")
+    _line(member, care_date=today, **_amounts("30.00", "19.00", "9.00"))
+    _line(member, care_date=today, beneficiary=lucas, **_amounts("25.00", "15.00", "8.00"))
+    _sign_in(client, member.user)
+
+    everyone = client.get(reverse("home")).content.decode()
+    assert '<option value="" selected>Vous et vos bénéficiaires</option>' in everyone
+    assert f'<option value="{lucas.pk}">{lucas.full_name}</option>' in everyone
+    assert "55,00" in everyone
+
+    page = client.get(reverse("home"), {"personne": lucas.pk}).content.decode()
+    assert f'<option value="{lucas.pk}" selected>' in page
+    assert f"La synthèse des remboursements de {lucas.full_name} sur les 12 derniers mois" in page
+    totals = page[page.index('class="rb-totals"') :]
+    assert "25,00" in totals[:600] and "55,00" not in totals[:600]
+
+    alone = client.get(reverse("home"), {"personne": "adherent"}).content.decode()
+    totals = alone[alone.index('class="rb-totals"') :]
+    assert "30,00" in totals[:600]
+
+    # Someone else's beneficiary (or nonsense) shows everyone's, never theirs.
+    for stranger in ("999999", "x"):
+        page = client.get(reverse("home"), {"personne": stranger}).content.decode()
+        assert '<option value="" selected>' in page and "55,00" in page
+
+
+def test_the_last_payments_come_before_the_summary(client, member):
+    make_payment(member)
+    page = _home(client, member)
+    assert page.index("Derniers remboursements") < page.index('class="rb-totals"') or (
+        page.index("Derniers remboursements") < page.index("Mes remboursements des 12 derniers")
+    )
+
+
+# -- Issue 16, point 13: the guides' words lead to the same pages ------------------------------
+def test_the_words_of_each_guide_lead_to_their_pages(client, member):
+    import html as html_lib
+
+    page = html_lib.unescape(_home(client, member))
+    header = re.search(r'<nav class="header-nav".*?</nav>', page, re.S).group(0)
+    assert re.search(r'href="/compte/mes-informations/"[^>]*>Mon compte</a>', header)
+    assert re.search(r'<h2 id="ask-title">Démarche</h2>', page)
+    ask = page[page.index('id="ask-title"') :]
+    assert re.search(r'href="/demandes/devis/"><span class="tile-title">Transmettre un devis', ask)
+    assert re.search(
+        r'href="/demandes/declarer-un-changement/"><span class="tile-title">Déclarer un changement'
+        r'</span><span class="tile-hint">Ma situation change',
+        page,
+    )
+    sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
+    envelope = r'<svg class="icon icon-envelope"[^>]*aria-hidden="true".*?Messagerie'
+    assert re.search(envelope, sections)
+    profile = html_lib.unescape(client.get("/compte/mes-informations/").content.decode())
+    assert "Mon compte" in profile and "<h1>Mes informations personnelles</h1>" in profile
+
+
+def test_the_sign_in_page_says_where_the_member_number_is(client):
+    import html as html_lib
+
+    page = html_lib.unescape(client.get("/compte/connexion/").content.decode())
+    assert "n° assuré, visible en haut à droite de la carte TP" in page
+
+
+# -- Issue 16, point 23: amounts in the reader's language on screens ----------------------------
+def test_amounts_follow_the_language_on_screens_but_not_in_documents(client, member):
+    from django.conf import settings
+
+    from cover.money import screen_euros
+    from cover.pdf import euros
+
+    today = timezone.localdate()
+    _line(member, care_date=today, **_amounts("1234.50", "19.00", "9.00"))
+    page = _home(client, member)
+    assert "1 234,50 €" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert "€1,234.50" in page and "1 234,50 €" not in page
+    assert euros(Decimal("-1234.5")) == "-1 234,50 €"  # documents keep the French format
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert screen_euros(Decimal("-1234.5")) == "-€1,234.50"
+    translation.activate("fr")  # the next tests read French

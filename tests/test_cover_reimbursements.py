@@ -267,12 +267,35 @@ def test_it_refuses_a_period_over_five_years(signed_in, member):
     assert "La période ne peut pas dépasser 5 ans" in errors_of(page, "du")
 
 
-def test_it_refuses_a_date_in_the_future(signed_in, member):
+def test_an_end_after_today_means_up_to_today(signed_in, member):
+    """Issue 16, point 21: "Au" after today is clamped to today, not refused."""
+    today = timezone.localdate()
+    make_payment(member, lines=1, payment_date=today)
+
+    page = page_text(signed_in.get(URL, {"au": jj(today + datetime.timedelta(days=40))}))
+
+    assert not errors_of(page, "au")
+    assert f'name="au" value="{jj(today)}"' in page
+    assert len(numbers_in(page)) == 1
+
+
+def test_a_start_after_today_is_still_refused(signed_in, member):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
-    page = page_text(signed_in.get(URL, {"au": jj(tomorrow)}))
+    page = page_text(signed_in.get(URL, {"du": jj(tomorrow)}))
 
-    assert "ne peut pas être postérieure à aujourd'hui" in errors_of(page, "au")
+    assert "ne peut pas être postérieure à aujourd'hui" in errors_of(page, "du")
+
+
+def test_dates_typed_with_a_two_digit_year_are_read(signed_in, member):
+    """Issue 16, point 21: "1/2/26" is 01/02/2026."""
+    inside = make_payment(member, lines=1, payment_date=datetime.date(2025, 3, 1))
+    make_payment(member, lines=1, payment_date=datetime.date(2025, 5, 1))
+
+    page = page_text(signed_in.get(URL, {"du": "1/2/25", "au": "3/4/25"}))
+
+    assert not errors_of(page, "du") and not errors_of(page, "au")
+    assert numbers_in(page) == [inside.number]
 
 
 def test_the_download_link_carries_the_search(signed_in, member):

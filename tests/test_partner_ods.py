@@ -172,7 +172,7 @@ def test_the_contact_form_follows_the_guide(partner_client):
     assert str(SERVICES[Service.CONTACT].description) in text
     assert "Motif de la demande *" in text
     assert '<option value="" selected>Sélectionner un motif</option>' in page
-    assert "Modalités de rendez vous *" in text
+    assert "Modalités de rendez-vous *" in text
     assert "Téléphonique / Visio" in text and "Physique" in text
     assert 'type="checkbox" name="appointment_modes" value="distance"' in page
     # The files block in the guide's words.

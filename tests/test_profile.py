@@ -320,3 +320,47 @@ def test_no_notice_is_recorded_when_the_change_does_not_stand(member_client, mem
     member_client.post(EMAIL, {"email": "marie.nouvelle@example.net"})
     member_client.post(EMAIL_CODE, {"code": _wrong(outbox.last("email").code())})
     assert not AccountNotice.objects.exists()
+
+
+def test_the_phone_being_verified_reads_the_french_way(member_client, member, outbox):
+    """Issue 16, point 20: "06 45 67 89 01", not "+33645678901"."""
+    member_client.post(PHONE, {"mobile_phone": "+33 6 45 67 89 01"})
+    page = member_client.get(PHONE_CODE).content.decode()
+    assert "Un code de vérification a été envoyé à 06 45 67 89 01." in page
+    assert "+33645678901" not in page
+    profile = member_client.get(PROFILE).content.decode()
+    assert "Vérification en cours pour 06 45 67 89 01." in profile
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city", "field", "message"),
+    [
+        ("33000", "Lyon", "city",
+         "Cette ville ne correspond pas au code postal 33000 (communes de ce code postal : "
+         "Bordeaux)."),
+        ("99999", "Bordeaux", "postcode", "Ce code postal n&#x27;existe pas."),
+    ],
+)  # fmt: skip
+def test_an_address_whose_postcode_and_city_do_not_match_is_refused(
+    member_client, member, postcode, city, field, message
+):
+    """Issue 16, point 20: the commune list of the locator checks the pair."""
+    response = member_client.post(
+        ADDRESS, {"address_line1": "3 rue Sainte-Catherine", "postcode": postcode, "city": city}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    start = page.index(f'id="id_{field}_error"')
+    assert message in page[start : start + 400]
+    assert 'value="3 rue Sainte-Catherine"' in page
+    member.refresh_from_db()
+    assert member.address_line1 != "3 rue Sainte-Catherine"
+
+
+def test_a_city_typed_without_accents_or_capitals_is_accepted(member_client, member):
+    response = member_client.post(
+        ADDRESS, {"address_line1": "1 place de la Mairie", "postcode": "64000", "city": "pau"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.postcode == "64000"

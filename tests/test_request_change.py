@@ -500,3 +500,33 @@ def test_a_member_with_a_collective_contract_cannot_send_a_change(client, collec
     assert COLLECTIVE_WARNING in _text(response)
     assert MemberRequest.objects.count() == 0
     assert StoredFile.objects.count() == 0
+
+
+# -- Issue 16, point 17 --------------------------------------------------------------------------
+def test_choosing_another_change_keeps_what_was_typed_for_a_return(client, member):
+    _sign_in(client, member.user)
+    page = _text(client.get(_url("adresse")))
+    assert 'form="request-form" name="_action" value="choose"' in page
+    typed = {"address_line1": "1 quai des Chartrons", "postcode": "33300", "city": "Bord"}
+    response = client.post(_url("adresse"), {**typed, "_action": "choose"})
+    assert response.status_code == 302 and response["Location"] == CHOICE_URL
+    # Back to the address change: as it was left, without error messages.
+    page = _text(client.get(_url("adresse")))
+    assert 'value="1 quai des Chartrons"' in page and 'value="Bord"' in page
+    assert 'class="errors"' not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    # Once shown again, the draft is gone: a new visit starts empty.
+    assert 'value="1 quai des Chartrons"' not in _text(client.get(_url("adresse")))
+    assert MemberRequest.objects.count() == 0
+
+
+def test_the_detail_names_the_form_once_and_the_type_of_request_once(client, member):
+    from requests_app.services import member_request_submit
+
+    _sign_in(client, member.user)
+    sent = member_request_submit(
+        member=member, kind=RequestKind.DOCUMENT, by=member.user, topic="invoice",
+        topic_label="Facture", details=[{"label": "Type de demande", "value": "Facture"}],
+    )  # fmt: skip
+    page = _text(client.get(f"/demandes/{sent.reference}/"))
+    assert page.count("<dt>Type de demande</dt>") == 1
+    assert "<dt>Démarche</dt><dd>Envoyer un document" in page

@@ -344,7 +344,7 @@ def test_the_header_leads_members_around_their_space(client, member):
     header = re.search(r'<nav class="header-nav".*?</nav>', page, re.S).group(0)
     sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
 
-    for label in ("Mes informations personnelles", "Se déconnecter"):
+    for label in ("Mon compte", "Se déconnecter"):
         assert label in header, label
     for label in (
         "Accueil",

@@ -87,3 +87,27 @@ def test_a_text_filling_the_box_with_line_breaks_is_not_refused_as_too_long(clie
 
     request = MemberRequest.objects.get()
     assert request.message == "\n".join(lines)
+
+
+def test_a_question_sent_twice_from_the_same_form_is_one_request(
+    client, member, outbox, django_capture_on_commit_callbacks
+):
+    """Issue 16, point 18: each form page carries a one-time token; sending it again (the
+    browser's resubmission, a double click) shows the first request instead of a second."""
+    import re
+
+    _sign_in(client, member.user)
+    form = client.get(URL).content.decode()
+    token = re.search(r'name="_submission" value="([0-9a-f-]{36})"', form).group(1)
+    assert token != re.search(
+        r'name="_submission" value="([0-9a-f-]{36})"', client.get(URL).content.decode()
+    ).group(1)  # each form page has its own
+    data = {"_submission": token, "topic": "other", "message": "Bonjour"}
+    summary = _post(client, "review", **data).content.decode()
+    assert f'name="_submission" value="{token}"' in summary
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post(client, "confirm", **data)
+        again = _post(client, "confirm", **data)
+    request = MemberRequest.objects.get()
+    assert first["Location"] == again["Location"] == f"/demandes/{request.reference}/envoyee/"
+    assert outbox.count("email") == 1

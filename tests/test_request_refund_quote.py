@@ -104,12 +104,14 @@ def test_back_from_the_refund_summary_keeps_everything(client, member):
     assert kept_file_ids(back) == kept_file_ids(summary) != []
 
 
-def test_the_refund_form_asks_for_the_object_the_beneficiary_and_a_file(client, member):
+def test_the_refund_form_asks_for_the_object_and_the_beneficiary_files_are_optional(client, member):
     _sign_in(client, member.user)
     response = post(client, REFUND_URL, "review", {"topic": "", "beneficiary": ""})
     assert "Ce champ est obligatoire." in field_errors(response, "topic")
     assert "Ce champ est obligatoire." in field_errors(response, "beneficiary")
-    assert "Joignez au moins un fichier." in field_errors(response, "files")
+    # "Joignez les éventuels documents annexes demandés" (guide 003).
+    assert not field_errors(response, "files")
+    assert "Documents annexes (facultatif)" in page_of(response)
     assert not field_errors(response, "message")
     assert MemberRequest.objects.count() == 0
 
@@ -129,7 +131,7 @@ def test_the_quote_form_offers_the_objects_of_the_guide(client, member):
     select = re.search(r'<select name="topic".*?</select>', page, re.S).group(0)
     assert re.findall(r">([^<]+)</option>", select) == options
     assert "4 fichiers maximum, 3 Mo par fichier, en format JPEG, JPG, PNG, PDF." in page
-    assert "Ecrivez votre message" in page
+    assert "Écrivez votre message" in page
 
 
 def test_it_sends_a_quote(client, member, django_capture_on_commit_callbacks):
@@ -186,3 +188,23 @@ def test_it_refuses_a_quote_of_3_mb_and_one_byte(client, member):
         field_errors(response, "files")
     )
     assert StoredFile.objects.count() == 0
+
+
+def test_a_refund_request_without_documents_is_sent(client, member):
+    _sign_in(client, member.user)
+    data = {"topic": "routine", "beneficiary": "self", "message": "Consultation du 2 mars."}
+    summary = post(client, REFUND_URL, "review", data)
+    assert summary.status_code == 200 and not field_errors(summary, "files")
+    sent = client.post(REFUND_URL, {**hidden_inputs(summary), "_action": "confirm"})
+    assert sent.status_code == 302
+    assert MemberRequest.objects.get().attachments.count() == 0
+
+
+def test_mes_remboursements_leads_to_the_refund_request(client, member):
+    _sign_in(client, member.user)
+    page = page_of(client.get("/remboursements/"))
+    tabs = page[page.index('<nav class="tabs"') :]
+    assert '<a href="/demandes/remboursement/">Demande de remboursement</a>' in tabs[:1200]
+    refund = page_of(client.get(REFUND_URL))
+    nav = refund[refund.index('<nav class="member-nav"') :]
+    assert '<a href="/remboursements/" aria-current="page">Mes remboursements' in nav

@@ -19,6 +19,7 @@ from accounts.forms_profile import (
 )
 from accounts.forms_signup import CodeForm
 from accounts.models import CodeDevice
+from accounts.phones import phone_display
 from accounts.reauth import reauth_required
 from accounts.services import profile as services
 
@@ -44,6 +45,9 @@ def profile(request, member):
             "beneficiaries": member.beneficiaries.all(),
             "pending_email": pending.get(CodeDevice.Channel.EMAIL),
             "pending_phone": pending.get(CodeDevice.Channel.SMS),
+            "pending_phone_display": phone_display(
+                getattr(pending.get(CodeDevice.Channel.SMS), "target", "")
+            ),
         },
     )
 
@@ -148,7 +152,10 @@ def _contact_verify(request, member, channel):
             "form": form,
             "title": _contact_titles(channel)[1],
             "channel": channel,
-            "target": device.target,
+            # "06 45 67 89 01", as the member typed it, not "+33645678901".
+            "target": (
+                phone_display(device.target) if channel == CodeDevice.Channel.SMS else device.target
+            ),
             "cancel_url": spec["cancel"],
         },
     )

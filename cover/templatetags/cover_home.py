@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cover import pdf
+from cover.money import screen_euros
 from cover.summary import YearSummary
 
 register = template.Library()
@@ -59,8 +60,9 @@ _SWATCH = (
     'fill="url(#{share}-fill)" stroke="#1d1d1f"/></svg>'
 )
 
-# "1 234,50 €": the same amounts appear in the chart, the table and the totals.
-_euros = lru_cache(maxsize=4096)(pdf.euros)
+# "1 234,50 €" ("€1,234.50" in English): the same amounts appear in the chart, the table and
+# the totals.
+_euros = screen_euros
 
 
 @register.filter

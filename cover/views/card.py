@@ -7,7 +7,7 @@ a beneficiary removed from it, the page says why and the PDF is a 404.
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.decorators import member_required
@@ -50,17 +50,21 @@ def _card_or_404(member, key):
 @member_required
 def card_pdf(request, member, key):
     """The A4 sheet: the card (front and back, cut marks) and its explanations."""
-    person, shown = _card_or_404(member, key)
-    filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
-    return pdf_response(card_sheet_pdf(shown), filename)
+    # Read by French professionals (pharmacists, laboratories): French in every language,
+    # the card's facts (relationships, labels) included.
+    with translation.override("fr"):
+        person, shown = _card_or_404(member, key)
+        filename = f"carte-tiers-payant-{slugify(person.full_name) or key}.pdf"
+        return pdf_response(card_sheet_pdf(shown), filename)
 
 
 @member_required
 def card_wallet_pdf_view(request, member, key):
     """The card at its real size (85.6 x 54 mm), front and back, with cut marks."""
-    person, shown = _card_or_404(member, key)
-    filename = f"carte-tiers-payant-{slugify(person.full_name) or key}-format-carte.pdf"
-    return pdf_response(card_wallet_pdf(shown), filename)
+    with translation.override("fr"):
+        person, shown = _card_or_404(member, key)
+        filename = f"carte-tiers-payant-{slugify(person.full_name) or key}-format-carte.pdf"
+        return pdf_response(card_wallet_pdf(shown), filename)
 
 
 @member_required

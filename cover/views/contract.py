@@ -9,13 +9,14 @@ never an edit of the contract; members of a collective contract go through their
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
 from cover import documents
 from cover.models import CareType, OptionalCover
-from cover.pdf import euros, pdf_response
+from cover.money import screen_euros as euros
+from cover.pdf import pdf_response
 from cover.selectors import contract_or_404, current_contract, member_contracts
 
 
@@ -104,9 +105,11 @@ def guarantees_pdf(request, member, number):
 @member_required
 def affiliation_pdf(request, member, number):
     item = contract_or_404(member, number)
-    return pdf_response(
-        documents.affiliation_pdf(item), f"certificat-affiliation-{item.number}.pdf"
-    )
+    # A certificate for French administrations and employers: French in every language.
+    with translation.override("fr"):
+        return pdf_response(
+            documents.affiliation_pdf(item), f"certificat-affiliation-{item.number}.pdf"
+        )
 
 
 @member_required
@@ -115,7 +118,11 @@ def radiation_pdf(request, member, number):
     item = contract_or_404(member, number)
     if item.end_date is None:
         raise Http404
-    return pdf_response(documents.radiation_pdf(item), f"certificat-radiation-{item.number}.pdf")
+    # A certificate for French administrations and employers: French in every language.
+    with translation.override("fr"):
+        return pdf_response(
+            documents.radiation_pdf(item), f"certificat-radiation-{item.number}.pdf"
+        )
 
 
 def document_page(request, document, *, pdf_url: str, back_url: str, back_label: str):

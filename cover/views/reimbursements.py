@@ -22,7 +22,8 @@ from accounts.decorators import member_required
 from casework.lists import page_of
 from cover.forms import FIELDS, PaymentSearchForm
 from cover.models import BankDetails, CareType, Reimbursement, StatementExport
-from cover.pdf import day, euros, pdf_response
+from cover.money import screen_euros as euros
+from cover.pdf import day, pdf_response
 from cover.selectors import payment_or_404, payments_found, payments_searched
 from cover.services import statement_export_request
 from cover.statements import (

@@ -36,6 +36,7 @@ def space_menu(context, name: str) -> list[dict]:
                 "url": reverse(item.url_name),
                 "current": view_name in item.current,
                 "badge": item.badge,
+                "icon": item.icon,
             }
         )
     return entries

@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy, override
 
 from accounts.models import Member
 from documents.forms import AttachmentsField, AttachmentsFormMixin
+from documents.sizes import file_size
 from portal.forms import DATE_ERRORS, DATE_FORMATS, LongTextField, date_widget  # noqa: F401 - shared by the request forms
 
 SELF = "self"
@@ -69,7 +69,7 @@ class RequestForm(AttachmentsFormMixin, forms.Form):
         if isinstance(field, BeneficiaryField):
             return (value or self.member).full_name
         if isinstance(field, AttachmentsField):
-            return ", ".join(f"{f.original_name} ({filesizeformat(f.size)})" for f in value or [])
+            return ", ".join(f"{f.original_name} ({file_size(f.size)})" for f in value or [])
         if value in (None, "", [], ()):
             return ""
         if isinstance(field, forms.MultipleChoiceField):

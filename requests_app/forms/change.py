@@ -19,6 +19,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
+from accounts.addresses import postcode_city_check
 from accounts.models import Beneficiary, Civility
 from cover.models import OptionalCover
 from cover.pdf import euros
@@ -52,7 +53,9 @@ def months_from(day: datetime.date, months: int) -> datetime.date:
 class EffectiveDateField(forms.DateField):
     """The date the change takes effect: within a year before and three months after today."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, months_before: int = EFFECTIVE_DATE_MONTHS_BEFORE, **kwargs):
+        # An option added to a contract starts today at the earliest: `months_before=0`.
+        self.months_before = months_before
         kwargs.setdefault("label", gettext_lazy("Date d'effet du changement"))
         kwargs.setdefault(
             "error_messages",
@@ -61,10 +64,12 @@ class EffectiveDateField(forms.DateField):
         super().__init__(input_formats=DATE_FORMATS, widget=date_widget(), **kwargs)
 
     @staticmethod
-    def bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    def bounds(
+        today: datetime.date | None = None, months_before: int = EFFECTIVE_DATE_MONTHS_BEFORE
+    ) -> tuple[datetime.date, datetime.date]:
         today = today or timezone.localdate()
         return (
-            months_from(today, -EFFECTIVE_DATE_MONTHS_BEFORE),
+            months_from(today, -months_before),
             months_from(today, EFFECTIVE_DATE_MONTHS_AFTER),
         )
 
@@ -72,7 +77,13 @@ class EffectiveDateField(forms.DateField):
         super().validate(value)
         if value is None:
             return
-        first, last = self.bounds()
+        first, last = self.bounds(months_before=self.months_before)
+        if value < first and self.months_before == 0:
+            raise forms.ValidationError(
+                _("La date d'effet ne peut pas être antérieure à aujourd'hui (%(first)s).")
+                % {"first": first.strftime("%d/%m/%Y")},
+                code="past",
+            )
         if value < first:
             raise forms.ValidationError(
                 _(
@@ -265,6 +276,11 @@ class AddressChangeForm(ChangeForm):
 
     def clean_postcode(self):
         return self.cleaned_data["postcode"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode_city_check(self, cleaned.get("postcode", ""), cleaned.get("city", ""))
+        return cleaned
 
 
 # -- Changement de coordonnées bancaires ----------------------------------------------------
@@ -604,7 +620,9 @@ class OptionalCoverForm(ChangeForm):
             ),
         },
     )
-    effective_date = EffectiveDateField(label=gettext_lazy("Date d'effet souhaitée"))
+    effective_date = EffectiveDateField(
+        label=gettext_lazy("Date d'effet souhaitée"), months_before=0
+    )
     message = _message_field()
 
     @staticmethod

@@ -25,4 +25,4 @@ class QuoteForm(RequestForm):
     files = AttachmentsField(
         rules=QUOTE_REQUEST, required=True, label=_("Justificatifs de vos devis")
     )
-    message = message_field(label=_("Message"), help_text=_("Ecrivez votre message"))
+    message = message_field(label=_("Message"), help_text=_("Écrivez votre message"))

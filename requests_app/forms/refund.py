@@ -103,7 +103,10 @@ class RefundForm(RequestForm):
         help_text=_("Les documents à joindre dépendent de l'objet choisi."),
     )
     beneficiary = BeneficiaryField(placeholder=_("Sélectionnez le bénéficiaire concerné"))
-    files = AttachmentsField(rules=SEND_DOCUMENT, required=True, label=_("Documents joints"))
+    # "Joignez les éventuels documents annexes demandés" (guide 003): optional.
+    files = AttachmentsField(
+        rules=SEND_DOCUMENT, required=False, label=_("Documents annexes (facultatif)")
+    )
     message = message_field(label=_("Message"), help_text=_("Ajoutez un message si besoin"))
 
     # Read by the intro template: every object and its documents.

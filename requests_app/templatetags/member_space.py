@@ -244,3 +244,27 @@ def answer_items(answers, unread_ids, member) -> str:
             f"{actions}{listed}</li>"
         )
     return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
+
+
+# The change requests each cover page recalls while they are open (guide 003: a change takes
+# effect once the managers have processed it).
+CHANGES_SHOWN = {
+    "bank_details": ("coordonnees-bancaires",),
+    "beneficiaries": ("ajout-beneficiaire", "retrait-beneficiaire", "teletransmission"),
+}
+
+
+@register.inclusion_tag("requests_app/partials/changes_in_progress.html")
+def changes_in_progress(member, page: str) -> dict:
+    """ "Une demande de modification est en cours": the member's open change requests that
+    concern the page (`CHANGES_SHOWN`), newest first, with a link to each."""
+    from casework.models import OPEN_STATUSES
+    from requests_app.models import MemberRequest
+
+    requests = MemberRequest.objects.filter(
+        member=member,
+        kind=RequestKind.CHANGE,
+        topic__in=CHANGES_SHOWN.get(page, ()),
+        status__in=OPEN_STATUSES,
+    ).order_by("-created_at")
+    return {"requests": list(requests)}

@@ -6,9 +6,10 @@ Step 1 is a plain GET form (works without JavaScript) that leads to step 2, the 
 to their employer, as guide 002 says: neither step offers them anything to send.
 """
 
-from django.http import Http404
+from django.forms.utils import ErrorDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import member_required
@@ -35,6 +36,11 @@ def change_choice(request, member):
     if form.is_bound and form.is_valid():
         return redirect("requests_app:change_step", change=form.cleaned_data["change"])
     return render(request, "requests_app/change_choice.html", {"title": TITLE, "form": form})
+
+
+# "Choisir un autre changement à déclarer" from a change's form keeps what was typed there.
+CHOOSE_ANOTHER = "choose"
+DRAFTS_SESSION_KEY = "requests_app.change_drafts"
 
 
 class ChangeView(RequestWizardView):
@@ -66,11 +72,39 @@ class ChangeView(RequestWizardView):
 
     def get(self, request, member, change):
         self._select(change)
-        return self._blocked(request, member) or super().get(request, member)
+        blocked = self._blocked(request, member)
+        if blocked:
+            return blocked
+        draft = request.session.get(DRAFTS_SESSION_KEY, {}).pop(change, None)
+        if draft is None:
+            return super().get(request, member)
+        # Back to this change after "Choisir un autre changement": as it was left.
+        request.session.modified = True
+        self.member = member
+        data = QueryDict(mutable=True)
+        for name, values in draft:
+            data.setlist(name, values)
+        form = self.get_form(member, data)
+        form.is_valid()
+        form._errors = ErrorDict()
+        return render(request, self.template_name, self.get_context(member, form=form))
 
     def post(self, request, member, change):
         self._select(change)
-        return self._blocked(request, member) or super().post(request, member)
+        blocked = self._blocked(request, member)
+        if blocked:
+            return blocked
+        if request.POST.get("_action") == CHOOSE_ANOTHER:
+            # What was typed (and the files already kept) waits in the session for a return
+            # to this change; the choice page opens with it selected.
+            form = self.get_form(member, request.POST, request.FILES)
+            form.is_valid()  # also stores files sent without JavaScript
+            skip = {"csrfmiddlewaretoken", "_action"}
+            drafts = request.session.get(DRAFTS_SESSION_KEY, {})
+            drafts[change] = [(n, v) for n, v in form.data.lists() if n not in skip]
+            request.session[DRAFTS_SESSION_KEY] = drafts
+            return redirect(reverse("requests_app:change"))
+        return super().post(request, member)
 
 
 urlpatterns = [

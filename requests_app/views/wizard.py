@@ -6,6 +6,8 @@ browser does no harm, and nothing is kept on the server for a form never sent bu
 uploads (purged after a day). Works without JavaScript.
 """
 
+import uuid
+
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +25,9 @@ from requests_app.services import member_request_submit
 # Initial values another page hands to the next request form (the virtual advisor's question),
 # kept in the session so that what a member typed never travels in a URL (nor an access log).
 PREFILL_SESSION_KEY = "requests_app.prefill"
+
+# The hidden field of the form's one-time token.
+SUBMISSION_FIELD = "_submission"
 
 # The step a POST asks for: check and show the summary, go back to the form, or send.
 REVIEW, BACK, CONFIRM = "review", "back", "confirm"
@@ -47,8 +52,18 @@ class RequestWizardView(View):
     def get_form(self, member, data=None, files=None):
         return self.form_class(data, files, **self.get_form_kwargs(member))
 
+    def submission_token(self) -> uuid.UUID:
+        """The form page's one-time token: made when the form is first shown, then carried by
+        the form and the summary, so that sending the same form twice makes one request."""
+        try:
+            return uuid.UUID(self.request.POST.get(SUBMISSION_FIELD, ""))
+        except ValueError:
+            return uuid.uuid4()
+
     def get_context(self, member, **context):
         return {
+            "submission_field": SUBMISSION_FIELD,
+            "submission_token": self.submission_token(),
             "title": self.title,
             "intro_template": self.intro_template,
             "submit_label": self.submit_label,
@@ -88,7 +103,11 @@ class RequestWizardView(View):
         if step == CONFIRM:
             try:
                 sent = member_request_submit(
-                    member=member, kind=self.kind, by=request.user, **form.submission()
+                    member=member,
+                    kind=self.kind,
+                    by=request.user,
+                    submission_token=self.submission_token(),
+                    **form.submission(),
                 )
             except CaseError as error:
                 form.add_error(None, error.message)
@@ -103,7 +122,7 @@ class RequestWizardView(View):
 
 def _hidden_items(form) -> list[tuple[str, str]]:
     """The form's data (uploads already replaced by their ids) as hidden (name, value)."""
-    skip = {"csrfmiddlewaretoken", "_action"}
+    skip = {"csrfmiddlewaretoken", "_action", SUBMISSION_FIELD}
     return [
         (name, value) for name, values in form.data.lists() if name not in skip for value in values
     ]

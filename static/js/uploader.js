@@ -113,7 +113,9 @@
 
   Uploader.prototype.buildZone = function () {
     var self = this;
-    var text = el("p", "dropzone-text", this.messages.drop + " ");
+    // The drag-and-drop sentence is hidden where nothing can be dropped (phones: uploader.css).
+    var text = el("p", "dropzone-text");
+    text.appendChild(el("span", "dropzone-drop", this.messages.drop + " "));
     var browse = el("button", "button button-secondary dropzone-browse", this.messages.browse);
     browse.type = "button";
     var describedBy = this.input.getAttribute("aria-describedby");

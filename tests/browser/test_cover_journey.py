@@ -181,7 +181,7 @@ def test_the_home_page_sums_up_the_last_twelve_months_and_opens_a_recent_payment
     ]
 
     # The three last payments, newest first, the tiers payant said.
-    payments = focus.get_by_role("list", name="Mes derniers remboursements").get_by_role("listitem")
+    payments = focus.get_by_role("list", name="Derniers remboursements").get_by_role("listitem")
     expect(payments).to_have_count(3)
     expected = [
         (newest, "8,00 €", "à Cabinet médical Pey-Berland (tiers payant)"),

@@ -115,6 +115,13 @@ def _sent_files(page) -> list[str]:
     return block.locator("dd li").all_inner_texts()
 
 
+def _open_filters(page):
+    """On a phone the filter bar is folded behind "Filtrer" (issue 16): open it."""
+    toggle = page.get_by_role("button", name="Filtrer", exact=True)
+    if toggle.is_visible():
+        toggle.click()
+
+
 def _search(page):
     """ "Rechercher": the list comes back with the criteria of the filter bar."""
     with page.expect_navigation():
@@ -359,6 +366,7 @@ def test_a_technician_finds_a_request_in_the_history_sorts_it_and_completes_it(
     assert_fits_width(page)
 
     # The number typed in the filter bar: that request alone.
+    _open_filters(page)
     _textbox(page, "Numéro de demande").fill(martin.number)
     _search(page)
     assert _numbers_shown(page) == [martin.number]
@@ -504,6 +512,7 @@ def test_a_technician_cancels_a_request_and_it_leaves_the_history(
     assert_fits_width(page)
 
     # Searched by its number, it is not found either.
+    _open_filters(page)
     _textbox(page, "Numéro de demande").fill(doubled.number)
     _search(page)
     assert page.get_by_text("Aucune demande ne correspond à vos critères.").is_visible()

@@ -1,0 +1,101 @@
+"""`scripts/serve` (make run): SIGTERM or Ctrl-C stops the portal and the worker with its beat
+within 10 seconds, leaving no process behind (issue 16, point 12)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SCRIPT = Path(settings.BASE_DIR) / "scripts" / "serve"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = Path(f"/proc/{parent}/task/{parent}/children")
+        if children.exists():
+            for child in children.read_text().split():
+                found.add(int(child))
+                todo.append(int(child))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A migrated SQLite database of its own, as `make run` leaves it before serving."""
+    folder = tmp_path_factory.mktemp("serve")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder}/serve.sqlite3",
+        "GUICHET_VAR_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=settings.BASE_DIR, env=env,
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return env
+
+
+@pytest.mark.parametrize("signal_sent", [signal.SIGTERM, signal.SIGINT])
+def test_the_serve_script_stops_both_processes_within_ten_seconds(migrated, tmp_path, signal_sent):
+    port = _free_port()
+    env = {**migrated, "PY": sys.executable, "ADDRESS": f"127.0.0.1:{port}"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(SCRIPT)], env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            text = log.read_text(errors="replace")
+            # Up, and the worker has run a job (its start-up heartbeat): a pool that worked.
+            worked = "portal.tasks.heartbeat" in text and "succeeded" in text
+            if "beat: Starting" in text and worked:
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"the portal and the worker did not start:\n{log.read_text()}")
+        family = _descendants(process.pid)
+        assert len(family) >= 2
+        started = time.monotonic()
+        # Ctrl-C reaches the whole foreground group; `kill` reaches the script alone.
+        if signal_sent == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+        assert time.monotonic() - started < 10, log.read_text()
+        time.sleep(0.2)
+        assert not [pid for pid in family if _alive(pid)], log.read_text()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid in _descendants(process.pid):
+            os.kill(pid, signal.SIGKILL)
