@@ -1,7 +1,6 @@
 """'Activer mon espace': affiliation email, a code by SMS or email, a password."""
 
 import datetime
-from datetime import timedelta
 from html import unescape
 
 import pytest
