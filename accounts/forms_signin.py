@@ -67,6 +67,20 @@ class CodeForm(forms.Form):
         return code
 
 
+class SigninCodeForm(CodeForm):
+    """The code of a sign-in, with the choice to remember this browser (unticked: a shared
+    computer must not skip the code next time)."""
+
+    remember = forms.BooleanField(
+        label=_("Se souvenir de ce navigateur"),
+        required=False,
+        help_text=_(
+            "Le code ne vous sera plus demandé sur ce navigateur pendant 90 jours, depuis la "
+            "même connexion internet. Ne cochez pas sur un ordinateur partagé."
+        ),
+    )
+
+
 class PasswordResetRequestForm(forms.Form):
     identifier = forms.CharField(
         label=_("Identifiant ou adresse email"),

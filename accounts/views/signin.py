@@ -28,6 +28,7 @@ from accounts.forms_signin import (
     LoginForm,
     NewPasswordForm,
     PasswordResetRequestForm,
+    SigninCodeForm,
 )
 from accounts.models import AccountToken, CodeDevice, User
 from accounts.reauth import reauth_open, reauth_required
@@ -39,6 +40,7 @@ from accounts.remember import (
     trusted_browser_for,
 )
 from accounts.send_limits import SendRefused
+from accounts.services.devices import new_browser_notify, trusted_browser_used
 from accounts.services.signin import (
     SigninRefused,
     password_reset_complete,
@@ -51,6 +53,7 @@ from accounts.services.signin import (
     totp_device_start,
     trusted_browser_save,
 )
+from accounts.sessions import request_user_agent
 from accounts.tokens import TokenInvalid, token_check
 from portal.models import Branding
 
@@ -127,6 +130,7 @@ def login_view(request):
             device = remembered_device(request, user)
             if device is not None:
                 # Same browser, same IP, recent sign-in, same password: guide 003 skips the code.
+                trusted_browser_used(browser=trusted_browser_for(request, user), request=request)
                 session_open(request=request, user=user, device=device)
                 return redirect(_landing_url(request, user, next_url))
             if not signin_devices(user=user):
@@ -182,7 +186,7 @@ def two_factor(request):
         selected = devices[0]
     choices = [(device.persistent_id, device_label(device)) for device in devices]
     choice_form = DeviceChoiceForm(choices=choices, initial={"device": choices[0][0]})
-    code_form = CodeForm()
+    code_form = SigninCodeForm()
     action = request.POST.get("action") if request.method == "POST" else None
 
     if action == "send":
@@ -214,14 +218,20 @@ def two_factor(request):
             messages.info(request, code_sent_message(selected))
             return redirect("accounts:two_factor")
     elif action == "verify" and selected is not None:
-        code_form = CodeForm(request.POST)
+        code_form = SigninCodeForm(request.POST)
         if code_form.is_valid():
             try:
                 signin_code_verify(device=selected, code=code_form.cleaned_data["code"])
             except CodeError as error:
                 code_form.add_error("code", error.message)
             else:
-                return _signed_in(request, user, selected, pending.get("next", ""))
+                return _signed_in(
+                    request,
+                    user,
+                    selected,
+                    pending.get("next", ""),
+                    remember=code_form.cleaned_data["remember"],
+                )
 
     return render(
         request,
@@ -237,8 +247,9 @@ def two_factor(request):
     )
 
 
-def _signed_in(request, user: User, device: Device, next_url: str):
+def _signed_in(request, user: User, device: Device, next_url: str, *, remember: bool = False):
     previous = trusted_browser_for(request, user)
+    first_signin = user.last_login is None
     session_open(request=request, user=user, device=device)
     # The password and a code, just now: as good as a re-authentication (accounts.reauth).
     reauth_open(request)
@@ -246,8 +257,17 @@ def _signed_in(request, user: User, device: Device, next_url: str):
     response = redirect(_landing_url(request, user, next_url))
     ip = client_ip(request)
     if ip and not must_always_verify(user):
-        key = trusted_browser_save(user=user, ip=ip, previous=previous)
+        key = trusted_browser_save(
+            user=user,
+            ip=ip,
+            previous=previous,
+            remembered=remember,
+            user_agent=request_user_agent(request),
+        )
         cookie_write(response, user=user, key=key, device=device)
+        if previous is None and not first_signin:
+            # A browser this account never signed in from: its addresses are told.
+            new_browser_notify(user=user, request=request)
     return response
 
 
