@@ -61,3 +61,30 @@ def test_the_partners_data_page_has_no_axe_violation(new_page, live_server, tech
     assert page.url.endswith("/mes-donnees/")
     assert page.get_by_role("button", name="Télécharger mes données").is_visible()
     assert_no_violation(page)
+
+
+def test_mes_appareils_et_sessions_has_no_axe_violation(new_page, live_server, member):
+    from django.utils import timezone
+
+    from accounts.models import TrustedBrowser
+
+    TrustedBrowser.objects.create(
+        user=member.user,
+        key_hash="k" * 64,
+        last_ip="192.0.2.1",
+        verified_at=timezone.now(),
+        user_agent="Mozilla/5.0 (Windows NT 10.0) Gecko/20100101 Firefox/128.0",
+    )
+    page = open_signed_in(new_page, live_server, member.user, "/compte/mes-informations/appareils/")
+    assert page.get_by_role("button", name="Retirer").is_visible()
+    assert_no_violation(page)
+
+
+def test_the_not_me_page_has_no_axe_violation(new_page, member):
+    from accounts.tokens import not_me_secret
+
+    page = new_page(f"/compte/ce-n-etait-pas-moi/{not_me_secret(user=member.user)}/")
+    assert_no_violation(page)
+    page.get_by_role("button", name="Fermer toutes les sessions").click()
+    page.get_by_text("Toutes les sessions de votre espace ont été fermées").wait_for()
+    assert_no_violation(page)
