@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms_password import PasswordChoiceForm
+from accounts.forms_profile import PhoneChangeForm
 
 CODE_RE = re.compile(r"^\d{6}$")
 
@@ -79,6 +80,18 @@ class SigninCodeForm(CodeForm):
             "même connexion internet. Ne cochez pas sur un ordinateur partagé."
         ),
     )
+
+
+class SigninPhoneForm(PhoneChangeForm):
+    """Guide 003's security screen: the mobile phone indicated or confirmed at sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["mobile_phone"]
+        field.label = _("Numéro de téléphone mobile")
+        field.help_text = _(
+            "Format : 06 12 34 56 78. Un code de sécurité vous sera envoyé par SMS à ce numéro."
+        )
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -29,6 +29,7 @@ from accounts.models import (
     CodeDevice,
     GuardState,
     LoginThrottle,
+    Member,
     SignInRecord,
     TrustedBrowser,
     User,
@@ -211,6 +212,24 @@ def signin_devices(*, user: User) -> list[Device]:
             )
         ]
     return totp + codes
+
+
+def signin_phone_needed(*, user: User, has_devices: bool) -> bool:
+    """Whether guide 003's security screen ("indiquer ou confirmer votre numéro de téléphone")
+    comes in this sign-in: for a member with an activated space and no verified mobile phone,
+    when the insurer requires one (Branding.signin_phone_required), or when the account has no
+    channel at all to receive a code (the screen is then the way in, instead of a dead end)."""
+    from portal.models import Branding
+
+    if not user.is_member:
+        return False
+    if not Member.objects.filter(user=user, activated_at__isnull=False).exists():
+        return False
+    if CodeDevice.objects.filter(
+        user=user, channel=CodeDevice.Channel.SMS, confirmed=True
+    ).exists():
+        return False
+    return not has_devices or Branding.current().signin_phone_required
 
 
 def signin_code_verify(*, device: Device, code: str) -> None:
