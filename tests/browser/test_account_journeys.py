@@ -147,3 +147,38 @@ def test_a_second_browser_is_told_by_email_then_removed_from_mes_appareils(new_p
     theirs.wait_for_url(re.compile(r"/compte/connexion/"))
     _sign_in(theirs, "445566", PASSWORD)
     assert theirs.get_by_role("heading", name="Double authentification").is_visible()
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page, outbox):
+    from accounts.models import CodeDevice
+    from portal.models import Branding
+    from tests.factories import make_member_account
+
+    branding = Branding.current()
+    branding.signin_phone_required = True
+    branding.save()
+    member = make_member_account(
+        member_number="556677", first_name="Hugo", email="hugo@example.org", mobile_phone=""
+    )
+    member.user.set_password(PASSWORD)
+    member.user.save()
+
+    page = new_page("/compte/connexion/")
+    _sign_in(page, "556677", PASSWORD)
+    page.get_by_role("button", name="Envoyer le code").click()  # his one channel: email
+    page.get_by_label("Code de sécurité").fill(outbox.last("email", to="hugo@example.org").code())
+    page.get_by_role("button", name="Continuer").click()
+
+    # The security screen: indicate the number, "Envoyer le code", the SMS code, "Continuer".
+    page.get_by_role("heading", name="Sécurité de votre espace").wait_for()
+    page.get_by_label("Numéro de téléphone mobile").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.get_by_label("Code de sécurité").fill(outbox.last("sms", to="+33611223344").code())
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("heading", name=re.compile("Bonjour Hugo")).is_visible()
+    assert page.get_by_text("Votre numéro de téléphone mobile est vérifié.").is_visible()
+    assert CodeDevice.objects.filter(
+        user=member.user, channel="sms", target="+33611223344", confirmed=True
+    ).exists()
