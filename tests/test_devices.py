@@ -255,3 +255,23 @@ def test_only_the_first_bytes_of_an_address_are_kept():
     assert ip_prefix("192.168.12.34") == "192.168.x.x"
     assert ip_prefix("2001:db8:85a3::8a2e:370:7334") == "2001:db8:x:x:…"
     assert ip_prefix("not an address") == ""
+
+
+def test_the_hourly_purge_forgets_what_was_noted_of_ended_sessions(member, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import purge_expired
+
+    now = timezone.now()
+    old = SessionActivity.objects.create(
+        session_key="a" * 32,
+        user=member.user,
+        last_seen_at=now - timedelta(seconds=settings.SESSION_MAX_AGE_SECONDS + 60),
+    )
+    recent = SessionActivity.objects.create(session_key="b" * 32, user=member.user,
+                                            last_seen_at=now)  # fmt: skip
+    purge_expired.delay()
+    assert not SessionActivity.objects.filter(pk=old.pk).exists()
+    assert SessionActivity.objects.filter(pk=recent.pk).exists()
