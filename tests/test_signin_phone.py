@@ -138,3 +138,15 @@ def test_a_wrong_number_or_code_is_said_next_to_the_field(
 
 def test_the_screen_without_a_sign_in_under_way_goes_back_to_sign_in(client):
     assert client.get(PHONE)["Location"] == reverse("accounts:login")
+
+
+def test_the_demo_shows_the_screen_for_its_member_without_a_mobile(client, outbox):
+    from django.core.management import call_command
+
+    from accounts.models import Member
+    from portal.management.commands.load_demo import DEMO_PASSWORD
+
+    call_command("load_demo")
+    lea = Member.objects.get(member_number="100005")
+    response = _email_code_passed(client, lea, DEMO_PASSWORD, outbox)
+    assert response["Location"] == PHONE
