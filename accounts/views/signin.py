@@ -139,7 +139,9 @@ def login_view(request):
             device = remembered_device(request, user)
             if device is not None:
                 # Same browser, same IP, recent sign-in, same password: guide 003 skips the code.
-                trusted_browser_used(browser=trusted_browser_for(request, user), request=request)
+                browser = trusted_browser_for(request, user)
+                if browser is not None:
+                    trusted_browser_used(browser=browser, request=request)
                 session_open(request=request, user=user, device=device)
                 return redirect(_landing_url(request, user, next_url))
             devices = signin_devices(user=user)
