@@ -18,7 +18,7 @@ from accounts.services.devices import (
     other_sessions_end,
     trusted_browser_forget,
 )
-from accounts.sessions import browser_label, open_sessions
+from accounts.sessions import browser_label, ip_prefix, open_sessions
 from accounts.tokens import not_me_user
 
 
@@ -31,7 +31,7 @@ def devices(request, member):
         {
             "pk": browser.pk,
             "label": browser_label(browser.user_agent),
-            "place": browser.last_ip and _place(browser.last_ip),
+            "place": ip_prefix(browser.last_ip),
             "last_used": browser.last_used_at or browser.verified_at,
             "current": browser.key_hash == current_hash,
         }
@@ -57,12 +57,6 @@ def devices(request, member):
             "others": sum(1 for session in sessions if not session["current"]),
         },
     )
-
-
-def _place(ip: str) -> str:
-    from accounts.sessions import ip_prefix
-
-    return ip_prefix(ip)
 
 
 @member_required
