@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms_password import PasswordChoiceForm
+from accounts.forms_profile import PhoneChangeForm
 
 CODE_RE = re.compile(r"^\d{6}$")
 
@@ -68,6 +69,32 @@ class CodeForm(forms.Form):
         if not CODE_RE.match(code):
             raise forms.ValidationError(_("Le code est composé de 6 chiffres."))
         return code
+
+
+class SigninCodeForm(CodeForm):
+    """The code of a sign-in, with the choice to remember this browser (unticked: a shared
+    computer must not skip the code next time)."""
+
+    remember = forms.BooleanField(
+        label=_("Se souvenir de ce navigateur"),
+        required=False,
+        help_text=_(
+            "Le code ne vous sera plus demandé sur ce navigateur pendant 90 jours, depuis la "
+            "même connexion internet. Ne cochez pas sur un ordinateur partagé."
+        ),
+    )
+
+
+class SigninPhoneForm(PhoneChangeForm):
+    """Guide 003's security screen: the mobile phone indicated or confirmed at sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["mobile_phone"]
+        field.label = _("Numéro de téléphone mobile")
+        field.help_text = _(
+            "Format : 06 12 34 56 78. Un code de sécurité vous sera envoyé par SMS à ce numéro."
+        )
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -251,6 +251,11 @@ class TrustedBrowser(models.Model):
     last_ip = models.GenericIPAddressField()
     verified_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # "Se souvenir de ce navigateur" ticked: the code may be skipped here. Unticked, the row
+    # only says the browser is known (no "new browser" email next time), and the code is asked.
+    remembered = models.BooleanField(default=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.user} @ {self.last_ip}"
@@ -281,9 +286,13 @@ class AccountNotice(models.Model):
         PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of notice, not a secret
         SIGNUP_LINK = "signup_link"
         PASSWORD_RESET_LINK = "password_reset_link"  # noqa: S105 - a kind, not a secret
+        NEW_BROWSER = "new_browser"
+        SPACE_CREATED = "space_created"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.CharField(max_length=254)
+    # What the email tells (a sign-in: when, which browser, the address's first bytes).
+    details = models.JSONField(default=dict, blank=True)
     user = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
     )
@@ -345,3 +354,22 @@ class GuardState(models.Model):
 
     def __str__(self):
         return self.key[:40]
+
+
+class SessionActivity(models.Model):
+    """What "Mes appareils et sessions" shows of an open session: its browser, the first bytes
+    of its address and its last use (written at most once a minute, accounts.sessions). The
+    session itself lives in the session engine; a row whose session is gone is stale."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_activities")
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_prefix = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "last_seen_at"], name="sessionactivity_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.last_seen_at:%Y-%m-%d %H:%M}"

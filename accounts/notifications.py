@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountNotice, AccountToken, Member, User
-from accounts.tokens import token_issue
+from accounts.tokens import not_me_secret, token_issue
 from portal.messaging import branded_email_send, send_sms, stable_message_id
 
 # As casework.notifications: a claim older than this is a worker that died; the catch-up
@@ -143,6 +143,58 @@ def password_changed_notify(*, email: str, message_id: str | None = None) -> Non
     )
 
 
+# -- A sign-in from a new browser, a space created -------------------------------------------
+def _not_me_url(user: User) -> str:
+    return absolute_url(reverse("accounts:not_me", args=[not_me_secret(user=user)]))
+
+
+def _when(details: dict) -> str:
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    at = parse_datetime(details.get("at", "")) or timezone.now()
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+def new_browser_notify(*, notice: AccountNotice, message_id: str | None = None) -> None:
+    """Tell an address of the account that it was signed in to from a browser it had never
+    used: when, which browser, the address's first bytes, and the "Ce n'était pas moi" link."""
+    from accounts.sessions import browser_label
+
+    if notice.user is None:
+        return
+    details = notice.details or {}
+    account_email_send(
+        to=notice.recipient,
+        subject=_("Nouvelle connexion à votre espace"),
+        template="new_browser",
+        context={
+            "when": _when(details),
+            "browser": browser_label(details.get("user_agent", "")),
+            "place": details.get("place", ""),
+            "not_me_url": _not_me_url(notice.user),
+        },
+        message_id=message_id,
+    )
+
+
+def space_created_notify(*, notice: AccountNotice, message_id: str | None = None) -> None:
+    """Tell the account's email, and the address on file before, that the space was created."""
+    if notice.user is None:
+        return
+    account_email_send(
+        to=notice.recipient,
+        subject=_("Votre espace a été créé"),
+        template="space_created",
+        context={
+            "when": _when(notice.details or {}),
+            "email": notice.user.email,
+            "not_me_url": _not_me_url(notice.user),
+        },
+        message_id=message_id,
+    )
+
+
 def _link_send(notice: AccountNotice, send, message_id: str) -> None:
     # Nothing for an account deleted meanwhile (an abandoned sign-up purged), nor when a newer
     # link of the same kind was asked: its own email brings the link that works (this one's
@@ -180,6 +232,10 @@ def account_notice_deliver(*, notice_id: int, kind: str) -> bool:
             _link_send(notice, signup_link_send, message_id)
         elif kind == AccountNotice.Kind.PASSWORD_RESET_LINK:
             _link_send(notice, password_reset_link_send, message_id)
+        elif kind == AccountNotice.Kind.NEW_BROWSER:
+            new_browser_notify(notice=notice, message_id=message_id)
+        elif kind == AccountNotice.Kind.SPACE_CREATED:
+            space_created_notify(notice=notice, message_id=message_id)
         else:
             password_changed_notify(email=notice.recipient, message_id=message_id)
     except Exception:

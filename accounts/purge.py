@@ -8,7 +8,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AccountNotice, AccountToken, GuardState, TrustedBrowser, User
+from accounts.models import (
+    AccountNotice,
+    AccountToken,
+    GuardState,
+    SessionActivity,
+    TrustedBrowser,
+    User,
+)
 
 PURGE_GRACE = timedelta(days=7)
 
@@ -16,7 +23,8 @@ PURGE_GRACE = timedelta(days=7)
 def account_data_purge(*, now=None) -> dict[str, int]:
     """Delete links expired for more than 7 days, pending (never activated) member accounts
     with no link younger than that and created more than 7 days ago, and remembered browsers
-    older than REMEMBER_BROWSER_DAYS. Safe to run any number of times."""
+    older than REMEMBER_BROWSER_DAYS, and what is noted of sessions that ended. Safe to run
+    any number of times."""
     now = now or timezone.now()
     limit = now - PURGE_GRACE
     recent_tokens = AccountToken.objects.filter(expires_at__gt=limit)
@@ -43,4 +51,14 @@ def account_data_purge(*, now=None) -> dict[str, int]:
             verified_at__lt=now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
         ).delete()
         guards, _details = GuardState.objects.filter(expires_at__lte=now).delete()
-    return {"users": len(user_ids), "tokens": tokens, "browsers": browsers, "guards": guards}
+        # No session outlives SESSION_MAX_AGE_SECONDS: what is older describes ended ones.
+        sessions, _details = SessionActivity.objects.filter(
+            last_seen_at__lt=now - timedelta(seconds=settings.SESSION_MAX_AGE_SECONDS)
+        ).delete()
+    return {
+        "users": len(user_ids),
+        "tokens": tokens,
+        "browsers": browsers,
+        "guards": guards,
+        "sessions": sessions,
+    }

@@ -130,7 +130,7 @@ def remembered_device(request, user: User) -> Device | None:
     if user.last_login is None or user.last_login < now - settings.TWO_FACTOR_INACTIVITY:
         return None
     browser = TrustedBrowser.objects.filter(user=user, key_hash=key_digest(cookie.key)).first()
-    if browser is None or browser.verified_at < now - remember_max_age():
+    if browser is None or not browser.remembered or browser.verified_at < now - remember_max_age():
         return None
     ip = client_ip(request)
     if ip is None or browser.last_ip != ip:

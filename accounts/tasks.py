@@ -101,7 +101,21 @@ def notify_password_changed(notice_id: int) -> bool:
     return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.PASSWORD_CHANGED)
 
 
+@shared_task(**EMAIL_RETRY)
+def notify_new_browser(notice_id: int) -> bool:
+    """Tell an address of the account of a sign-in from a new browser (once per notice)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.NEW_BROWSER)
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_space_created(notice_id: int) -> bool:
+    """Tell an address of the account that its space was created (once per notice)."""
+    return account_notice_deliver(notice_id=notice_id, kind=AccountNotice.Kind.SPACE_CREATED)
+
+
 NOTICE_TASKS = {
+    AccountNotice.Kind.NEW_BROWSER: notify_new_browser,
+    AccountNotice.Kind.SPACE_CREATED: notify_space_created,
     AccountNotice.Kind.EMAIL_CHANGED: notify_email_changed,
     AccountNotice.Kind.PHONE_CHANGED: notify_phone_changed,
     AccountNotice.Kind.PASSWORD_CHANGED: notify_password_changed,

@@ -67,3 +67,27 @@ def token_consume(*, secret: str, purpose: str) -> AccountToken:
         if not updated:
             raise TokenInvalid("used", token)
     return token
+
+
+# -- "Ce n'était pas moi" --------------------------------------------------------------------
+# The link of a sign-in or space-creation notice: signed, not stored; it only lets its holder
+# end the account's sessions, which is harmless in anyone's hands.
+NOT_ME_SALT = "accounts.not_me"
+NOT_ME_VALIDITY = timedelta(days=30)
+
+
+def not_me_secret(*, user: User) -> str:
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk}, salt=NOT_ME_SALT, compress=True)
+
+
+def not_me_user(*, secret: str) -> User | None:
+    """The account a "Ce n'était pas moi" link names, or None (forged, expired, closed)."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(secret, salt=NOT_ME_SALT, max_age=NOT_ME_VALIDITY.total_seconds())
+        return User.objects.filter(pk=int(data["u"]), is_active=True).first()
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None

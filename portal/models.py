@@ -107,6 +107,16 @@ class Branding(models.Model):
         blank=True,
         help_text=_("Adresse email ou postale du DPO."),
     )
+    # Guide 003's security screen: at sign-in, a member without a verified mobile phone is
+    # asked to indicate or confirm one, verified by an SMS code.
+    signin_phone_required = models.BooleanField(
+        _("téléphone mobile vérifié exigé à la connexion"),
+        default=False,
+        help_text=_(
+            "À la connexion, un adhérent sans téléphone mobile vérifié doit indiquer ou "
+            "confirmer son numéro, vérifié par un code envoyé par SMS."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     # Who changed the reference data (portal/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

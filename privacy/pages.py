@@ -93,8 +93,9 @@ def cookies() -> list[Cookie]:
             settings.REMEMBER_BROWSER_COOKIE,
             str(
                 _(
-                    "Reconnaître ce navigateur après un code de vérification, pour ne pas vous "
-                    "le redemander à chaque connexion."
+                    "Reconnaître ce navigateur après un code de vérification : pour ne pas vous "
+                    "le redemander si vous avez coché « Se souvenir de ce navigateur », et pour "
+                    "vous prévenir par email d'une connexion depuis un navigateur inconnu."
                 )
             ),
             str(

@@ -17,6 +17,7 @@ REAUTH = "/compte/confirmer-mon-identite/"
 MEMBER_PAGES = [
     "/compte/mes-informations/",
     "/compte/mes-informations/adresse/",
+    "/compte/mes-informations/appareils/",
     "/demandes/",
     "/messagerie/",
     "/mes-documents/",

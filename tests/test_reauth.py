@@ -118,7 +118,7 @@ def test_signing_in_with_the_password_and_a_code_opens_the_window(client, member
 def test_a_remembered_browser_that_skipped_the_code_must_re_authenticate(
     client, member, password, outbox
 ):
-    sign_in(client, member.user, password, outbox)
+    sign_in(client, member.user, password, outbox, remember=True)
     client.post(reverse("accounts:logout"))
     remembered = client.post(
         reverse("accounts:login"), {"identifier": member.member_number, "password": password}

@@ -21,7 +21,7 @@ NEW_PASSWORD = "une toute autre phrase de passe"
 @pytest.fixture
 def remembered(client, member, password, outbox):
     """`member` passed a second factor in this browser, then signed out."""
-    sign_in(client, member.user, password, outbox)
+    sign_in(client, member.user, password, outbox, remember=True)
     client.post(reverse("accounts:logout"))
     return client
 
@@ -33,7 +33,7 @@ def _cookie(client, settings):
 def test_a_second_factor_remembers_the_browser_with_a_safe_cookie(
     client, member, password, outbox, settings
 ):
-    response = sign_in(client, member.user, password, outbox)
+    response = sign_in(client, member.user, password, outbox, remember=True)
     cookie = response.cookies[settings.REMEMBER_BROWSER_COOKIE]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
@@ -48,7 +48,7 @@ def test_a_second_factor_remembers_the_browser_with_a_safe_cookie(
 
 def test_the_cookie_is_secure_when_the_setting_says_so(client, member, password, outbox, settings):
     settings.REMEMBER_BROWSER_COOKIE_SECURE = True
-    response = sign_in(client, member.user, password, outbox)
+    response = sign_in(client, member.user, password, outbox, remember=True)
     assert response.cookies[settings.REMEMBER_BROWSER_COOKIE]["secure"] is True
 
 
@@ -79,7 +79,7 @@ def test_the_cookie_of_another_member_does_not_skip_it(remembered, other_member,
 def test_two_members_sharing_a_browser_each_get_remembered(
     remembered, member, other_member, password, outbox
 ):
-    assert sign_in(remembered, other_member.user, password, outbox)
+    assert sign_in(remembered, other_member.user, password, outbox, remember=True)
     remembered.post(reverse("accounts:logout"))
     # One cookie per browser: the last member who passed a second factor here.
     assert password_step(remembered, other_member.member_number, password).url == reverse("home")
@@ -91,7 +91,9 @@ def test_a_new_ip_address_asks_again(remembered, member, password, outbox):
     response = password_step(remembered, member.member_number, password, REMOTE_ADDR="10.1.2.3")
     assert response.url == TWO_FACTOR
     a_minute_passes()  # the first code was sent a minute ago
-    response = sign_in(remembered, member.user, password, outbox, REMOTE_ADDR="10.1.2.3")
+    response = sign_in(
+        remembered, member.user, password, outbox, remember=True, REMOTE_ADDR="10.1.2.3"
+    )
     assert response.url == reverse("home")
     assert TrustedBrowser.objects.get(user=member.user).last_ip == "10.1.2.3"
 
@@ -146,7 +148,7 @@ def test_a_removed_channel_asks_again(remembered, member, password):
 def test_an_insurer_manager_always_passes_a_second_factor(
     client, insurer_manager, password, outbox, settings
 ):
-    response = sign_in(client, insurer_manager, password, outbox, channel="email")
+    response = sign_in(client, insurer_manager, password, outbox, channel="email", remember=True)
     assert settings.REMEMBER_BROWSER_COOKIE not in response.cookies
     assert not TrustedBrowser.objects.filter(user=insurer_manager).exists()
     client.post(reverse("accounts:logout"))

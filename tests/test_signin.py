@@ -33,18 +33,24 @@ def send_code(client, user, channel="sms", **extra):
     return client.post(TWO_FACTOR, {"action": "send", "device": device.persistent_id}, **extra)
 
 
-def enter_code(client, code, **extra):
-    return client.post(TWO_FACTOR, {"action": "verify", "code": code}, **extra)
+def enter_code(client, code, remember=False, **extra):
+    data = {"action": "verify", "code": code}
+    if remember:
+        data["remember"] = "on"  # "Se souvenir de ce navigateur"
+    return client.post(TWO_FACTOR, data, **extra)
 
 
-def sign_in(client, user, password, outbox, channel="sms", identifier=None, **extra):
-    """The whole journey: password, code received by `channel`, "Continuer"."""
+def sign_in(
+    client, user, password, outbox, channel="sms", identifier=None, remember=False, **extra
+):
+    """The whole journey: password, code received by `channel`, "Se souvenir de ce navigateur"
+    ticked if `remember`, "Continuer"."""
     response = password_step(client, identifier or user.username, password, **extra)
     assert response.status_code == 302, response.content.decode()[:2000]
     if response.url != TWO_FACTOR:
         return response  # second factor skipped
     send_code(client, user, channel, **extra)
-    return enter_code(client, outbox.last(channel).code(), **extra)
+    return enter_code(client, outbox.last(channel).code(), remember=remember, **extra)
 
 
 def signed_in_user_id(client):

@@ -57,7 +57,9 @@ def test_attackers_spread_over_many_addresses_stop_at_20_failures(member, passwo
 def test_the_member_still_signs_in_from_a_browser_the_account_knows(
     client, member, password, outbox
 ):
-    assert sign_in(client, member.user, password, outbox, REMOTE_ADDR="198.51.100.20")
+    assert sign_in(
+        client, member.user, password, outbox, remember=True, REMOTE_ADDR="198.51.100.20"
+    )
     client.post(reverse("accounts:logout"))
     _spread_attack(member.member_number)
 

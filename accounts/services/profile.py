@@ -14,10 +14,14 @@ from accounts.tasks import NOTICE_TASKS
 from portal.queueing import enqueue_on_commit
 
 
-def account_notice_queue(*, kind: str, user: User, recipient: str) -> AccountNotice:
+def account_notice_queue(
+    *, kind: str, user: User, recipient: str, details: dict | None = None
+) -> AccountNotice:
     """Record a notice in the caller's transaction and queue its sending once that commits:
     it goes out only if the change stands, and once however often its task is delivered."""
-    notice = AccountNotice.objects.create(kind=kind, user=user, recipient=recipient)
+    notice = AccountNotice.objects.create(
+        kind=kind, user=user, recipient=recipient, details=details or {}
+    )
     task = NOTICE_TASKS[kind]
     enqueue_on_commit(task, notice.pk)
     return notice

@@ -29,6 +29,7 @@ from accounts.models import (
     CodeDevice,
     GuardState,
     LoginThrottle,
+    Member,
     SignInRecord,
     TrustedBrowser,
     User,
@@ -37,6 +38,7 @@ from accounts.remember import client_ip, key_digest, trusted_browser_for
 from accounts.send_limits import SendRefused, link_send_grant, reset_request_grant
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
+from accounts.sessions import session_activity_record
 from accounts.tokens import token_consume
 
 # Longest wait imposed after repeated sign-in failures.
@@ -212,6 +214,24 @@ def signin_devices(*, user: User) -> list[Device]:
     return totp + codes
 
 
+def signin_phone_needed(*, user: User, has_devices: bool) -> bool:
+    """Whether guide 003's security screen ("indiquer ou confirmer votre numéro de téléphone")
+    comes in this sign-in: for a member with an activated space and no verified mobile phone,
+    when the insurer requires one (Branding.signin_phone_required), or when the account has no
+    channel at all to receive a code (the screen is then the way in, instead of a dead end)."""
+    from portal.models import Branding
+
+    if not user.is_member:
+        return False
+    if not Member.objects.filter(user=user, activated_at__isnull=False).exists():
+        return False
+    if CodeDevice.objects.filter(
+        user=user, channel=CodeDevice.Channel.SMS, confirmed=True
+    ).exists():
+        return False
+    return not has_devices or Branding.current().signin_phone_required
+
+
 def signin_code_verify(*, device: Device, code: str) -> None:
     """Accept `code` for `device` once, or raise CodeError with the reason shown to the person.
 
@@ -249,10 +269,20 @@ def session_open(*, request, user: User, device: Device) -> None:
         ip=client_ip(request),
         at=timezone.now(),
     )
+    session_activity_record(request, force=True)
 
 
-def trusted_browser_save(*, user: User, ip: str, previous: TrustedBrowser | None = None) -> str:
-    """Remember this browser for `user` after a second factor passed from `ip`.
+def trusted_browser_save(
+    *,
+    user: User,
+    ip: str,
+    previous: TrustedBrowser | None = None,
+    remembered: bool = True,
+    user_agent: str = "",
+) -> str:
+    """Note this browser for `user` after a second factor passed from `ip`: remembered (the
+    code may be skipped next time) if the person ticked "Se souvenir de ce navigateur", else
+    only known (no "new browser" email next time, the code still asked).
 
     Returns the new random key for the cookie (only its hash is stored); the browser's previous
     row for this user, if any, is replaced so each cookie has one row.
@@ -261,8 +291,15 @@ def trusted_browser_save(*, user: User, ip: str, previous: TrustedBrowser | None
     with transaction.atomic():
         if previous is not None:
             TrustedBrowser.objects.filter(pk=previous.pk, user=user).delete()
+        now = timezone.now()
         TrustedBrowser.objects.create(
-            user=user, key_hash=key_digest(key), last_ip=ip, verified_at=timezone.now()
+            user=user,
+            key_hash=key_digest(key),
+            last_ip=ip,
+            verified_at=now,
+            last_used_at=now,
+            remembered=remembered,
+            user_agent=user_agent[:300],
         )
     return key
 

@@ -26,6 +26,7 @@ from accounts.guards import guard_change, guard_read
 from accounts.models import AccountNotice, AccountToken, CodeDevice, Member, User
 from accounts.send_limits import SendRefused, link_send_grant
 from accounts.services.channels import member_channels_sync
+from accounts.services.devices import space_created_notify
 from accounts.services.passwords import user_set_password
 from accounts.services.profile import account_notice_queue
 from accounts.tasks import send_activation_code
@@ -197,6 +198,7 @@ def member_space_activate(*, member: Member, user: User, email: str, password: s
     `email` as account and member email, a confirmed email channel, and a confirmed SMS channel
     for the record's mobile phone if any. Call inside a transaction."""
     now = timezone.now()
+    previous_email = member.email
     user.email = email
     user.first_name = member.first_name
     user.last_name = member.last_name
@@ -209,6 +211,7 @@ def member_space_activate(*, member: Member, user: User, email: str, password: s
     member.activated_at = now
     member.save(update_fields=["email", "user", "activated_at"])
     member_channels_sync(user=user, email=email, mobile_phone=member.mobile_phone)
+    space_created_notify(user=user, previous_email=previous_email)
 
 
 # -- "Activer mon espace" --------------------------------------------------------------------

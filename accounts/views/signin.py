@@ -28,6 +28,8 @@ from accounts.forms_signin import (
     LoginForm,
     NewPasswordForm,
     PasswordResetRequestForm,
+    SigninCodeForm,
+    SigninPhoneForm,
 )
 from accounts.models import AccountToken, CodeDevice, User
 from accounts.reauth import reauth_open, reauth_required
@@ -39,6 +41,14 @@ from accounts.remember import (
     trusted_browser_for,
 )
 from accounts.send_limits import SendRefused
+from accounts.services.devices import new_browser_notify, trusted_browser_used
+from accounts.services.profile import (
+    member_contact_change_cancel,
+    member_contact_change_confirm,
+    member_contact_change_resend,
+    member_contact_change_start,
+    pending_contact_device,
+)
 from accounts.services.signin import (
     SigninRefused,
     password_reset_complete,
@@ -47,10 +57,12 @@ from accounts.services.signin import (
     signin_check_password,
     signin_code_verify,
     signin_devices,
+    signin_phone_needed,
     totp_device_confirm,
     totp_device_start,
     trusted_browser_save,
 )
+from accounts.sessions import request_user_agent
 from accounts.tokens import TokenInvalid, token_check
 from portal.models import Branding
 
@@ -127,9 +139,16 @@ def login_view(request):
             device = remembered_device(request, user)
             if device is not None:
                 # Same browser, same IP, recent sign-in, same password: guide 003 skips the code.
+                browser = trusted_browser_for(request, user)
+                if browser is not None:
+                    trusted_browser_used(browser=browser, request=request)
                 session_open(request=request, user=user, device=device)
                 return redirect(_landing_url(request, user, next_url))
-            if not signin_devices(user=user):
+            devices = signin_devices(user=user)
+            # Guide 003's security screen: after the code (or instead of it, for an account
+            # with no channel at all), a member without a verified mobile confirms one.
+            phone = signin_phone_needed(user=user, has_devices=bool(devices))
+            if not devices and not phone:
                 form.add_error(
                     None,
                     _(
@@ -143,8 +162,9 @@ def login_view(request):
                     "until": time.time() + PENDING_SECONDS,
                     "next": _safe_next(request, next_url),
                     "device": None,
+                    "phone": phone,
                 }
-                return redirect("accounts:two_factor")
+                return redirect("accounts:two_factor" if devices else "accounts:signin_phone")
     partner = _partner_wording(request, next_url)
     if partner:
         form.fields["identifier"].help_text = PARTNER_IDENTIFIER_HELP
@@ -182,7 +202,7 @@ def two_factor(request):
         selected = devices[0]
     choices = [(device.persistent_id, device_label(device)) for device in devices]
     choice_form = DeviceChoiceForm(choices=choices, initial={"device": choices[0][0]})
-    code_form = CodeForm()
+    code_form = SigninCodeForm()
     action = request.POST.get("action") if request.method == "POST" else None
 
     if action == "send":
@@ -214,14 +234,27 @@ def two_factor(request):
             messages.info(request, code_sent_message(selected))
             return redirect("accounts:two_factor")
     elif action == "verify" and selected is not None:
-        code_form = CodeForm(request.POST)
+        code_form = SigninCodeForm(request.POST)
         if code_form.is_valid():
             try:
                 signin_code_verify(device=selected, code=code_form.cleaned_data["code"])
             except CodeError as error:
                 code_form.add_error("code", error.message)
             else:
-                return _signed_in(request, user, selected, pending.get("next", ""))
+                if pending.get("phone"):
+                    # The code passed; the security screen of guide 003 comes next.
+                    pending.update(
+                        factor=selected.persistent_id, remember=code_form.cleaned_data["remember"]
+                    )
+                    request.session[PENDING_KEY] = pending
+                    return redirect("accounts:signin_phone")
+                return _signed_in(
+                    request,
+                    user,
+                    selected,
+                    pending.get("next", ""),
+                    remember=code_form.cleaned_data["remember"],
+                )
 
     return render(
         request,
@@ -237,8 +270,9 @@ def two_factor(request):
     )
 
 
-def _signed_in(request, user: User, device: Device, next_url: str):
+def _signed_in(request, user: User, device: Device, next_url: str, *, remember: bool = False):
     previous = trusted_browser_for(request, user)
+    first_signin = user.last_login is None
     session_open(request=request, user=user, device=device)
     # The password and a code, just now: as good as a re-authentication (accounts.reauth).
     reauth_open(request)
@@ -246,9 +280,108 @@ def _signed_in(request, user: User, device: Device, next_url: str):
     response = redirect(_landing_url(request, user, next_url))
     ip = client_ip(request)
     if ip and not must_always_verify(user):
-        key = trusted_browser_save(user=user, ip=ip, previous=previous)
+        key = trusted_browser_save(
+            user=user,
+            ip=ip,
+            previous=previous,
+            remembered=remember,
+            user_agent=request_user_agent(request),
+        )
         cookie_write(response, user=user, key=key, device=device)
+        if previous is None and not first_signin:
+            # A browser this account never signed in from: its addresses are told.
+            new_browser_notify(user=user, request=request)
     return response
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def signin_phone(request):
+    """Guide 003's security screen: indicate or confirm the mobile phone, "Envoyer le code",
+    enter it, "Continuer". The number is then the account's verified mobile for later
+    sign-ins. Comes after the code of the account's other channel, or alone when the account
+    has none (its password and the number's code then open the space)."""
+    user, pending = _pending(request)
+    if user is None:
+        messages.error(
+            request,
+            _("Votre connexion a expiré. Saisissez à nouveau votre identifiant et mot de passe."),
+        )
+        return redirect("accounts:login")
+    factor = Device.from_persistent_id(pending.get("factor") or "")
+    if not pending.get("phone") or (factor is None and signin_devices(user=user)):
+        return redirect("accounts:two_factor")
+    member = user.member
+    sms = CodeDevice.Channel.SMS
+    device = pending_contact_device(user=user, channel=sms)
+    awaiting = device is not None and pending.get("phone_sent")
+    current = member.mobile_phone.as_e164 if member.mobile_phone else ""
+    phone_form = SigninPhoneForm(initial={"mobile_phone": current})
+    code_form = SigninCodeForm()
+    if factor is not None:
+        del code_form.fields["remember"]  # chosen at the code step already
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if action == "send":
+        phone_form = SigninPhoneForm(request.POST)
+        if phone_form.is_valid():
+            target = phone_form.cleaned_data["mobile_phone"].as_e164
+            try:
+                device = member_contact_change_start(member=member, channel=sms, target=target)
+            except CodeError as error:
+                phone_form.add_error("mobile_phone", error.message)
+            else:
+                pending["phone_sent"] = True
+                request.session[PENDING_KEY] = pending
+                messages.info(request, code_sent_message(device))
+                return redirect("accounts:signin_phone")
+    elif action == "change":
+        member_contact_change_cancel(member=member, channel=sms)
+        pending["phone_sent"] = False
+        request.session[PENDING_KEY] = pending
+        return redirect("accounts:signin_phone")
+    elif action == "resend" and awaiting:
+        try:
+            member_contact_change_resend(member=member, channel=sms)
+        except CodeError as error:
+            code_form.cleaned_data = {}  # add_error() on an unbound form needs it
+            code_form.add_error("code", error.message)
+        else:
+            messages.info(request, code_sent_message(device))
+            return redirect("accounts:signin_phone")
+    elif action == "verify" and awaiting:
+        code_form = SigninCodeForm(request.POST)
+        if factor is not None:
+            del code_form.fields["remember"]
+        if code_form.is_valid():
+            try:
+                member_contact_change_confirm(
+                    member=member, channel=sms, code=code_form.cleaned_data["code"]
+                )
+            except CodeError as error:
+                code_form.add_error("code", error.message)
+            else:
+                verified = CodeDevice.objects.get(user=user, channel=sms, confirmed=True)
+                remember = (
+                    pending.get("remember", False)
+                    if factor is not None
+                    else code_form.cleaned_data["remember"]
+                )
+                messages.success(request, _("Votre numéro de téléphone mobile est vérifié."))
+                return _signed_in(
+                    request, user, verified, pending.get("next", ""), remember=bool(remember)
+                )
+
+    return render(
+        request,
+        "accounts/signin_phone.html",
+        {
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "awaiting": awaiting,
+            "target_label": device_label(device) if awaiting else "",
+        },
+    )
 
 
 @never_cache
@@ -382,6 +515,7 @@ def _totp_enrolment(user: User, device: TOTPDevice) -> dict:
 urlpatterns = [
     path("connexion/", login_view, name="login"),
     path("connexion/code/", two_factor, name="two_factor"),
+    path("connexion/telephone/", signin_phone, name="signin_phone"),
     path("deconnexion/", logout_view, name="logout"),
     path("mot-de-passe-oublie/", password_reset, name="password_reset"),
     path("mot-de-passe-oublie/envoye/", password_reset_sent, name="password_reset_sent"),

@@ -59,6 +59,9 @@ def test_a_member_creates_a_space_signs_in_with_a_code_and_is_remembered(new_pag
     page.get_by_role("button", name="Envoyer le code").click()
     code = outbox.last("sms", to="+33601020304").code()
     page.get_by_label("Code de sécurité").fill(code)
+    remember = page.get_by_label("Se souvenir de ce navigateur")
+    assert not remember.is_checked()  # a choice, never made for the person
+    remember.check()
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_role("heading", name=re.compile("Bonjour Anaïs")).is_visible()
@@ -92,3 +95,90 @@ def test_another_browser_is_asked_for_a_code(new_page, member, password, outbox)
     elsewhere = new_page("/compte/connexion/")  # a new context: another browser
     _sign_in(elsewhere, member.member_number, password)
     assert elsewhere.get_by_role("heading", name="Double authentification").is_visible()
+
+
+def _code_step(page, outbox, *, remember: bool):
+    """ "Double authentification": the code by email, read from var/outbox, then "Continuer"."""
+    page.get_by_label(re.compile("Email à")).check()
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.get_by_label("Code de sécurité").fill(outbox.last("email").code())
+    if remember:
+        page.get_by_label("Se souvenir de ce navigateur").check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_a_second_browser_is_told_by_email_then_removed_from_mes_appareils(new_page, outbox):
+    from tests.factories import make_member_account
+    from tests.helpers.clock import a_minute_passes
+
+    member = make_member_account(
+        member_number="445566", first_name="Inès", email="ines@example.org", mobile_phone=""
+    )
+    member.user.set_password(PASSWORD)
+    member.user.save()
+
+    # Her usual browser.
+    mine = new_page("/compte/connexion/")
+    _sign_in(mine, "445566", PASSWORD)
+    _code_step(mine, outbox, remember=False)  # her first sign-in: nobody to warn
+
+    # A second browser (another profile: its own cookies) signs in and is remembered.
+    theirs = new_page("/compte/connexion/")
+    _sign_in(theirs, "445566", PASSWORD)
+    a_minute_passes()  # a minute since the first code
+    _code_step(theirs, outbox, remember=True)
+    told = [m for m in outbox.all() if m.subject == "Nouvelle connexion à votre espace"]
+    assert [m.to for m in told] == ["ines@example.org"]
+    assert "Ce n'était pas moi" in told[0].text
+
+    # In her usual browser, "Mes appareils et sessions" lists it; she removes it.
+    mine.goto("/compte/mes-informations/")
+    mine.get_by_role("link", name="Mes appareils et sessions").click()
+    assert mine.get_by_role("heading", name="Sessions ouvertes").is_visible()
+    assert mine.get_by_text("adresse 127.0.x.x").first.is_visible()
+    mine.get_by_role("button", name="Retirer").click()
+    mine.get_by_text("Ce navigateur n'est plus mémorisé").wait_for()
+    assert mine.get_by_role("button", name="Retirer").count() == 0
+
+    # The second browser, signing in again, is asked for a code.
+    theirs.get_by_role("button", name="Se déconnecter").first.click()
+    theirs.wait_for_url(re.compile(r"/compte/connexion/"))
+    _sign_in(theirs, "445566", PASSWORD)
+    assert theirs.get_by_role("heading", name="Double authentification").is_visible()
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page, outbox):
+    from accounts.models import CodeDevice
+    from portal.models import Branding
+    from tests.factories import make_member_account
+
+    branding = Branding.current()
+    branding.signin_phone_required = True
+    branding.save()
+    member = make_member_account(
+        member_number="556677", first_name="Hugo", email="hugo@example.org", mobile_phone=""
+    )
+    member.user.set_password(PASSWORD)
+    member.user.save()
+
+    page = new_page("/compte/connexion/")
+    _sign_in(page, "556677", PASSWORD)
+    page.get_by_role("button", name="Envoyer le code").click()  # his one channel: email
+    page.get_by_label("Code de sécurité").fill(outbox.last("email", to="hugo@example.org").code())
+    page.get_by_role("button", name="Continuer").click()
+
+    # The security screen: indicate the number, "Envoyer le code", the SMS code, "Continuer".
+    page.get_by_role("heading", name="Sécurité de votre espace").wait_for()
+    page.get_by_label("Numéro de téléphone mobile").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.get_by_label("Code de sécurité").fill(outbox.last("sms", to="+33611223344").code())
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("heading", name=re.compile("Bonjour Hugo")).is_visible()
+    assert page.get_by_text("Votre numéro de téléphone mobile est vérifié.").is_visible()
+    assert CodeDevice.objects.filter(
+        user=member.user, channel="sms", target="+33611223344", confirmed=True
+    ).exists()

@@ -3,6 +3,7 @@ the five legal pages and the site map (anonymous), "Mes données" of a member an
 and the member's closure request page. The axe-core script is the one shipped by
 axe-playwright-python (requirements.lock)."""
 
+import re
 from pathlib import Path
 
 import axe_playwright_python
@@ -60,4 +61,51 @@ def test_the_partners_data_page_has_no_axe_violation(new_page, live_server, tech
     page = open_signed_in(new_page, live_server, technician, "/mes-donnees/")
     assert page.url.endswith("/mes-donnees/")
     assert page.get_by_role("button", name="Télécharger mes données").is_visible()
+    assert_no_violation(page)
+
+
+def test_mes_appareils_et_sessions_has_no_axe_violation(new_page, live_server, member):
+    from django.utils import timezone
+
+    from accounts.models import TrustedBrowser
+
+    TrustedBrowser.objects.create(
+        user=member.user,
+        key_hash="k" * 64,
+        last_ip="192.0.2.1",
+        verified_at=timezone.now(),
+        user_agent="Mozilla/5.0 (Windows NT 10.0) Gecko/20100101 Firefox/128.0",
+    )
+    page = open_signed_in(new_page, live_server, member.user, "/compte/mes-informations/appareils/")
+    assert page.get_by_role("button", name="Retirer").is_visible()
+    assert_no_violation(page)
+
+
+def test_the_not_me_page_has_no_axe_violation(new_page, member):
+    from accounts.tokens import not_me_secret
+
+    page = new_page(f"/compte/ce-n-etait-pas-moi/{not_me_secret(user=member.user)}/")
+    assert_no_violation(page)
+    page.get_by_role("button", name="Fermer toutes les sessions").click()
+    page.get_by_text("Toutes les sessions de votre espace ont été fermées").wait_for()
+    assert_no_violation(page)
+
+
+def test_the_phone_screen_of_guide_003_has_no_axe_violation(new_page, outbox, password):
+    from tests.factories import make_member_account
+
+    make_member_account(member_number="300002", email="", mobile_phone="")
+    page = new_page("/compte/connexion/")
+    page.get_by_label("Identifiant").fill("300002")
+    page.get_by_label(re.compile(r"^Mot de passe\b")).fill(password)
+    page.get_by_role("button", name="Me connecter").click()
+    page.get_by_role("heading", name="Sécurité de votre espace").wait_for()
+    assert_no_violation(page)
+    page.get_by_label("Numéro de téléphone mobile").fill("01 23")
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.locator(".field-invalid").wait_for()
+    assert_no_violation(page)  # the error state
+    page.get_by_label("Numéro de téléphone mobile").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.get_by_label("Code de sécurité").wait_for()
     assert_no_violation(page)

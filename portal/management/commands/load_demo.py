@@ -82,6 +82,22 @@ MEMBERS = [
         "beneficiaries": [],
     },
     {
+        # No mobile phone on file: at sign-in, guide 003's security screen asks for one (the
+        # demo insurer requires a verified mobile), after the code sent by email.
+        "member_number": "100005",
+        "civility": "MME",
+        "last_name": "ROBERT",
+        "first_name": "Léa",
+        "birth_date": datetime.date(1992, 8, 21),
+        "email": "lea.robert@example.org",
+        "mobile_phone": "",
+        "address_line1": "21 rue Sainte-Catherine",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "activated": True,
+        "beneficiaries": [],
+    },
+    {
         # Not activated: try "Créer mon espace" or "Activer mon espace" with this card.
         "member_number": "100003",
         "civility": "MME",
@@ -157,6 +173,8 @@ class Command(BaseCommand):
             branding.insurer_name = "Mutuelle Démo"
             branding.contact_phone = "01 23 45 67 89"
             branding.opening_hours = "du lundi au vendredi de 8h30 à 18h00"
+            # Guide 003's security screen: a member without a verified mobile confirms one.
+            branding.signin_phone_required = True
             branding.save()
         if not branding.public_site_url:
             branding.public_site_url = "https://www.mutuelle-demo.example/"
