@@ -21,6 +21,7 @@ from accounts.forms_signup import CodeForm
 from accounts.models import CodeDevice
 from accounts.reauth import reauth_required
 from accounts.services import profile as services
+from cover.collective import ChangeArea, employer_in_charge
 
 app_name = "accounts"
 
@@ -44,12 +45,19 @@ def profile(request, member):
             "beneficiaries": member.beneficiaries.all(),
             "pending_email": pending.get(CodeDevice.Channel.EMAIL),
             "pending_phone": pending.get(CodeDevice.Channel.SMS),
+            # A collective contract may leave the address to the employer (insurer setting).
+            "address_employer": employer_in_charge(member, ChangeArea.CONTACT_DETAILS),
         },
     )
 
 
 @member_required
 def profile_address(request, member):
+    employer = employer_in_charge(member, ChangeArea.CONTACT_DETAILS)
+    if employer is not None:
+        # The employer changes it (collective contract): the page says whom to ask, and a
+        # POST changes nothing.
+        return render(request, "accounts/profile_address.html", {"employer": employer})
     form = AddressForm(
         _data(request),
         initial={

@@ -54,7 +54,8 @@ def test_a_form_sent_after_the_session_ended_comes_back_filled_with_its_files(
 
     # Back on the same form, filled, with both files, and told why.
     page.wait_for_url(re.compile(re.escape(URL) + "$"))
-    assert page.get_by_text("Votre session avait expiré : votre saisie a été conservée.").is_visible()
+    notice = "Votre session avait expiré : votre saisie a été conservée."
+    assert page.get_by_text(notice).is_visible()
     assert page.get_by_label("Montant de la facture (€)").input_value() == "42,80"
     assert page.get_by_label("Date des soins").input_value() == "02/11/2026"
     assert page.get_by_label("Informations complémentaires").input_value() == (
