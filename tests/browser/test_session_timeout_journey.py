@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from tests.browser.conftest import open_signed_in
+from tests.browser.test_compliance_axe import assert_no_violation
 from tests.browser.test_upload_widget import _attached_ids, _drop
 from tests.test_uploads import image_bytes, pdf_bytes
 
@@ -40,6 +41,14 @@ def test_a_form_sent_after_the_session_ended_comes_back_filled_with_its_files(
 
     # The session ends on the server while the member reads the form over.
     Session.objects.all().delete()
+    # A third file dropped now is refused with the session's message, not "vérifiez votre
+    # connexion" (the bug of uploader.js), and the two files already kept stay.
+    _drop(page, ("note.pdf", "application/pdf", pdf_bytes()))
+    page.get_by_text(
+        "Le fichier « note.pdf » n'a pas été joint : votre session a expiré."
+    ).wait_for()
+    assert page.get_by_text("Vérifiez votre connexion").count() == 0
+    assert sorted(_attached_ids(page)) == files
     page.get_by_role("button", name="Vérifier le résumé").click()
     page.wait_for_url(re.compile(r"/compte/connexion/"))
     assert page.get_by_text("Votre session a expiré. Reconnectez-vous").is_visible()
@@ -87,6 +96,7 @@ def test_the_warning_dialog_extends_the_session_by_keyboard_alone(
     assert page.evaluate(focused) == "Se déconnecter"
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(focused) == "Rester connecté"
+    assert_no_violation(page)
 
     before = Session.objects.get().expire_date
     page.wait_for_timeout(1100)  # so that the new limit is later by whole seconds
