@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from accounts.remember import cookie_read
 from documents.models import StoredFile
 
 RESUME_SESSION_KEY = "guichet_form_resume"
@@ -40,12 +41,16 @@ def form_resume_keep(request) -> None:
     """Keep the signed-out POST of `request` for whoever owns its files, and say so."""
     data = {name: values for name, values in request.POST.lists() if name not in _SKIPPED}
     ids = _uuids(value for values in data.values() for value in values)
-    # The files name their uploader: only that account gets the form back.
+    # Only the account that typed it gets the form back: the uploader of its files, else the
+    # account this browser last passed a second factor for (the remember-browser cookie holds
+    # one account: the one whose session just ended, short of a rare shared browser).
     owner = (
         StoredFile.objects.filter(pk__in=ids).values_list("uploaded_by_id", flat=True).first()
         if ids
         else None
     )
+    if owner is None and (remembered := cookie_read(request)) is not None:
+        owner = remembered.user_id
     request.session[RESUME_SESSION_KEY] = {
         "path": request.path,
         "data": data,

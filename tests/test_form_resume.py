@@ -5,10 +5,14 @@ connecté" moves the idle limit."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import CodeDevice
+from accounts.remember import cookie_write
 from partners.catalogue import SERVICES
 from partners.models import PartnerRequest, Service, StructureMembership
 from requests_app.models import MemberRequest
@@ -131,3 +135,30 @@ def test_staying_signed_in_after_the_end_says_so(client, member):
     _expire_session(client)
     response = client.post(reverse("accounts:session_extend"))
     assert response.status_code == 401
+
+
+def test_a_form_without_files_goes_back_to_the_account_this_browser_remembers(
+    client, member, other_member
+):
+    _sign_in(client, member.user)
+    remembered = HttpResponse()
+    device = CodeDevice.objects.filter(user=member.user).first()
+    cookie_write(remembered, user=member.user, key="k", device=device)
+    client.cookies[settings.REMEMBER_BROWSER_COOKIE] = remembered.cookies[
+        settings.REMEMBER_BROWSER_COOKIE
+    ].value
+    _expire_session(client)
+    client.post(
+        URL, {**invoice(member, message="Texte de Marie, sans fichier."), "_action": "review"}
+    )
+
+    _sign_in(client, other_member.user)
+    assert "Texte de Marie, sans fichier." not in page_of(client.get(URL))
+
+    _expire_session(client)
+    client.post(
+        URL, {**invoice(member, message="Texte de Marie, sans fichier."), "_action": "review"}
+    )
+    _sign_in(client, member.user)
+    page = page_of(client.get(URL))
+    assert KEPT_NOTICE in page and "Texte de Marie, sans fichier." in page
