@@ -28,6 +28,7 @@ from tests.test_request_document import (
     page_of,
     review,
 )
+from tests.test_request_history import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,19 @@ def test_a_form_without_files_goes_back_to_the_account_this_browser_remembers(
     _sign_in(client, member.user)
     page = page_of(client.get(URL))
     assert KEPT_NOTICE in page and "Texte de Marie, sans fichier." in page
+
+
+def test_a_message_written_after_the_session_ended_comes_back_on_the_request_page(client, member):
+    sent = submit(member)
+    _sign_in(client, member.user)
+    detail = f"/demandes/{sent.reference}/"
+    token = hidden_inputs(client.get(detail))["token"][0]
+    _expire_session(client)
+    client.post(detail, {"text": "J'oubliais : la séance était le 3 mars.", "token": token})
+
+    _sign_in(client, member.user)
+    page = page_of(client.get(detail))
+    assert KEPT_NOTICE in page
+    assert "J'oubliais : la séance était le 3 mars." in page
+    assert f'value="{token}"' in page  # sent again, it counts once
+    assert "Vous · Message ajouté" not in page  # nothing was recorded while signed out
