@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cover', '0003_payment_search_indexes'),
+        ("cover", "0003_payment_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contract',
-            name='company_contact',
-            field=models.CharField(blank=True, help_text="Service, téléphone ou adresse email, montré à l'adhérent.", max_length=200, verbose_name="contact chez l'employeur"),
+            model_name="contract",
+            name="company_contact",
+            field=models.CharField(
+                blank=True,
+                help_text="Service, téléphone ou adresse email, montré à l'adhérent.",
+                max_length=200,
+                verbose_name="contact chez l'employeur",
+            ),
         ),
     ]

@@ -4,35 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_branding_legal'),
+        ("portal", "0004_branding_legal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='branding',
-            name='collective_bank_details',
-            field=models.CharField(choices=[('member', "l'adhérent, dans son espace"), ('employer', "l'employeur")], default='employer', max_length=10, verbose_name='contrat collectif : coordonnées bancaires'),
+            model_name="branding",
+            name="collective_bank_details",
+            field=models.CharField(
+                choices=[("member", "l'adhérent, dans son espace"), ("employer", "l'employeur")],
+                default="employer",
+                max_length=10,
+                verbose_name="contrat collectif : coordonnées bancaires",
+            ),
         ),
         migrations.AddField(
-            model_name='branding',
-            name='collective_beneficiaries',
-            field=models.CharField(choices=[('member', "l'adhérent, dans son espace"), ('employer', "l'employeur")], default='employer', max_length=10, verbose_name='contrat collectif : bénéficiaires'),
+            model_name="branding",
+            name="collective_beneficiaries",
+            field=models.CharField(
+                choices=[("member", "l'adhérent, dans son espace"), ("employer", "l'employeur")],
+                default="employer",
+                max_length=10,
+                verbose_name="contrat collectif : bénéficiaires",
+            ),
         ),
         migrations.AddField(
-            model_name='branding',
-            name='collective_contact_details',
-            field=models.CharField(choices=[('member', "l'adhérent, dans son espace"), ('employer', "l'employeur")], default='employer', max_length=10, verbose_name='contrat collectif : coordonnées'),
+            model_name="branding",
+            name="collective_contact_details",
+            field=models.CharField(
+                choices=[("member", "l'adhérent, dans son espace"), ("employer", "l'employeur")],
+                default="employer",
+                max_length=10,
+                verbose_name="contrat collectif : coordonnées",
+            ),
         ),
         migrations.AddField(
-            model_name='branding',
-            name='collective_options',
-            field=models.CharField(choices=[('member', "l'adhérent, dans son espace"), ('employer', "l'employeur")], default='employer', max_length=10, verbose_name='contrat collectif : options facultatives'),
+            model_name="branding",
+            name="collective_options",
+            field=models.CharField(
+                choices=[("member", "l'adhérent, dans son espace"), ("employer", "l'employeur")],
+                default="employer",
+                max_length=10,
+                verbose_name="contrat collectif : options facultatives",
+            ),
         ),
         migrations.AddField(
-            model_name='branding',
-            name='collective_teletransmission',
-            field=models.CharField(choices=[('member', "l'adhérent, dans son espace"), ('employer', "l'employeur")], default='employer', max_length=10, verbose_name='contrat collectif : télétransmission NOEMIE'),
+            model_name="branding",
+            name="collective_teletransmission",
+            field=models.CharField(
+                choices=[("member", "l'adhérent, dans son espace"), ("employer", "l'employeur")],
+                default="employer",
+                max_length=10,
+                verbose_name="contrat collectif : télétransmission NOEMIE",
+            ),
         ),
     ]
