@@ -1,4 +1,4 @@
-from accounts.views import devices, profile, reauth, signin, signup
+from accounts.views import devices, profile, reauth, session, signin, signup
 
 app_name = "accounts"
 
@@ -8,4 +8,5 @@ urlpatterns = (
     + profile.urlpatterns
     + reauth.urlpatterns
     + devices.urlpatterns
+    + session.urlpatterns
 )

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from accounts.form_resume import form_resume_take
 from casework.forms import CaseMessageForm
 from casework.models import Case, Side
 from casework.selectors import ThreadItem, case_thread, sent_with_token
@@ -33,8 +35,9 @@ def requester_page(
 ) -> RequesterPage:
     """The requester's side of a case page.
 
-    GET: a blank form when `move` is open to the case (`form_factory(data, files)` builds it),
-    and the other side's messages marked read. POST: the message recorded through
+    GET: a blank form when `move` is open to the case (`form_factory(data, files)` builds it;
+    filled again when it was sent after the session ended), and the other side's messages
+    marked read. POST: the message recorded through
     `case_move` (then a redirect to `sent_url` with `sent_message`); or the form again with
     why not (the case moved on meanwhile, a rule refused it), nothing typed lost. The same form
     posted again answers as the first time did.
@@ -65,8 +68,17 @@ def requester_page(
                 return RequesterPage(form=None, response=redirect(sent_url))
         return RequesterPage(form=form, thread=case_thread(case, side=Side.REQUESTER))
     opened = case_messages_read(case=case, side=Side.REQUESTER, by=request.user)
+    form = None
+    if may:
+        # A message sent after the session ended comes back as it was, files and token
+        # included (accounts.form_resume), to send again: never twice, the token sees to it.
+        kept = form_resume_take(request)
+        form = form_factory(kept, None)
+        if kept is not None:
+            form.is_valid()
+            form._errors = ErrorDict()
     return RequesterPage(
-        form=form_factory(None, None) if may else None,
+        form=form,
         thread=case_thread(case, side=Side.REQUESTER),
         unread_ids={message.pk for message in opened},
     )

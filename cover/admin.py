@@ -143,6 +143,7 @@ class ContractForm(forms.ModelForm):
             "end_date",
             "company_name",
             "company_siret",
+            "company_contact",
             "options",
         ]
         widgets = {"options": forms.CheckboxSelectMultiple}

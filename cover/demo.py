@@ -143,6 +143,13 @@ CONTRACTS = {
          "Transports Aquitains", ("53209186", "0001"), datetime.date(2022, 9, 1), None, []),
     ],
 }  # fmt: skip
+# Whom a collective member asks for the changes his employer makes (cover.collective).
+COMPANY_CONTACTS = {
+    "CT-2016-100001": "Service du personnel, 05 56 10 20 30",
+    "CT-2022-100004": (
+        "Service des ressources humaines, 05 56 44 55 66, rh@transports-aquitains.example"
+    ),
+}
 
 # -- Social-security identities (the key is computed) ---------------------------------------------
 ORGANISM_GIRONDE = "013318001"  # régime général, CPAM de la Gironde
@@ -469,6 +476,7 @@ def demo_cover_load(*, today: datetime.date | None = None) -> None:
                     "kind": kind,
                     "company_name": company,
                     "company_siret": valid_siret(*siret) if siret else "",
+                    "company_contact": COMPANY_CONTACTS.get(contract_number, ""),
                     "start_date": start,
                     "end_date": end,
                 },

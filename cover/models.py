@@ -132,6 +132,13 @@ class Contract(models.Model):
     )
     company_name = models.CharField(_("société"), max_length=160, blank=True)
     company_siret = models.CharField(_("SIRET de la société"), max_length=14, blank=True)
+    # Who a member of a collective contract asks for the changes the employer makes.
+    company_contact = models.CharField(
+        _("contact chez l'employeur"),
+        max_length=200,
+        blank=True,
+        help_text=_("Service, téléphone ou adresse email, montré à l'adhérent."),
+    )
     start_date = models.DateField(_("date d'entrée"))
     # Date de radiation: the last day of cover.
     end_date = models.DateField(_("date de radiation"), null=True, blank=True)

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,9 +99,23 @@ def _may_use_rules(user, rules) -> bool:
     return True
 
 
+def _signed_in_or_401(view):
+    """For the widget's requests: a browser whose session ended gets a 401 the script reads
+    as "votre session a expiré", not a redirect to the sign-in page it cannot tell apart from
+    a network failure."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"signed_out": True}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
 @require_POST
-@login_required
+@_signed_in_or_401
 def upload(request, rules_key):
     """One file from the upload widget: checked with the form's rules, kept as pending.
 
@@ -132,7 +148,7 @@ def upload(request, rules_key):
 
 @never_cache
 @require_POST
-@login_required
+@_signed_in_or_401
 def remove(request, pk):
     """The widget's remove button: a pending file of the person leaves the form."""
     stored = pending_files_of(request.user, [pk]).get(str(pk))

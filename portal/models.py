@@ -8,6 +8,22 @@ colour_validator = RegexValidator(
 )
 
 
+class CollectiveHandling(models.TextChoices):
+    """Who makes a change for a member of a collective contract (issue 14)."""
+
+    MEMBER = "member", _("l'adhérent, dans son espace")
+    EMPLOYER = "employer", _("l'employeur")
+
+
+def _collective_field(label):
+    return models.CharField(
+        label,
+        max_length=10,
+        choices=CollectiveHandling.choices,
+        default=CollectiveHandling.EMPLOYER,
+    )
+
+
 class Branding(models.Model):
     """The insurer's identity (white label). A single row, edited in the admin."""
 
@@ -119,6 +135,18 @@ class Branding(models.Model):
     )
 
     history = HistoricalRecords()
+
+    # Contrats collectifs: per kind of change, who makes it. All "employer" is guide 002's
+    # "solliciter votre employeur pour toutes modifications de coordonnées et de contrat";
+    # guide 003 lets the member switch NOEMIE and add or remove beneficiaries
+    # (cover/collective.py holds both profiles).
+    collective_contact_details = _collective_field(_("contrat collectif : coordonnées"))
+    collective_bank_details = _collective_field(_("contrat collectif : coordonnées bancaires"))
+    collective_beneficiaries = _collective_field(_("contrat collectif : bénéficiaires"))
+    collective_teletransmission = _collective_field(
+        _("contrat collectif : télétransmission NOEMIE")
+    )
+    collective_options = _collective_field(_("contrat collectif : options facultatives"))
 
     class Meta:
         verbose_name = _("identité de l'organisme")

@@ -22,6 +22,7 @@ from accounts.models import CodeDevice
 from accounts.phones import phone_display
 from accounts.reauth import reauth_required
 from accounts.services import profile as services
+from cover.collective import ChangeArea, employer_in_charge
 
 app_name = "accounts"
 
@@ -48,12 +49,19 @@ def profile(request, member):
             "pending_phone_display": phone_display(
                 getattr(pending.get(CodeDevice.Channel.SMS), "target", "")
             ),
+            # A collective contract may leave the address to the employer (insurer setting).
+            "address_employer": employer_in_charge(member, ChangeArea.CONTACT_DETAILS),
         },
     )
 
 
 @member_required
 def profile_address(request, member):
+    employer = employer_in_charge(member, ChangeArea.CONTACT_DETAILS)
+    if employer is not None:
+        # The employer changes it (collective contract): the page says whom to ask, and a
+        # POST changes nothing.
+        return render(request, "accounts/profile_address.html", {"employer": employer})
     form = AddressForm(
         _data(request),
         initial={

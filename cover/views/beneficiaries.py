@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
-from cover.selectors import Person, member_contracts, member_people
-from cover.views.contract import is_collective
+from cover.collective import employers_in_charge
+from cover.selectors import Person, member_people
 
 HIDDEN = "•"
 
@@ -83,7 +83,8 @@ def beneficiaries(request, member):
             "tab": "beneficiaries",
             "member": member,
             "rows": [_row(person, today) for person in member_people(member)],
-            "collective": is_collective(member, member_contracts(member)),
+            # Collective contract: what the insurer leaves to the employer (cover.collective).
+            "employers": employers_in_charge(member),
         },
     )
 

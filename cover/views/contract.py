@@ -14,16 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
 from cover import documents
+from cover.collective import ChangeArea, employer_in_charge
 from cover.models import CareType, OptionalCover
 from cover.money import screen_euros as euros
 from cover.pdf import pdf_response
 from cover.selectors import contract_or_404, current_contract, member_contracts
-
-
-def is_collective(member, contracts) -> bool:
-    """Guide 002's warning applies to members enrolled through an employer."""
-    return member.collective_contract or any(c.is_collective for c in contracts if c.is_active)
-
 
 STATE_ORDER = {"current": 0, "upcoming": 1, "ended": 2}
 
@@ -41,11 +36,12 @@ def _state(item, today) -> str:
 def contract(request, member):
     """ "Mes contrats": each contract, its formule, dates, options and table of guarantees."""
     contracts = list(member_contracts(member))
-    collective = is_collective(member, contracts)
+    # Collective contract: options may be the employer's (insurer setting, cover.collective).
+    options_employer = employer_in_charge(member, ChangeArea.OPTIONS)
     current = next((c for c in contracts if c.is_active), None)
     can_add_option = (
         current is not None
-        and not collective
+        and options_employer is None
         and OptionalCover.objects.filter(active=True).exclude(contracts=current).exists()
     )
     care_labels = dict(CareType.choices)
@@ -72,7 +68,7 @@ def contract(request, member):
             "tab": "contract",
             "member": member,
             "items": items,
-            "collective": collective,
+            "employer": options_employer,
             "can_add_option": can_add_option,
         },
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import member_required
 from casework.lists import page_of
+from cover.collective import ChangeArea, employer_in_charge
 from cover.forms import FIELDS, PaymentSearchForm
 from cover.models import BankDetails, CareType, Reimbursement, StatementExport
 from cover.money import screen_euros as euros
@@ -418,7 +419,13 @@ def bank_details(request, member):
     return render(
         request,
         "cover/reimbursements/bank_details.html",
-        {"member": member, "details": details, "current": "bank_details"},
+        {
+            "member": member,
+            "details": details,
+            "current": "bank_details",
+            # Collective contract: the employer may be the one to ask (cover.collective).
+            "employer": employer_in_charge(member, ChangeArea.BANK_DETAILS),
+        },
     )
 
 

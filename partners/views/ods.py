@@ -5,10 +5,12 @@ The form is filled, checked and sent on one page (no summary step, as in the gui
 brings the page back with everything typed and every file attached. Works without JavaScript.
 """
 
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.form_resume import form_resume_take
 from casework.services import CaseError
 from partners.catalogue import SERVICES_BY_SLUG
 from partners.decorators import partner_required
@@ -45,6 +47,12 @@ def new_request(request, space, slug):
                 form.add_error(None, error.message)
             else:
                 return redirect("partners:submitted", number=sent.number)
+    elif (kept := form_resume_take(request)) is not None:
+        # Signed in again after the session expired on "VALIDER": the form as it was sent,
+        # files included, to check and send again (nothing is sent without the partner).
+        form = PartnerRequestForm(kept, info=info, offered=offered, user=request.user)
+        form.is_valid()
+        form._errors = ErrorDict()
     else:
         form = PartnerRequestForm(info=info, offered=offered, user=request.user)
     return render(

@@ -21,6 +21,7 @@ from stdnum.fr import nir as stdnum_nir
 
 from accounts.addresses import postcode_city_check
 from accounts.models import Beneficiary, Civility
+from cover.collective import ChangeArea
 from cover.models import OptionalCover
 from cover.pdf import euros
 from cover.selectors import current_contract
@@ -163,6 +164,8 @@ class ChangeForm(RequestForm):
     """A change: its slug, its label in the list, and what it asks to attach."""
 
     slug = ""
+    # Which insurer setting says who makes this change under a collective contract.
+    collective_area: str = ""
     label = ""
     # Shown above the form: the documents or attestations this change requires.
     documents_help = ""
@@ -228,6 +231,7 @@ def _message_field(label=None, required=False):
 # -- Changement d'adresse -------------------------------------------------------------------
 class AddressChangeForm(ChangeForm):
     slug = "adresse"
+    collective_area = ChangeArea.CONTACT_DETAILS
     label = gettext_lazy("Changement d'adresse")
     documents_help = gettext_lazy(
         "Vous pouvez joindre un justificatif de domicile de moins de trois mois (facture "
@@ -286,6 +290,7 @@ class AddressChangeForm(ChangeForm):
 # -- Changement de coordonnées bancaires ----------------------------------------------------
 class BankDetailsChangeForm(ChangeForm):
     slug = "coordonnees-bancaires"
+    collective_area = ChangeArea.BANK_DETAILS
     label = gettext_lazy("Changement de coordonnées bancaires (RIB)")
     documents_help = gettext_lazy(
         "Joignez le relevé d'identité bancaire (RIB) du nouveau compte : vos remboursements y "
@@ -329,6 +334,7 @@ class BankDetailsChangeForm(ChangeForm):
 # -- Ajout d'un bénéficiaire ----------------------------------------------------------------
 class BeneficiaryAddForm(ChangeForm):
     slug = "ajout-beneficiaire"
+    collective_area = ChangeArea.BENEFICIARIES
     label = gettext_lazy("Ajout d'un bénéficiaire")
     documents_help = gettext_lazy(
         "Joignez un justificatif du lien avec la personne : livret de famille, acte de "
@@ -415,6 +421,7 @@ REMOVAL_REASONS = [
 
 class BeneficiaryRemoveForm(ChangeForm):
     slug = "retrait-beneficiaire"
+    collective_area = ChangeArea.BENEFICIARIES
     label = gettext_lazy("Retrait d'un bénéficiaire")
     documents_help = gettext_lazy(
         "Vous pouvez joindre un justificatif (attestation d'un autre organisme, jugement, acte "
@@ -482,6 +489,7 @@ FAMILY_SITUATIONS = [
 
 class FamilySituationChangeForm(ChangeForm):
     slug = "situation-familiale"
+    collective_area = ChangeArea.CONTACT_DETAILS
     label = gettext_lazy("Changement de situation familiale")
     documents_help = gettext_lazy(
         "Joignez un justificatif : acte de mariage, déclaration de PACS, attestation sur "
@@ -515,6 +523,7 @@ NAME_CHANGE_REASONS = [
 
 class NameChangeForm(ChangeForm):
     slug = "nom"
+    collective_area = ChangeArea.CONTACT_DETAILS
     label = gettext_lazy("Changement de nom (mariage, divorce…)")
     documents_help = gettext_lazy(
         "Joignez un justificatif : acte de mariage, jugement de divorce, pièce d'identité à "
@@ -544,6 +553,7 @@ class NameChangeForm(ChangeForm):
 # -- Changement de caisse d'assurance maladie -----------------------------------------------
 class HealthFundChangeForm(ChangeForm):
     slug = "caisse-assurance-maladie"
+    collective_area = ChangeArea.TELETRANSMISSION
     label = gettext_lazy("Changement de caisse d'assurance maladie (régime obligatoire)")
     documents_help = gettext_lazy(
         "Joignez l'attestation de droits délivrée par votre nouvelle caisse (téléchargeable "
@@ -601,6 +611,7 @@ class OptionalCoverChoiceField(forms.ModelChoiceField):
 
 class OptionalCoverForm(ChangeForm):
     slug = "option-facultative"
+    collective_area = ChangeArea.OPTIONS
     label = gettext_lazy("Ajout d'une option facultative")
     documents_help = gettext_lazy(
         "Choisissez l'option à ajouter à votre contrat : son prix mensuel s'ajoute à votre "
@@ -638,12 +649,6 @@ class OptionalCoverForm(ChangeForm):
                 "Aucun contrat ne vous couvre aujourd'hui : aucune option ne peut y être "
                 "ajoutée. Pour toute question, contactez-nous."
             )
-        if contract.is_collective:
-            return _(
-                "Attention pour nos adhérents ayant souscrit à un contrat collectif ! Merci de "
-                "bien vouloir solliciter votre employeur pour toutes modifications de "
-                "coordonnées et de contrat."
-            )
         if not cls._offered(contract).exists():
             return _(
                 "Aucune option facultative ne peut être ajoutée à votre contrat pour le moment."
@@ -674,6 +679,7 @@ TELETRANSMISSION_ACTIONS = [
 
 class TeletransmissionChangeForm(ChangeForm):
     slug = "teletransmission"
+    collective_area = ChangeArea.TELETRANSMISSION
     label = gettext_lazy("Télétransmission NOEMIE")
     documents_help = gettext_lazy(
         "Avec la télétransmission (NOEMIE), l'assurance maladie nous transmet directement ses "
@@ -771,9 +777,14 @@ class ChangeChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered=None, **kwargs):
+        """`offered`: the slugs the member may declare here (all by default)."""
         super().__init__(*args, **kwargs)
         self.fields["change"].choices = [
             ("", _("Sélectionnez le changement à déclarer")),
-            *[(form.slug, form.label) for form in CHANGE_FORMS],
+            *[
+                (form.slug, form.label)
+                for form in CHANGE_FORMS
+                if offered is None or form.slug in offered
+            ],
         ]

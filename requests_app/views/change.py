@@ -3,7 +3,8 @@
 Step 1 is a plain GET form (works without JavaScript) that leads to step 2, the change's own
 `RequestWizardView`: its form with the documents it requires, "Vérifier le résumé", then
 "Valider la demande" ("Retour" keeps everything). A member whose contract is collective is sent
-to their employer, as guide 002 says: neither step offers them anything to send.
+to their employer for the changes the insurer leaves to employers (`cover.collective`: all of
+them in guide 002's profile): step 1 does not offer them, and their step 2 names the employer.
 """
 
 from django.forms.utils import ErrorDict
@@ -13,26 +14,35 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import member_required
-from requests_app.forms.change import CHANGES, ChangeChoiceForm
+from cover.collective import employer_in_charge, employers_in_charge
+from requests_app.forms.change import CHANGE_FORMS, CHANGES, ChangeChoiceForm
 from requests_app.models import RequestKind
 from requests_app.views.wizard import RequestWizardView
 
 TITLE = _("Déclarer un changement")
 
 
-def _collective(request, member, title):
-    """The guide's warning in place of the form; nothing can be sent from here."""
+def _collective(request, member, title, employers):
+    """The guide's warning, with the employer's name and contact, in place of the form."""
     return render(
-        request, "requests_app/change_collective.html", {"title": title, "member": member}
+        request,
+        "requests_app/change_collective.html",
+        {
+            "title": title,
+            "member": member,
+            "employer": employers[0],
+        },
     )
 
 
 @member_required
 def change_choice(request, member):
     """ "Sélectionner le changement à déclarer dans la liste déroulante"."""
-    if member.collective_contract:
-        return _collective(request, member, TITLE)
-    form = ChangeChoiceForm(request.GET if "change" in request.GET else None)
+    employers = employers_in_charge(member)
+    offered = {form.slug for form in CHANGE_FORMS if employers[form.collective_area] is None}
+    if not offered:
+        return _collective(request, member, TITLE, [e for e in employers.values() if e])
+    form = ChangeChoiceForm(request.GET if "change" in request.GET else None, offered=offered)
     if form.is_bound and form.is_valid():
         return redirect("requests_app:change_step", change=form.cleaned_data["change"])
     return render(request, "requests_app/change_choice.html", {"title": TITLE, "form": form})
@@ -59,8 +69,9 @@ class ChangeView(RequestWizardView):
 
     def _blocked(self, request, member):
         """The page shown instead of the form when this member may not declare this change."""
-        if member.collective_contract:
-            return _collective(request, member, self.title)
+        employer = employer_in_charge(member, self.form_class.collective_area)
+        if employer is not None:
+            return _collective(request, member, self.title, [employer])
         reason = self.form_class.unavailable_reason(member)
         if reason:
             return render(

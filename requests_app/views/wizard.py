@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.decorators import member_required
+from accounts.form_resume import form_resume_take
 from casework.services import CaseError
 from documents.forms import AttachmentsField
 from requests_app.forms.base import RequestForm
@@ -74,6 +75,14 @@ class RequestWizardView(View):
 
     def get(self, request, member, **kwargs):
         self.member = member
+        kept = form_resume_take(request)
+        if kept is not None:
+            # Signed in again after the session expired on "Vérifier le résumé": the form as it
+            # was sent, files included, without error messages (as "Retour" shows it).
+            form = self.get_form(member, kept)
+            form.is_valid()
+            form._errors = ErrorDict()
+            return render(request, self.template_name, self.get_context(member, form=form))
         form = self.get_form(member)
         # A link may preselect fields ("Supprimer ce bénéficiaire" names the beneficiary):
         # only as initial values, which the member sees and can change before sending.

@@ -300,14 +300,18 @@
       try { answer = JSON.parse(xhr.responseText); } catch (ignored) { answer = null; }
       if (xhr.status === 201 && answer && answer.id) {
         self.done(job, answer);
+        // The server counted the upload as activity: the idle-limit dialog starts over.
+        document.dispatchEvent(new CustomEvent("guichet:session-activity"));
       } else {
         var message;
         if (answer && answer.error) {
           message = answer.error;
         } else if (xhr.status === 413) {
           message = fill(m.too_large, job.file.name);
-        } else if (xhr.status === 403 || (xhr.responseURL && xhr.responseURL.indexOf(self.url) < 0)) {
-          message = fill(m.session, job.file.name); // sent to the sign-in page
+        } else if (xhr.status === 401 || xhr.status === 403 || redirected(xhr, self.url)) {
+          // The session ended: 401 from the upload view (a redirect to the sign-in page, whose
+          // address carries ours in "?next=", or a CSRF refusal before it).
+          message = fill(m.session, job.file.name);
         } else {
           message = fill(m.failed, job.file.name);
         }
@@ -325,6 +329,16 @@
     });
     xhr.send(data);
   };
+
+  // Whether the request ended on another page than the one asked (its path, not its query).
+  function redirected(xhr, url) {
+    if (!xhr.responseURL) { return false; }
+    try {
+      return new URL(xhr.responseURL).pathname !== new URL(url, window.location.href).pathname;
+    } catch (ignored) {
+      return false;
+    }
+  }
 
   Uploader.prototype.done = function (job, answer) {
     var row = job.row;

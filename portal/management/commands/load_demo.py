@@ -11,6 +11,7 @@ from accounts.models import Beneficiary, CodeDevice, Member, User
 from accounts.services.channels import member_channels_sync
 from casework.demo import case_backdate, case_emails_silence, demo_answer_templates_load
 from casework.services import case_move
+from cover.collective import PROFILES, collective_profile_apply
 from cover.demo import demo_cover_load
 from directory.demo import demo_professionals_load
 from documents.rules import ANSWER, PARTNER_REQUEST
@@ -166,8 +167,21 @@ def _ensure_user(**fields) -> User:
 class Command(BaseCommand):
     help = "Load the demo insurer, members, partner accounts and manager (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--collective-profile",
+            choices=sorted(PROFILES),
+            help=(
+                "Who makes the changes of a collective contract's members: guide-002 (the "
+                "employer, every change: the default of a new insurer) or guide-003 (the "
+                "member switches NOEMIE and adds or removes beneficiaries)."
+            ),
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options.get("collective_profile"):
+            collective_profile_apply(profile=options["collective_profile"])
         branding = Branding.current()
         if branding.insurer_name == "Guichet":
             branding.insurer_name = "Mutuelle Démo"
