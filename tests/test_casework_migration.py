@@ -148,8 +148,9 @@ def test_member_requests_keep_their_numbers_files_history_and_answers(
 
 
 def test_partner_requests_keep_their_answers_completions_and_cancellations(
-    old_apps, structure, organism, convention, organism_manager
+    structure, organism, convention, organism_manager, old_apps
 ):
+    # The reference rows are made before going back (today's models write today's columns).
     from accounts.models import User
 
     technician = make_partner_user(User.Role.TECHNICIAN, structure, first_name="Sophie")
