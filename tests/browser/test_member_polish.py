@@ -40,6 +40,9 @@ def test_the_home_page_shows_the_last_payments_first_and_one_persons_summary(
     ).is_visible()
     totals = page.locator(".rb-totals")
     assert "550,00" in totals.inner_text()
-    assert page.get_by_label("Remboursements de", exact=True).evaluate(
-        "select => select.selectedOptions[0].text"
-    ) == lucas.full_name
+    assert (
+        page.get_by_label("Remboursements de", exact=True).evaluate(
+            "select => select.selectedOptions[0].text"
+        )
+        == lucas.full_name
+    )
