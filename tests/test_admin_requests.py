@@ -160,6 +160,9 @@ def test_the_queue_reads_each_page_in_a_fixed_number_of_queries(
     for owner in (member, other_member, member, other_member):
         taken = _submit(owner, beneficiary=owner.beneficiaries.first())
         _take(taken, insurer_manager)
+    # A session's first page also records the session (SessionActivity) and makes the branding
+    # row: what is counted is a page like every later one.
+    manager_client.get(QUEUE)
     with django_assert_max_num_queries(20) as few:
         manager_client.get(QUEUE)
     for owner in (member, other_member) * 4:

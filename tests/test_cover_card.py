@@ -240,7 +240,7 @@ def test_the_card_stays_french_for_a_member_reading_in_english(client, member, c
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     pdf = _pdf_text(client.get(_pdf_url("adherent")))
     assert "Carte de tiers payant" in pdf
-    assert "Bénéficiaires de la carte" in pdf and "Enfant" in pdf
+    assert "Période de validité" in pdf and "Comment utiliser votre carte" in pdf
     assert "Period of validity" not in pdf and "Child" not in pdf
     page = _text(client.get(CARD_URL))
     assert '<html lang="en"' in page

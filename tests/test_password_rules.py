@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from tests.helpers.reauth import reauthenticated
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,8 @@ UNCHANGED = "Choisissez un mot de passe différent de votre mot de passe actuel.
 @pytest.fixture
 def member_client(client, member):
     _sign_in(client, member.user)
-    return client
+    # Changing the password asks the re-authentication first (tests/test_reauth.py).
+    return reauthenticated(client)
 
 
 def _change(client, current, new) -> str:

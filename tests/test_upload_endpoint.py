@@ -131,10 +131,12 @@ def test_only_managers_upload_with_the_rules_of_answers(signed_in, client, insur
     assert _upload(client, "lettre.pdf", pdf_bytes(), url=url).status_code == 201
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+def test_an_anonymous_visitor_is_told_to_sign_in_again(client):
+    # A JSON 401 (not a redirect to the sign-in page) lets the widget say the session ended
+    # rather than "vérifiez votre connexion" (issue 14).
     response = _upload(client, "facture.pdf", pdf_bytes())
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
     assert not StoredFile.objects.exists()
 
 
@@ -205,7 +207,7 @@ def test_a_file_sent_with_a_request_cannot_be_removed(signed_in, member):
 
 def test_removing_needs_a_post_and_a_signed_in_person(client, member):
     stored = _stored(member.user)
-    assert _remove(client, stored).status_code == 302
+    assert _remove(client, stored).status_code == 401
     _sign_in(client, member.user)
     assert client.get(reverse("documents:remove", args=[stored.pk])).status_code == 405
     assert StoredFile.objects.filter(pk=stored.pk).exists()
