@@ -74,7 +74,9 @@ class PhoneChangeForm(forms.Form):
     mobile_phone = PhoneNumberField(
         label=_("Nouveau numéro de téléphone mobile"),
         region="FR",
-        help_text=_("Un code de vérification sera envoyé par SMS à ce numéro."),
+        help_text=_(
+            "Format : 06 12 34 56 78. Un code de vérification sera envoyé par SMS à ce numéro."
+        ),
         error_messages={
             "required": _("Saisissez votre numéro de téléphone mobile."),
             "invalid": PHONE_INVALID,

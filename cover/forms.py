@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cover.models import CareType
 from cover.selectors import member_people
-from portal.forms import DATE_ERRORS, DATE_FORMATS, date_widget
+from portal.forms import DATE_ERRORS, DATE_FORMATS, DATE_HELP, date_widget
 
 # The longest period one search (or one download of statements) may cover.
 MAX_PERIOD_YEARS = 5
@@ -58,6 +58,7 @@ class PaymentSearchForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         error_messages=DATE_ERRORS,
+        help_text=DATE_HELP,
         widget=date_widget(),
     )
     au = forms.DateField(
@@ -65,6 +66,7 @@ class PaymentSearchForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         error_messages=DATE_ERRORS,
+        help_text=DATE_HELP,
         widget=date_widget(),
     )
     beneficiaire = forms.ChoiceField(

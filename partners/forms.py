@@ -160,6 +160,9 @@ class PhoneField(forms.CharField):
             raise forms.ValidationError(self.error_messages["not_french"], code="not_french")
 
     def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", _("10 chiffres, avec ou sans points, par exemple 06.00.00.00.00.")
+        )
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {
@@ -187,6 +190,7 @@ class BirthDateField(forms.DateField):
     }
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Au format jj/mm/aaaa, par exemple 05/10/1970."))
         kwargs.setdefault("input_formats", BIRTH_DATE_FORMATS)
         kwargs.setdefault(
             "widget",

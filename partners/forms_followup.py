@@ -20,7 +20,7 @@ from partners.catalogue import CANCEL_REASONS, SERVICES, Service
 from partners.forms import comment_field
 from partners.models import PartnerRequestStatus
 from partners.selectors import HistoryFilters
-from portal.forms import DATE_ERRORS, DATE_FORMATS, date_widget
+from portal.forms import DATE_ERRORS, DATE_FORMATS, DATE_HELP, date_widget
 from portal.text import folded
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -81,6 +81,7 @@ class DayField(forms.DateField):
         kwargs.setdefault("widget", date_widget())
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)
 
     def validate(self, value):

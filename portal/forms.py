@@ -3,6 +3,7 @@ summary can point at."""
 
 import phonenumbers
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 # Dates are typed jj/mm/aaaa (ISO is accepted too, as a browser's autofill may send it).
@@ -10,6 +11,13 @@ from django.utils.translation import gettext_lazy
 # browser's date picker.
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 DATE_ERRORS = {"invalid": gettext_lazy("Saisissez une date valide au format jj/mm/aaaa.")}
+# The format said in words under the field, not only in its placeholder (which goes on typing).
+DATE_HELP = gettext_lazy("Au format jj/mm/aaaa, par exemple 17/05/2025.")
+
+
+def with_date_help(help_text=""):
+    """`help_text` followed by the date format."""
+    return format_lazy("{} {}", help_text, DATE_HELP) if help_text else DATE_HELP
 
 
 def date_widget() -> forms.DateInput:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, override
 from accounts.models import Member
 from documents.forms import AttachmentsField, AttachmentsFormMixin
 from documents.sizes import file_size
-from portal.forms import DATE_ERRORS, DATE_FORMATS, LongTextField, date_widget  # noqa: F401 - shared by the request forms
+from portal.forms import DATE_ERRORS, DATE_FORMATS, LongTextField, date_widget, with_date_help  # noqa: F401 - shared by the request forms
 
 SELF = "self"
 
@@ -175,6 +175,7 @@ class PastDateField(forms.DateField):
         self.future_message = future_message
         kwargs.setdefault("widget", date_widget())
         kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs["help_text"] = with_date_help(kwargs.get("help_text", ""))
         kwargs["error_messages"] = {**DATE_ERRORS, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 

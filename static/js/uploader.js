@@ -118,6 +118,11 @@
     text.appendChild(el("span", "dropzone-drop", this.messages.drop + " "));
     var browse = el("button", "button button-secondary dropzone-browse", this.messages.browse);
     browse.type = "button";
+    // The error summary links to the input; its link focuses this button instead.
+    if (this.input.id) {
+      browse.id = this.input.id + "_browse";
+      this.input.setAttribute("data-focus-proxy", browse.id);
+    }
     var describedBy = this.input.getAttribute("aria-describedby");
     if (describedBy) { browse.setAttribute("aria-describedby", describedBy); }
     text.appendChild(browse);
