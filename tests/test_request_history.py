@@ -378,6 +378,23 @@ def test_the_header_leads_members_around_their_space(client, member):
     assert sections.count('aria-current="page"') == 1
 
 
+def test_guide_002s_toolbar_entries_are_in_the_member_menu(client, member):
+    """Guide 002's "barre d'outils": Contrat, Santé ("le détail des remboursements"),
+    Documents, Suivi ("la FAQ ainsi que l'historique de vos demandes")."""
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(URL))
+    sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
+
+    links = dict(
+        re.findall(r'<a href="([^"]+)"[^>]*>\s*(?:<svg.*?</svg>\s*)?([^<]+)', sections, re.S)
+    )
+    assert links["/contrat/"].strip() == "Mon contrat"
+    assert links["/remboursements/"].strip() == "Mes remboursements santé"
+    assert links["/mes-documents/"].strip().startswith("Mes documents")
+    assert links["/suivi/"].strip() == "Suivi"
+
+
 def test_no_section_is_marked_current_on_a_page_that_does_not_exist(client, member):
     _sign_in(client, member.user)
 
