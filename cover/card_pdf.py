@@ -305,7 +305,7 @@ def card_explanations(card: TiersPayantCard, insurer: str) -> list[str]:
             "Découpez la carte le long des traits de coupe, pliez-la au milieu ou collez le "
             "recto et le verso. Présentez-la, avec votre carte Vitale, à votre pharmacien, à "
             "votre laboratoire ou à l'établissement de santé pour ne pas avancer les frais pris "
-            "en charge par l'assurance maladie et par %(insurer)s."
+            "en charge par l'Assurance Maladie et par %(insurer)s."
         )
         % {"insurer": insurer},
         _(

@@ -39,7 +39,7 @@ ZERO = Decimal("0.00")
 # care_type, label, coverage, terms, card code, card mention
 CONFORT_GUARANTEES = [
     (CareType.CONSULTATION, "Consultations et visites de généralistes", "150 % BR",
-     "Remboursé sur la base du décompte de l'Assurance maladie, sans démarche de votre part "
+     "Remboursé sur la base du décompte de l'Assurance Maladie, sans démarche de votre part "
      "si la télétransmission NOEMIE est active. Dépassements d'honoraires pris en charge "
      "jusqu'à 150 % de la base de remboursement (100 % chez un médecin non adhérent à "
      "l'OPTAM).", "MED", "150"),
@@ -52,9 +52,9 @@ CONFORT_GUARANTEES = [
     (CareType.LAB, "Analyses et examens de laboratoire, radiologie", "100 % BR",
      "Tiers payant dans les laboratoires et cabinets de radiologie.", "LABO", "100"),
     (CareType.PARAMEDICAL, "Auxiliaires médicaux (kinésithérapeutes, infirmiers...)",
-     "100 % BR", "Remboursé automatiquement après l'Assurance maladie.", "AUXM", "100"),
+     "100 % BR", "Remboursé automatiquement après l'Assurance Maladie.", "AUXM", "100"),
     (CareType.DENTAL, "Soins dentaires", "100 % BR",
-     "Détartrage, soins conservateurs : remboursés après l'Assurance maladie.", "DENT", "300"),
+     "Détartrage, soins conservateurs : remboursés après l'Assurance Maladie.", "DENT", "300"),
     (CareType.DENTAL, "Prothèses dentaires", "300 % BR",
      "Envoyez-nous le devis avant les soins : nous vous indiquons votre reste à charge. "
      "Tiers payant chez les dentistes partenaires.", "", ""),
@@ -74,7 +74,7 @@ CONFORT_GUARANTEES = [
     (CareType.HOSPITAL, "Chambre particulière", "60 € par nuit",
      "Dans la limite de 60 nuits par an.", "", ""),
     (CareType.DEVICES, "Appareillage et orthopédie", "150 % BR",
-     "Sur prescription médicale, remboursé après l'Assurance maladie.", "APPA", "150"),
+     "Sur prescription médicale, remboursé après l'Assurance Maladie.", "APPA", "150"),
     (CareType.SOFT_MEDICINE, "Médecine douce (ostéopathie, chiropraxie, acupuncture...)",
      "40 € par séance, 4 séances par an",
      "Envoyez-nous la facture du praticien avec votre demande « Médecine douce ».", "", ""),
@@ -82,12 +82,12 @@ CONFORT_GUARANTEES = [
 
 ENTREPRISE_GUARANTEES = [
     (CareType.CONSULTATION, "Consultations et visites", "200 % BR",
-     "Remboursé après l'Assurance maladie, par télétransmission NOEMIE.", "MED", "200"),
+     "Remboursé après l'Assurance Maladie, par télétransmission NOEMIE.", "MED", "200"),
     (CareType.PHARMACY, "Pharmacie", "100 % BR", "Tiers payant en pharmacie.", "PHAR",
      "100/100"),
     (CareType.LAB, "Analyses et radiologie", "100 % BR", "Tiers payant.", "LABO", "100"),
     (CareType.PARAMEDICAL, "Auxiliaires médicaux", "100 % BR",
-     "Remboursé après l'Assurance maladie.", "AUXM", "100"),
+     "Remboursé après l'Assurance Maladie.", "AUXM", "100"),
     (CareType.DENTAL, "Soins et prothèses dentaires", "350 % BR",
      "Envoyez-nous le devis avant les prothèses.", "DENT", "350"),
     (CareType.OPTICS, "Optique", "350 € par an", "Tiers payant chez les opticiens.", "OPTI",

@@ -28,8 +28,10 @@ MEMBER_MENU = (
         "cover:contract",
         ("cover:contract", "cover:contract_terms", "cover:card", "cover:beneficiaries"),
     ),
+    # Guide 002's toolbar says "Santé : le détail des remboursements" and titles the page
+    # "Mes remboursements santé"; guide 003 says "rubrique remboursements": both words show.
     MenuItem(
-        _("Mes remboursements"),
+        _("Mes remboursements santé"),
         "cover:reimbursements",
         (
             "cover:reimbursements",

@@ -36,7 +36,7 @@ FAQ = [
                 "À quoi sert la carte de tiers payant ?",
                 "La carte de tiers payant vous permet d'éviter d'avancer les frais lors d'une "
                 "dépense de santé (consultation médicale, hospitalisation, pharmacie...). Ces "
-                "dépenses sont prises en charge directement par votre assurance maladie et par "
+                "dépenses sont prises en charge directement par l'Assurance Maladie et par "
                 "votre complémentaire.\n\n"
                 "Présentez-la au professionnel de santé avec votre carte Vitale.",
                 FaqLink.CARD,
@@ -89,7 +89,7 @@ FAQ = [
             ),
             (
                 "Quelle différence entre la carte Vitale et la carte de tiers payant ?",
-                "La carte Vitale vous est délivrée par l'assurance maladie obligatoire ; nous ne "
+                "La carte Vitale vous est délivrée par l'Assurance Maladie ; nous ne "
                 "pouvons pas la remplacer. Pour une carte Vitale perdue ou à mettre à jour, "
                 "adressez-vous à votre caisse d'assurance maladie.\n\n"
                 "La carte de tiers payant est celle de votre complémentaire : vous la téléchargez "
@@ -107,7 +107,7 @@ FAQ = [
                 "Quels sont les délais de remboursement ?",
                 "Lorsque la télétransmission (NOEMIE) est activée, votre remboursement "
                 "complémentaire est en général versé quelques jours après celui de "
-                "l'assurance maladie, sans démarche de votre part.\n\n"
+                "l'Assurance Maladie, sans démarche de votre part.\n\n"
                 "Si vous nous envoyez une facture, le remboursement suit son traitement par nos "
                 "gestionnaires. Vous suivez chaque paiement dans « Mes remboursements ».",
                 FaqLink.REIMBURSEMENTS,
@@ -160,8 +160,8 @@ FAQ = [
                 "Vérifiez d'abord dans « Mes remboursements » si le paiement apparaît, et sur "
                 "quel compte il a été versé. Si vous avez payé le professionnel et que la "
                 "télétransmission n'est pas active, envoyez-nous la facture ou le décompte de "
-                "l'assurance maladie.\n\n"
-                "Sans paiement trois semaines après le remboursement de l'assurance maladie, "
+                "l'Assurance Maladie.\n\n"
+                "Sans paiement trois semaines après le remboursement de l'Assurance Maladie, "
                 "écrivez-nous en précisant la date des soins.",
                 FaqLink.REIMBURSEMENTS,
                 "Voir mes remboursements",
@@ -183,7 +183,7 @@ FAQ = [
             (
                 "Qu'est-ce que le reste à charge ?",
                 "Le reste à charge est la part de la dépense qui n'est remboursée ni par "
-                "l'assurance maladie ni par nous : dépassements d'honoraires au-delà de votre "
+                "l'Assurance Maladie ni par nous : dépassements d'honoraires au-delà de votre "
                 "garantie, participation forfaitaire de 2 € sur les consultations, franchises "
                 "médicales.\n\n"
                 "Votre page d'accueil montre, sur 12 mois, les frais réels, la part de la "
@@ -204,9 +204,9 @@ FAQ = [
             ),
             (
                 "Comment se faire rembourser une consultation chez le médecin ?",
-                "Présentez votre carte Vitale : l'assurance maladie rembourse sa part et, si la "
+                "Présentez votre carte Vitale : l'Assurance Maladie rembourse sa part et, si la "
                 "télétransmission est active, nous transmet la dépense ; notre part suit sans "
-                "démarche. Sinon, envoyez-nous le décompte de l'assurance maladie.",
+                "démarche. Sinon, envoyez-nous le décompte de l'Assurance Maladie.",
                 FaqLink.REIMBURSEMENTS,
                 "Mes remboursements",
                 "consultation généraliste ; rendez-vous chez le docteur ; visite chez le "
@@ -216,7 +216,7 @@ FAQ = [
                 "Comment sont remboursés les médicaments ?",
                 "En pharmacie, présentez votre carte Vitale et votre carte de tiers payant : vous "
                 "n'avancez pas les frais des médicaments remboursables. Les médicaments non "
-                "remboursés par l'assurance maladie ne le sont que si votre formule prévoit un "
+                "remboursés par l'Assurance Maladie ne le sont que si votre formule prévoit un "
                 "forfait (voir vos garanties).",
                 FaqLink.CONTRACT,
                 "Voir mes garanties",
@@ -264,7 +264,7 @@ FAQ = [
             ),
             (
                 "Les lentilles de contact sont-elles remboursées ?",
-                "Les lentilles prescrites sont remboursées par l'assurance maladie sur une base "
+                "Les lentilles prescrites sont remboursées par l'Assurance Maladie sur une base "
                 "réduite ; votre formule peut prévoir un forfait annuel en plus (voir vos "
                 "garanties). Envoyez-nous la facture et la prescription.",
                 FaqLink.CONTRACT,
@@ -296,7 +296,7 @@ FAQ = [
             (
                 "Qu'est-ce que le 100 % Santé ?",
                 "Le 100 % Santé est une offre de lunettes, de prothèses dentaires et d'aides "
-                "auditives sans reste à charge : l'assurance maladie et votre complémentaire "
+                "auditives sans reste à charge : l'Assurance Maladie et votre complémentaire "
                 "(contrat responsable) remboursent la totalité du prix. Demandez le devis "
                 "« 100 % Santé » à votre professionnel : il doit vous le proposer.",
                 FaqLink.QUOTE,
@@ -358,7 +358,7 @@ FAQ = [
             ),
             (
                 "Ma maternité est-elle prise en charge ?",
-                "Les frais d'accouchement sont pris en charge par l'assurance maladie ; votre "
+                "Les frais d'accouchement sont pris en charge par l'Assurance Maladie ; votre "
                 "formule peut prévoir la chambre particulière et un forfait naissance. Pensez à "
                 "ajouter votre enfant comme bénéficiaire dès sa naissance.",
                 FaqLink.CONTRACT,
@@ -393,7 +393,7 @@ FAQ = [
             (
                 "La téléconsultation est-elle remboursée ?",
                 "Oui : une téléconsultation avec un médecin est remboursée comme une consultation "
-                "au cabinet, par l'assurance maladie puis par nous, si elle respecte le parcours "
+                "au cabinet, par l'Assurance Maladie puis par nous, si elle respecte le parcours "
                 "de soins.\n\n"
                 "Selon votre contrat, un service de téléconsultation est aussi inclus : voir "
                 "« Mes services ».",
@@ -405,7 +405,7 @@ FAQ = [
             (
                 "Les consultations de psychologue sont-elles remboursées ?",
                 "Les séances chez un psychologue partenaire du dispositif « Mon soutien psy » "
-                "sont remboursées par l'assurance maladie et par nous. Les autres séances le sont "
+                "sont remboursées par l'Assurance Maladie et par nous. Les autres séances le sont "
                 "si votre formule prévoit un forfait (voir vos garanties).",
                 FaqLink.CONTRACT,
                 "Voir mes garanties",
@@ -413,7 +413,7 @@ FAQ = [
             ),
             (
                 "Les vaccins et la prévention sont-ils remboursés ?",
-                "Les vaccins prescrits et remboursés par l'assurance maladie le sont aussi par "
+                "Les vaccins prescrits et remboursés par l'Assurance Maladie le sont aussi par "
                 "nous. Des actions de prévention sont proposées dans « Mes services ».",
                 FaqLink.SERVICES,
                 "Mes services",
@@ -568,7 +568,7 @@ FAQ = [
             ),
             (
                 "Puis-je bénéficier de la Complémentaire santé solidaire ?",
-                "La Complémentaire santé solidaire est attribuée par l'assurance maladie selon "
+                "La Complémentaire santé solidaire est attribuée par l'Assurance Maladie selon "
                 "vos ressources. Si vous l'obtenez, vous pouvez résilier votre contrat sans "
                 "attendre : envoyez-nous l'attestation de droits.",
                 FaqLink.DOCUMENT,
@@ -614,7 +614,7 @@ FAQ = [
             (
                 "Je change de caisse d'assurance maladie : que faire ?",
                 "Après un déménagement ou un changement de régime, envoyez-nous votre nouvelle "
-                "attestation de droits à l'assurance maladie : nous mettons à jour votre "
+                "attestation de droits à l'Assurance Maladie : nous mettons à jour votre "
                 "organisme et la télétransmission.",
                 FaqLink.DOCUMENT,
                 "Envoyer mon attestation",

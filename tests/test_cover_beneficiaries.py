@@ -164,7 +164,7 @@ def test_activating_teletransmission_is_a_request_with_the_attestation(client, p
     _sign_in(client, people.user)
     form = _text(client.get(TELETRANSMISSION_URL))
     assert "Télétransmission NOEMIE" in form
-    assert "Attestation de droits de l'assurance maladie" in form
+    assert "Attestation de droits de l'Assurance Maladie" in form
     summary = _text(
         client.post(
             TELETRANSMISSION_URL,
@@ -201,7 +201,7 @@ def test_activating_teletransmission_needs_the_attestation(client, people):
     data = {"_action": "confirm", "beneficiary": lucas.pk, "action": "activate"}
     page = _text(client.post(TELETRANSMISSION_URL, data))
     assert _error(page, "documents") == (
-        "Joignez l'attestation de droits de l'assurance maladie : elle est nécessaire pour "
+        "Joignez l'attestation de droits de l'Assurance Maladie : elle est nécessaire pour "
         "activer la télétransmission."
     )
     assert MemberRequest.objects.count() == 0

@@ -115,7 +115,7 @@ def test_the_page_shows_the_contract_its_formule_its_entry_date_and_its_guarante
 def test_the_three_sections_are_tabs(client, member, contract):
     _sign_in(client, member.user)
     page = _text(client.get(CONTRACT_URL))
-    assert '<a href="/contrat/" aria-current="page">Mes contrats</a>' in page
+    assert '<a href="/contrat/" aria-current="page">Mon contrat</a>' in page
     assert '<a href="/carte/">Ma carte de tiers payant</a>' in page
     assert '<a href="/beneficiaires/">Mes bénéficiaires</a>' in page
 
@@ -428,3 +428,15 @@ def test_an_option_cannot_start_in_the_past(client, member, contract, dental_opt
             f"({_today():%d/%m/%Y})." in page
         )
     assert MemberRequest.objects.count() == 0
+
+
+def test_the_contract_page_is_named_like_the_menu_that_opens_it(client, member, contract):
+    """Guide 002's "Mon contrat": the menu, the page's title and its tab say the same."""
+    _sign_in(client, member.user)
+    page = _text(client.get(CONTRACT_URL))
+    assert re.search(
+        r'<nav class="[^"]*"[^>]*>.*?<a href="/contrat/"[^>]*>Mon contrat</a>', page, re.S
+    )
+    assert "<title>Mon contrat" in page
+    assert "<h1>Mon contrat</h1>" in page
+    assert "Mes contrats" not in page

@@ -163,7 +163,7 @@ def test_the_chart_draws_each_share_with_its_own_pattern_and_legend(member):
         "rb-insurer-fill",
         "rb-left-fill",
     ]
-    assert "Part Mutuelle Démo" in legend and "Reste à charge" in legend
+    assert "Part complémentaire" in legend and "Reste à charge" in legend
 
 
 def test_the_bars_are_as_long_as_the_amounts(member):
@@ -181,12 +181,13 @@ def test_the_bars_are_as_long_as_the_amounts(member):
     assert widths[0] == pytest.approx(widths[2] * Decimal("2.5"), rel=Decimal("0.01"))
 
 
-def test_the_chart_escapes_the_insurer_name(member):
+def test_the_chart_names_the_insurers_share_as_the_payment_detail_does(member):
     _line(member, care_date=TODAY, **_amounts("10.00", "5.00", "2.00"))
 
     html = _chart(year_summary(member, today=TODAY), insurer="<b>Mutuelle</b>")
 
-    assert "<b>" not in html and "&lt;b&gt;Mutuelle" in html
+    assert "<b>" not in html and "Mutuelle" not in html
+    assert "Part complémentaire" in html
 
 
 def test_there_is_no_chart_without_reimbursements(member):
@@ -214,7 +215,7 @@ def test_the_home_page_shows_the_summary_as_a_chart_a_table_and_totals(client, m
         "Type de soins",
         "Frais réels",
         "Part Sécurité sociale",
-        "Part Mutuelle Démo",
+        "Part complémentaire",
         "Reste à charge",
     ]
     assert re.search(r"Optique</th>\s*<td[^>]*>380,00 €</td>", table)

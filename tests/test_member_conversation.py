@@ -286,11 +286,14 @@ def test_a_request_resolved_31_days_ago_offers_a_new_message_citing_its_referenc
     page = page_text(member_client.get(detail_url(sent)))
 
     assert 'name="text"' not in page
-    subject = f"Suite à la demande {sent.reference}"
-    link = "/messagerie/ecrire/?" + urlencode({"subject": subject})
+    text = f"Suite à la demande {sent.reference}"
+    query = {"topic": "other", "subject": "other-follow-up", "message": text}
+    link = "/messagerie/ecrire/?" + urlencode(query)
     assert re.search(rf'href="{re.escape(link)}"[^>]*>Écrire un nouveau message', page)
     form = page_text(member_client.get(link))
-    assert re.search(rf'name="subject"[^>]*value="{re.escape(subject)}"', form)
+    assert '<option value="other" selected>Autre</option>' in form
+    assert '<option value="other-follow-up" selected>Suite à une demande déjà envoyée' in form
+    assert re.search(rf'name="message"[^>]*>\s*{re.escape(text)}</textarea>', form)
 
     refused = member_client.post(detail_url(sent), {"text": "Et alors ?"})
     assert refused.status_code == 200

@@ -69,3 +69,13 @@ def test_english_error_summaries_have_no_space_before_the_colon(signed_in):
     summary = summary[: summary.index("</div>")]
     assert " : " not in summary
     assert ": This field is required." in summary or ": " in summary
+
+
+@pytest.mark.parametrize("url", ["/carte/", "/beneficiaires/"])
+def test_the_assurance_maladie_is_written_one_way(signed_in, url):
+    """The institution is "l'Assurance Maladie" (as guide 001 writes it); only the common noun
+    "caisse d'assurance maladie" keeps small letters."""
+    page = unescape(signed_in.get(url).content.decode())
+    assert "Assurance Maladie" in page
+    rest = page.replace("caisse d'assurance maladie", "").replace("Assurance Maladie", "")
+    assert "assurance maladie" not in rest.lower()

@@ -3,8 +3,10 @@ and Ma messagerie, which lists the same requests with its own search."""
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -300,6 +302,23 @@ def test_the_mailbox_lists_the_sent_requests_and_offers_to_write_a_message(clien
     assert re.search(r'<a class="button" href="/messagerie/ecrire/">\s*Écrire un message', page)
 
 
+def test_the_mailbox_search_box_has_a_label_of_its_own_and_the_form_fields_look(client, member):
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(MAILBOX))
+
+    # A visible label that says what is searched, not the button's "Rechercher" again.
+    assert re.search(r'<label for="id_recherche">Rechercher dans vos messages</label>', page)
+    assert 'class="visually-hidden"' not in page.split('for="id_recherche"')[0][-80:]
+    # The box is drawn like every other field (full width, dark 2 px border), not as the
+    # browser's narrow default.
+    stylesheet = re.search(r'href="(/static/css/guichet\.css)"', page).group(1)
+    css = Path(finders.find(stylesheet.removeprefix("/static/"))).read_text()
+    rule = re.search(r"([^{}]*input\[type=search\][^{}]*)\{([^}]*)\}", css)
+    assert rule and "width: 100%" in rule.group(2) and "border: 2px solid #6b7280" in rule.group(2)
+    assert ".filter-form" not in rule.group(1) and ".faq-search" not in rule.group(1)
+
+
 def test_the_mailbox_searches_the_subject_and_the_text(client, member, other_member):
     rib = submit(member, subject="Changement de RIB")
     glasses = submit(member, message="Mes nouvelles lunettes")
@@ -357,6 +376,23 @@ def test_the_header_leads_members_around_their_space(client, member):
         assert label in sections, label
     assert re.search(r'href="/demandes/" aria-current="page"', sections)
     assert sections.count('aria-current="page"') == 1
+
+
+def test_guide_002s_toolbar_entries_are_in_the_member_menu(client, member):
+    """Guide 002's "barre d'outils": Contrat, Santé ("le détail des remboursements"),
+    Documents, Suivi ("la FAQ ainsi que l'historique de vos demandes")."""
+    _sign_in(client, member.user)
+
+    page = page_text(client.get(URL))
+    sections = re.search(r'<nav class="member-nav".*?</nav>', page, re.S).group(0)
+
+    links = dict(
+        re.findall(r'<a href="([^"]+)"[^>]*>\s*(?:<svg.*?</svg>\s*)?([^<]+)', sections, re.S)
+    )
+    assert links["/contrat/"].strip() == "Mon contrat"
+    assert links["/remboursements/"].strip() == "Mes remboursements santé"
+    assert links["/mes-documents/"].strip().startswith("Mes documents")
+    assert links["/suivi/"].strip() == "Suivi"
 
 
 def test_no_section_is_marked_current_on_a_page_that_does_not_exist(client, member):

@@ -1,5 +1,7 @@
 """Écrire un message (guide 003, messagerie sécurisée)."""
 
+import re
+
 import pytest
 
 from requests_app.models import MemberRequest, RequestKind
@@ -22,7 +24,7 @@ def a_message(member, **changes):
     data = {
         "beneficiary": str(lucas(member).pk),
         "topic": "card",
-        "subject": "Carte de Lucas",
+        "subject": "card-beneficiary",
         "message": "Pouvez-vous ajouter Lucas sur ma carte de tiers payant ?",
     }
     return {**data, **changes}
@@ -49,7 +51,12 @@ def test_the_form_follows_the_guide(client, member):
         "Autre",
     ):
         assert f">{category}</option>" in page
-    assert 'maxlength="150"' in page
+    # The object too is chosen from a list ("grâce aux listes déroulantes"), grouped by category.
+    assert re.search(r'<select name="subject"[^>]*id="id_subject"', page)
+    assert '<option value="" selected>Sélectionnez l\'objet du message</option>' in page
+    assert '<optgroup label="Carte de tiers payant">' in page
+    assert '<option value="card-lost">Carte perdue ou volée</option>' in page
+    assert 'src="/static/js/message_objects.js"' in page
 
 
 def test_it_sends_a_message_without_a_file(client, member, django_capture_on_commit_callbacks):
@@ -57,7 +64,7 @@ def test_it_sends_a_message_without_a_file(client, member, django_capture_on_com
     summary = post(client, "review", a_message(member))
     page = page_of(summary)
     assert "Vérifier le résumé" in page
-    assert "Carte de tiers payant" in page and "Carte de Lucas" in page
+    assert "Carte de tiers payant" in page and "Ajout d'un bénéficiaire sur la carte" in page
     assert "Envoyer le message" in page
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(URL, {**hidden_inputs(summary), "_action": "confirm"})
@@ -65,7 +72,7 @@ def test_it_sends_a_message_without_a_file(client, member, django_capture_on_com
     assert sent["Location"] == f"/demandes/{request.reference}/envoyee/"
     assert request.kind == RequestKind.MESSAGE
     assert (request.topic, request.topic_label) == ("card", "Carte de tiers payant")
-    assert request.subject == "Carte de Lucas"
+    assert request.subject == "Ajout d'un bénéficiaire sur la carte"
     assert request.message == "Pouvez-vous ajouter Lucas sur ma carte de tiers payant ?"
     assert request.beneficiary == lucas(member)
     assert request.attachments.count() == 0
@@ -86,7 +93,7 @@ def test_back_from_the_summary_keeps_what_was_typed_and_the_files(client, member
     back = client.post(URL, {**hidden_inputs(summary), "_action": "back"})
     page = page_of(back)
     assert '<option value="card" selected>' in page
-    assert 'value="Carte de Lucas"' in page
+    assert '<option value="card-beneficiary" selected>' in page
     assert "Pouvez-vous ajouter Lucas" in page
     assert "rib.pdf" in page
     assert kept_file_ids(back) == kept_file_ids(summary) != []
@@ -117,7 +124,18 @@ def test_a_file_sent_with_a_message_left_empty_is_kept(client, member):
     assert [str(f.pk) for f in MemberRequest.objects.get().attachments.all()] == ids
 
 
-def test_a_subject_longer_than_150_characters_is_refused(client, member):
+def test_an_object_of_another_category_is_refused_next_to_the_field(client, member):
     _sign_in(client, member.user)
-    response = post(client, "review", a_message(member, subject="x" * 151))
-    assert "150 caractères" in field_errors(response, "subject")
+    response = post(client, "review", a_message(member, subject="reimbursement-missing"))
+    assert "Choisissez un objet de la catégorie « Carte de tiers payant »." in field_errors(
+        response, "subject"
+    )
+    assert "Pouvez-vous ajouter Lucas" in page_of(response)
+    assert MemberRequest.objects.count() == 0
+
+
+def test_an_object_typed_by_hand_is_refused(client, member):
+    _sign_in(client, member.user)
+    response = post(client, "review", a_message(member, subject="Carte de Lucas"))
+    assert field_errors(response, "subject")
+    assert MemberRequest.objects.count() == 0

@@ -80,11 +80,12 @@ def day(value) -> str:
 
 
 @lru_cache(maxsize=64)
-def _labels(language: str | None, insurer_name: str) -> dict[str, str]:
+def _labels(language: str | None) -> dict[str, str]:
     """The words of the chart, the table and the payments, escaped, once per language."""
     words = {
         _SS: _("Part Sécurité sociale"),
-        _INSURER: _("Part %(insurer)s") % {"insurer": insurer_name},
+        # One name for the insurer's share on every page (the detail table, the statements).
+        _INSURER: _("Part complémentaire"),
         _LEFT: _("Reste à charge"),
         "real": _("Frais réels"),
         "type": _("Type de soins"),
@@ -100,7 +101,7 @@ def reimbursement_chart(summary: YearSummary, insurer_name: str) -> str:
     insurer, what is left to pay), scaled on the largest; empty when there is nothing to draw."""
     if not summary or summary.is_empty:
         return ""
-    labels = _labels(get_language(), insurer_name)
+    labels = _labels(get_language())
     total = summary.total
     description = _(
         "Graphique de vos remboursements sur les 12 derniers mois, par type de soins. "
@@ -109,7 +110,7 @@ def reimbursement_chart(summary: YearSummary, insurer_name: str) -> str:
     ) % {
         "real": _euros(total.real_cost),
         "ss": _euros(total.ss_share),
-        "insurer_label": (_("Part %(insurer)s") % {"insurer": insurer_name}).lower(),
+        "insurer_label": _("part complémentaire"),
         "insurer": _euros(total.insurer_share),
         "left": _euros(total.remaining),
     }
@@ -182,7 +183,7 @@ def summary_table(summary: YearSummary, insurer_name: str) -> str:
     """The table that follows the chart: a row per type of care, then the total."""
     if not summary or summary.is_empty:
         return ""
-    labels = _labels(get_language(), insurer_name)
+    labels = _labels(get_language())
 
     def row(totals, css=""):
         return _TABLE_ROW.format(
@@ -228,7 +229,7 @@ def payment_items(payments) -> str:
     detail: amount, date, and who was paid."""
     if not payments:
         return ""
-    labels = _labels(get_language(), "")
+    labels = _labels(get_language())
     # One reverse for all: the detail's URL with the number in its place.
     link = reverse("cover:payment", args=[_NUMBER])
     items = []

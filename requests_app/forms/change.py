@@ -682,9 +682,9 @@ class TeletransmissionChangeForm(ChangeForm):
     collective_area = ChangeArea.TELETRANSMISSION
     label = gettext_lazy("Télétransmission NOEMIE")
     documents_help = gettext_lazy(
-        "Avec la télétransmission (NOEMIE), l'assurance maladie nous transmet directement ses "
+        "Avec la télétransmission (NOEMIE), l'Assurance Maladie nous transmet directement ses "
         "remboursements : vous n'avez plus à nous envoyer vos décomptes. Pour l'activer, "
-        "joignez l'attestation de droits de l'assurance maladie de la personne concernée."
+        "joignez l'attestation de droits de l'Assurance Maladie de la personne concernée."
     )
 
     beneficiary = BeneficiaryField(
@@ -708,7 +708,7 @@ class TeletransmissionChangeForm(ChangeForm):
         },
     )
     documents = _documents_field(
-        gettext_lazy("Attestation de droits de l'assurance maladie"),
+        gettext_lazy("Attestation de droits de l'Assurance Maladie"),
         gettext_lazy(
             "Obligatoire pour activer la télétransmission : l'attestation de droits à jour, "
             "téléchargeable depuis le compte ameli de la personne concernée."
@@ -726,7 +726,7 @@ class TeletransmissionChangeForm(ChangeForm):
                 "documents",
                 forms.ValidationError(
                     _(
-                        "Joignez l'attestation de droits de l'assurance maladie : elle est "
+                        "Joignez l'attestation de droits de l'Assurance Maladie : elle est "
                         "nécessaire pour activer la télétransmission."
                     ),
                     code="required",

@@ -18,7 +18,7 @@ class RequestSearchForm(forms.Form):
     """ "Ma messagerie": words searched in the reference, subject and text, and a page size."""
 
     recherche = forms.CharField(
-        label=_("Rechercher"),
+        label=_("Rechercher dans vos messages"),
         required=False,
         max_length=QUERY_MAX_LENGTH,
         help_text=_("Une référence, un objet ou des mots de votre message."),
@@ -66,6 +66,10 @@ class RequestFilterForm(RequestSearchForm):
     )
 
     field_order = ["statut", "type", "recherche", "taille"]
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["recherche"].label = _("Rechercher dans vos demandes")
 
     @property
     def filters(self) -> dict:

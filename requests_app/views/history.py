@@ -21,6 +21,7 @@ from casework.services import (
 )
 from casework.views import requester_cancel, requester_page
 from requests_app.forms.history import RequestFilterForm, RequestSearchForm
+from requests_app.forms.message import FOLLOW_UP
 from requests_app.selectors import (
     MemberHistory,
     answers_shown,
@@ -96,9 +97,11 @@ def _answer(shown, thread):
 
 
 def _new_request_link(shown) -> str:
-    """ "Écrire un message" with an object citing the old request."""
-    subject = _("Suite à la demande %(reference)s") % {"reference": shown.reference}
-    return f"{reverse('requests_app:message')}?{urlencode({'subject': subject})}"
+    """ "Écrire un message" about the old request: category "Autre", object "Suite à une demande
+    déjà envoyée" and a text citing its reference, all of which the member may change."""
+    text = _("Suite à la demande %(reference)s") % {"reference": shown.reference}
+    query = {"topic": "other", "subject": FOLLOW_UP, "message": text}
+    return f"{reverse('requests_app:message')}?{urlencode(query)}"
 
 
 @member_required

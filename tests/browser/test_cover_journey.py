@@ -164,7 +164,7 @@ def test_the_home_page_sums_up_the_last_twelve_months_and_opens_a_recent_payment
         "Type de soins",
         "Frais réels",
         "Part Sécurité sociale",
-        f"Part {INSURER}",
+        "Part complémentaire",
         "Reste à charge",
     ]
     assert [_cells(row) for row in table.locator("tbody tr").all()] == [
