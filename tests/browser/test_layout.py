@@ -25,8 +25,10 @@ def test_the_welcome_page_fits_a_320_px_screen_and_shows_focus(browser, live_ser
 def test_the_person_can_switch_the_interface_to_english(new_page):
     page = new_page("/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.get_by_label("Langue").select_option("en")  # applied at once, no button needed
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.get_by_label("Langue").select_option("en")  # nothing happens until the button
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("button", name="Changer").click()
+    page.locator("html[lang=en]").wait_for(state="attached")
     assert page.get_by_role("link", name="Sign in").is_visible()
 
 
