@@ -1,6 +1,7 @@
 """'Activer mon espace': affiliation email, a code by SMS or email, a password."""
 
 import datetime
+import re
 from html import unescape
 
 import pytest
@@ -189,17 +190,33 @@ def test_a_known_and_an_unknown_email_get_the_same_answers_to_the_same_attempts(
     assert outbox.count() == sent == 1
 
 
-def test_a_record_without_a_mobile_is_offered_the_code_by_email(client, affiliated, outbox):
-    """Issue 16, point 20: after "Par SMS" the page says the record may have no mobile and
-    sends the code by email in one click; the same words whatever the record holds."""
+def test_a_record_without_a_mobile_is_told_so_and_offered_the_email(client, affiliated, outbox):
+    """Issue 16, point 20: "Par SMS" for a record with no mobile does not pretend a code left:
+    the page says there is no mobile, next to the choice, with the email chosen instead."""
     affiliated.mobile_phone = ""
     affiliated.save(update_fields=["mobile_phone"])
     client.post(START, {"email": affiliated.email})
-    client.post(CHANNEL, {"channel": "sms"})
-    assert outbox.count("sms") == 0
+    response = client.post(CHANNEL, {"channel": "sms"})
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert "Aucun téléphone mobile n'est enregistré pour votre adhésion" in page
+    assert re.search(r'<input[^>]*value="email"[^>]*checked', page)
+    assert outbox.count() == 0
+    assert client.get(CODE)["Location"] == CHANNEL  # no code step: nothing was sent
+    assert client.post(CHANNEL, {"channel": "email"})["Location"] == CODE
+    code = outbox.last("email", to=affiliated.email).code()
+    assert client.post(CODE, {"code": code})["Location"] == PASSWORD_STEP
+
+
+def test_a_record_with_a_mobile_is_offered_the_email_when_the_sms_does_not_arrive(
+    client, affiliated, outbox
+):
+    client.post(START, {"email": affiliated.email})
+    assert client.post(CHANNEL, {"channel": "sms"})["Location"] == CODE
+    assert outbox.count("sms") == 1
     page = unescape(client.get(CODE).content.decode())
-    assert "Aucun téléphone mobile n'a été communiqué lors de votre affiliation" in page
-    assert 'name="channel" value="email"' in page
+    assert "Le SMS n'arrive pas ? Recevez le code par email" in page
+    assert "Aucun téléphone mobile" not in page
     assert client.post(CHANNEL, {"channel": "email"})["Location"] == CODE
     code = outbox.last("email", to=affiliated.email).code()
     assert client.post(CODE, {"code": code})["Location"] == PASSWORD_STEP

@@ -18,7 +18,7 @@ from accounts.forms_signup import (
     EmailForm,
     SignupForm,
 )
-from accounts.models import AccountToken, Member
+from accounts.models import AccountToken, CodeDevice, Member
 from accounts.services import signup as services
 from accounts.tokens import TokenInvalid, token_check
 
@@ -168,6 +168,26 @@ def activate_channel(request):
     form = ChannelForm(_data(request), initial={"channel": flow.get("channel")})
     if request.method == "POST" and form.is_valid():
         channel = form.cleaned_data["channel"]
+        member = _member(flow)
+        if channel == CodeDevice.Channel.SMS and member is not None and not member.mobile_phone:
+            # Said plainly (issue 16, point 20): waiting for an SMS that cannot come helps
+            # nobody. It tells whoever typed this email that a record without a mobile holds
+            # it, a small disclosure the README's "Security" section weighs.
+            form = ChannelForm({"channel": CodeDevice.Channel.EMAIL})
+            form.is_valid()
+            form.add_error(
+                "channel",
+                _(
+                    "Aucun téléphone mobile n'est enregistré pour votre adhésion : le code ne "
+                    "peut pas vous être envoyé par SMS. Recevez-le par email, à l'adresse "
+                    "saisie."
+                ),
+            )
+            return render(
+                request,
+                "accounts/activate_channel.html",
+                {"form": form, "step": 2, "email": flow["email"]},
+            )
         try:
             _send_code(flow, channel)
         except CodeError as exc:
