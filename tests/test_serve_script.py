@@ -99,3 +99,58 @@ def test_the_serve_script_stops_both_processes_within_ten_seconds(migrated, tmp_
             os.killpg(process.pid, signal.SIGKILL)
         for pid in _descendants(process.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_that_hangs_at_shutdown_is_killed_and_the_whole_stops_within_ten_seconds(
+    migrated, tmp_path
+):
+    """The hang reported after "beat: Shutting down": a worker that ignores the stop. The
+    script's PY is a wrapper whose `-m celery` prints that line on SIGTERM and then goes on
+    running, as the hung worker did; the portal is the real one."""
+    port = _free_port()
+    wrapper = tmp_path / "python"
+    wrapper.write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "${1:-}" = "-m" ] && [ "${2:-}" = "celery" ]; then\n'
+        "  trap 'echo \"beat: Shutting down\"' TERM INT\n"
+        '  echo "worker: ready"\n'
+        "  while true; do sleep 0.1; done\n"
+        "fi\n"
+        f'exec "{sys.executable}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    env = {**migrated, "PY": str(wrapper), "ADDRESS": f"127.0.0.1:{port}"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(SCRIPT)], env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "worker: ready" in log.read_text(errors="replace"):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"the portal did not start:\n{log.read_text()}")
+        family = _descendants(process.pid)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 15 s after SIGTERM:\n{log.read_text()}")
+        assert time.monotonic() - started < 10, log.read_text()
+        text = log.read_text()
+        assert "beat: Shutting down" in text  # the stop reached it, which went on running
+        assert "killed" in text
+        time.sleep(0.2)
+        assert not [pid for pid in family if _alive(pid)], text
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid in _descendants(process.pid):
+            os.kill(pid, signal.SIGKILL)
