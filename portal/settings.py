@@ -447,6 +447,16 @@ INACTIVE_SPACE_WARNING_DAYS = sorted(
 CLOSED_REQUEST_YEARS = env_int("CLOSED_REQUEST_YEARS", 5, minimum=1)
 # Sign-in and code records (the account's sign-in history) are deleted after this many days.
 SIGNIN_RECORD_DAYS = env_int("SIGNIN_RECORD_DAYS", 365, minimum=1)
+# The access journal (managers' reads of members' and partners' data, oversight/) is kept this
+# long for the data-protection officer's checks, then deleted (CNIL: 6 months to 1 year of
+# traces, more only for a stated risk).
+ACCESS_JOURNAL_DAYS = env_int("ACCESS_JOURNAL_DAYS", 365, minimum=30)
+# The account notices (emails about a new browser, a changed email or phone, links asked for)
+# keep their recipient and details this long.
+ACCOUNT_NOTICE_DAYS = env_int("ACCOUNT_NOTICE_DAYS", 90, minimum=1)
+# The virtual advisor's unanswered questions (not tied to who asked, but typed freely) go this
+# long after they were last asked.
+UNANSWERED_QUESTION_DAYS = env_int("UNANSWERED_QUESTION_DAYS", 365, minimum=30)
 # The retention policy: how long each kind of data is kept, counted from when, and what happens
 # then ("deleted", "anonymised", "archived"). One table, read by the retention jobs and
 # `retention_report` (privacy/retention.py, one rule per key) and printed on the "Données
@@ -495,6 +505,30 @@ RETENTION_POLICY = [
         "outcome": "deleted",
     },
     {
+        "key": "account_notices",
+        "data": _(
+            "Emails envoyés sur votre compte (nouveau navigateur, email ou téléphone modifié, "
+            "liens demandés)"
+        ),
+        "period": {"days": ACCOUNT_NOTICE_DAYS},
+        "from": _("leur envoi"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "access_journal",
+        "data": _("Journal des consultations de vos données par nos gestionnaires"),
+        "period": {"days": ACCESS_JOURNAL_DAYS},
+        "from": _("la consultation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "unanswered_questions",
+        "data": _("Questions restées sans réponse du conseiller virtuel (sans lien avec vous)"),
+        "period": {"days": UNANSWERED_QUESTION_DAYS},
+        "from": _("la dernière fois qu'elles ont été posées"),
+        "outcome": "deleted",
+    },
+    {
         "key": "remembered_browsers",
         "data": _("Navigateurs mémorisés (second facteur)"),
         "period": {"days": REMEMBER_BROWSER_DAYS},
@@ -512,6 +546,13 @@ RETENTION_POLICY = [
         "key": "statement_exports",
         "data": _("Relevés d'une période préparés en arrière-plan"),
         "period": {"hours": STATEMENT_EXPORT_HOURS},
+        "from": _("leur préparation"),
+        "outcome": "deleted",
+    },
+    {
+        "key": "queue_exports",
+        "data": _("Exports des files de traitement préparés par nos gestionnaires"),
+        "period": {"hours": QUEUE_EXPORT_HOURS},
         "from": _("leur préparation"),
         "outcome": "deleted",
     },

@@ -4,7 +4,7 @@ for the daily job). The job logs counts only, never who.
 
 Rules applied elsewhere are reported here too, so the report covers the whole table: partner
 and member files by documents' purge (every 15 minutes), remembered browsers by accounts'
-purge (hourly), exports by their hourly purge."""
+purge (hourly), exports (data, statements, queues) by their hourly purge."""
 
 import logging
 from datetime import datetime, timedelta
@@ -16,16 +16,18 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import SignInRecord, TrustedBrowser, User
+from accounts.models import AccountNotice, SignInRecord, TrustedBrowser, User
 from casework.models import CaseMessage
 from cover.models import StatementExport
 from documents.models import StoredFile
+from oversight.models import AccessEntry, QueueExport
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
 from partners.selectors import cancelled_positions_key
 from privacy.models import DataExport, InactivityWarning
 from privacy.notifications import inactivity_warning_send
 from privacy.services import CLOSED_PREFIX, account_close
 from requests_app.models import MemberRequest, MemberRequestCounter
+from support.models import UnansweredQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +230,29 @@ def signin_records_apply(now) -> dict[str, int]:
     return {"records": deleted}
 
 
+# -- Account notices, the access journal, the advisor's unanswered questions ------------------
+def account_notices_due(now):
+    # Counted from the send, or from the creation of one never sent (the catch-up gave up).
+    limit = now - timedelta(days=settings.ACCOUNT_NOTICE_DAYS)
+    return AccountNotice.objects.filter(
+        Q(sent_at__lt=limit) | Q(sent_at__isnull=True, created_at__lt=limit)
+    )
+
+
+def access_journal_due(now):
+    return AccessEntry.objects.filter(at__lt=now - timedelta(days=settings.ACCESS_JOURNAL_DAYS))
+
+
+def unanswered_questions_due(now):
+    limit = now - timedelta(days=settings.UNANSWERED_QUESTION_DAYS)
+    return UnansweredQuestion.objects.filter(last_asked__lt=limit)
+
+
+def _delete(queryset, name: str) -> dict[str, int]:
+    deleted, _details = queryset.delete()
+    return {name: deleted}
+
+
 # -- The whole table -----------------------------------------------------------------------
 def retention_report(now=None) -> list[tuple[str, dict[str, list[str]]]]:
     """What each rule of the table would touch today, rule by rule, as lists of identifiers
@@ -252,6 +277,18 @@ def retention_report(now=None) -> list[tuple[str, dict[str, list[str]]]]:
             due = {
                 "delete": [f"#{pk}" for pk in signin_records_due(now).values_list("pk", flat=True)]
             }
+        elif key == "account_notices":
+            due = {
+                "delete": [f"#{pk}" for pk in account_notices_due(now).values_list("pk", flat=True)]
+            }
+        elif key == "access_journal":
+            due = {
+                "delete": [f"#{pk}" for pk in access_journal_due(now).values_list("pk", flat=True)]
+            }
+        elif key == "unanswered_questions":
+            due = {"delete": _ids(unanswered_questions_due(now))}
+        elif key == "queue_exports":
+            due = {"delete": _ids(QueueExport.objects.filter(expires_at__lte=now))}
         elif key == "remembered_browsers":
             limit = now - timedelta(days=settings.REMEMBER_BROWSER_DAYS)
             due = {"delete": [f"#{pk}" for pk in TrustedBrowser.objects.filter(
@@ -283,6 +320,9 @@ def retention_apply(now=None) -> dict[str, dict[str, int]]:
         "inactive_spaces": inactive_spaces_apply(now),
         "closed_requests": closed_requests_apply(now),
         "signin_records": signin_records_apply(now),
+        "account_notices": _delete(account_notices_due(now), "notices"),
+        "access_journal": _delete(access_journal_due(now), "entries"),
+        "unanswered_questions": _delete(unanswered_questions_due(now), "questions"),
     }
     for rule, counts in done.items():
         logger.info(

@@ -12,11 +12,14 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Member, SignInRecord, User
+from accounts.models import AccountNotice, Member, SignInRecord, User
 from documents.models import StoredFile
-from privacy.retention import retention_apply
+from oversight.models import AccessEntry
+from privacy.retention import retention_apply, retention_report
 from requests_app.models import MemberRequest, RequestKind
 from requests_app.services import member_request_submit
+from support.models import UnansweredQuestion
+from tests.helpers.oversight import make_manager
 from tests.test_access_matrix import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +142,58 @@ def test_sign_in_records_go_after_a_year(frozen, member):
 def test_the_daily_job_is_declared(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["privacy-apply-retention"]
     assert entry["task"] == "privacy.tasks.apply_retention"
+
+
+def test_the_access_journal_goes_after_a_year_and_is_listed_first(frozen, member):
+    manager = make_manager("gestionnaire.retention")
+    old, young = (
+        AccessEntry.objects.create(
+            at=NOW - timedelta(days=days),
+            manager=manager,
+            kind="fiche",
+            scope="member",
+            member=member,
+            target=member.member_number,
+        )  # fmt: skip
+        for days in (366, 364)
+    )
+    due = dict(retention_report())["access_journal"]
+    assert due == {"delete": [f"#{old.pk}"]}
+    retention_apply()
+    assert list(AccessEntry.objects.all()) == [young]
+
+
+def test_account_notices_go_90_days_after_their_send(frozen, member):
+    def notice(days, sent=True):
+        row = AccountNotice.objects.create(
+            kind="new_browser", recipient=member.email, user=member.user,
+            details={"browser": "Firefox", "place": "192.0.2.x"},
+            sent_at=NOW - timedelta(days=days) if sent else None,
+        )  # fmt: skip
+        AccountNotice.objects.filter(pk=row.pk).update(created_at=NOW - timedelta(days=days))
+        return row.pk
+
+    notice(91), notice(91, sent=False)  # sent, and never sent (the catch-up gave up)
+    sent_young = notice(89)
+    retention_apply()
+    assert list(AccountNotice.objects.values_list("pk", flat=True)) == [sent_young]
+
+
+def test_unanswered_questions_go_a_year_after_they_were_last_asked(frozen):
+    for key, days in (("carte grise", 366), ("teletransmission", 20)):
+        row = UnansweredQuestion.objects.create(key=key, text=key.capitalize() + " ?")
+        UnansweredQuestion.objects.filter(pk=row.pk).update(last_asked=NOW - timedelta(days=days))
+    retention_apply()
+    assert list(UnansweredQuestion.objects.values_list("key", flat=True)) == ["teletransmission"]
+
+
+def test_the_personal_data_page_lists_the_journal_notices_questions_and_queue_exports(client):
+    page = client.get("/informations/donnees-personnelles/").content.decode()
+    for data in (
+        "Journal des consultations de vos données par nos gestionnaires",
+        "Emails envoyés sur votre compte",
+        "Questions restées sans réponse du conseiller virtuel",
+        "Exports des files de traitement préparés par nos gestionnaires",
+    ):
+        assert data in page
+    assert "<td>90 jours</td>" in page  # account notices
