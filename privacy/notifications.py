@@ -53,14 +53,16 @@ def inactivity_warning_send(*, user: User, closes_on) -> bool:
     to = account_email(user)
     if not to:
         return False
-    branded_email_send(
-        to=to,
-        subject=_("Votre espace sera fermé faute d'utilisation"),
-        template="privacy/emails/inactivity_warning",
-        context={
-            "closes_on": closes_on,
-            "years": settings.INACTIVE_SPACE_YEARS,
-            "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
-        },
-    )
+    # The account keeps no language: the portal's, whatever language the caller had active.
+    with translation.override(settings.LANGUAGE_CODE):
+        branded_email_send(
+            to=to,
+            subject=_("Votre espace sera fermé faute d'utilisation"),
+            template="privacy/emails/inactivity_warning",
+            context={
+                "closes_on": closes_on,
+                "years": settings.INACTIVE_SPACE_YEARS,
+                "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
+            },
+        )
     return True

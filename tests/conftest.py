@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import User
 from portal.celery import app as celery_app
@@ -136,6 +137,9 @@ def _isolated_files(settings, tmp_path, request):
             },
         }
     cache.clear()
+    # Each test starts in the portal's language: a page asked in English by an earlier test
+    # leaves English active in this thread (the locale middleware never deactivates it).
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
 
