@@ -132,6 +132,36 @@ def test_without_javascript_the_menu_stays_open(phone, live_server, member):
     assert_fits_width(page)
 
 
+# The advisor's button against the page's content, at every scroll position of the page.
+_COVERED = """
+() => {
+  const toggle = Array.from(document.querySelectorAll('.advisor-toggle'))
+    .find(element => element.getClientRects().length > 0);
+  if (!toggle) { return ['no advisor button']; }
+  const targets = Array.from(document.querySelectorAll(
+    'main .error-summary, main input:not([type=hidden]), main select, main textarea, main button,'
+    + ' main a, main label, main h1, main .errors'))
+    .filter(element => element.getClientRects().length > 0);
+  const hits = [];
+  const step = Math.max(100, Math.floor(window.innerHeight / 2));
+  for (let y = 0; y <= document.documentElement.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    const own = toggle.getBoundingClientRect();
+    for (const target of targets) {
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) { continue; }
+      const across = own.left < box.right && box.left < own.right;
+      if (across && own.top < box.bottom && box.top < own.bottom) {
+        hits.push(`at ${y}: ${target.tagName.toLowerCase()}#${target.id}.${target.className}`);
+      }
+    }
+  }
+  window.scrollTo(0, 0);
+  return hits;
+}
+"""
+
+
 def _menu_paths(page) -> list[str]:
     """The same-site pages the menus of this page lead to, the menu opened first."""
     button = _menu_button(page)
@@ -152,7 +182,9 @@ def _assert_phone_ready(page, height: int, path: str) -> None:
     _first_screen_holds(page, heading, height, path)
 
 
-def test_every_page_of_the_member_menus_fits_and_shows_its_title_first(phone, live_server, member):
+def test_every_page_of_the_member_menus_fits_shows_its_title_first_and_nothing_covers_it(
+    phone, live_server, member
+):
     make_payment(member, lines=2)
     page = open_signed_in(phone, live_server, member.user, "/")
     paths = _menu_paths(page)
@@ -162,6 +194,7 @@ def test_every_page_of_the_member_menus_fits_and_shows_its_title_first(phone, li
         page.goto(path)
         page.wait_for_load_state("load")
         _assert_phone_ready(page, phone.height, path)
+        assert page.evaluate(_COVERED) == [], path
 
 
 @pytest.mark.parametrize("role", ["technician", "partner_manager"])
@@ -199,34 +232,6 @@ SCREENS = {
     # Wide enough for the button to float in the margin beside the content.
     "wide": {"width": 1536, "height": 864},
 }
-
-_COVERED = """
-() => {
-  const toggle = Array.from(document.querySelectorAll('.advisor-toggle'))
-    .find(element => element.getClientRects().length > 0);
-  if (!toggle) { return ['no advisor button']; }
-  const targets = Array.from(document.querySelectorAll(
-    'main .error-summary, main input:not([type=hidden]), main select, main textarea, main button,'
-    + ' main a, main label, main h1, main .errors'))
-    .filter(element => element.getClientRects().length > 0);
-  const hits = [];
-  const step = Math.max(100, Math.floor(window.innerHeight / 2));
-  for (let y = 0; y <= document.documentElement.scrollHeight; y += step) {
-    window.scrollTo(0, y);
-    const own = toggle.getBoundingClientRect();
-    for (const target of targets) {
-      const box = target.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0) { continue; }
-      const across = own.left < box.right && box.left < own.right;
-      if (across && own.top < box.bottom && box.top < own.bottom) {
-        hits.push(`at ${y}: ${target.tagName.toLowerCase()}#${target.id}.${target.className}`);
-      }
-    }
-  }
-  window.scrollTo(0, 0);
-  return hits;
-}
-"""
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
