@@ -19,6 +19,8 @@ class MenuItem:
     badge: str = ""
     # A decorative icon before the label ("envelope": the messaging, as guide 003 draws it).
     icon: str = ""
+    # A line under the label where there is room for it (the home page's tiles).
+    hint: str = ""
 
 
 MEMBER_MENU = (
@@ -57,6 +59,27 @@ MEMBER_MENU = (
     MenuItem(_("Mes outils"), "directory:search", ("directory:search",)),
     MenuItem(_("Mes services"), "support:services", ("support:services", "support:service")),
     MenuItem(_("Contact"), "support:contact", ("support:contact", "support:contact_sent")),
+)
+
+# The member's requests ("Démarche", guides 000 and 003): on the home page's first screen and in
+# the menu of a phone, so that sending a document is never a long scroll away.
+MEMBER_ACTIONS = (
+    MenuItem(
+        _("Envoyer un document (facture, devis, justificatif...)"),
+        "requests_app:document",
+        ("requests_app:document",),
+    ),
+    MenuItem(_("Poser une question"), "requests_app:question", ("requests_app:question",)),
+    MenuItem(
+        _("Déclarer un changement"),
+        "requests_app:change",
+        ("requests_app:change", "requests_app:change_step"),
+        hint=_("Ma situation change : coordonnées, RIB, famille, contrat"),
+    ),
+    MenuItem(_("Demande de remboursement"), "requests_app:refund", ("requests_app:refund",)),
+    MenuItem(_("Transmettre un devis"), "requests_app:quote", ("requests_app:quote",)),
+    MenuItem(_("Médecine douce"), "requests_app:soft_medicine", ("requests_app:soft_medicine",)),
+    MenuItem(_("Écrire un message"), "requests_app:message", ("requests_app:message",)),
 )
 
 # The member's pages of the header (beside "Se déconnecter").

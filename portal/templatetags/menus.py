@@ -4,13 +4,20 @@ whether it is the page being shown."""
 from django import template
 from django.urls import reverse
 
-from portal.menus import MEMBER_ACCOUNT_MENU, MEMBER_MENU, PARTNER_MENU, PARTNER_TOPBAR
+from portal.menus import (
+    MEMBER_ACCOUNT_MENU,
+    MEMBER_ACTIONS,
+    MEMBER_MENU,
+    PARTNER_MENU,
+    PARTNER_TOPBAR,
+)
 
 register = template.Library()
 
 MENUS = {
     "member": MEMBER_MENU,
     "member_account": MEMBER_ACCOUNT_MENU,
+    "member_actions": MEMBER_ACTIONS,
     "partner": PARTNER_MENU,
     "partner_topbar": PARTNER_TOPBAR,
 }
@@ -37,6 +44,7 @@ def space_menu(context, name: str) -> list[dict]:
                 "current": view_name in item.current,
                 "badge": item.badge,
                 "icon": item.icon,
+                "hint": item.hint,
             }
         )
     return entries

@@ -8,6 +8,7 @@ from django.urls import path
 
 from portal.menus import (
     MEMBER_ACCOUNT_MENU,
+    MEMBER_ACTIONS,
     MEMBER_MENU,
     PARTNER_CENTRAL,
     PARTNER_MENU,
@@ -39,7 +40,7 @@ def sitemap(request):
         "privacy/sitemap.html",
         {
             "sections": [
-                ("member", [*MEMBER_MENU, *MEMBER_ACCOUNT_MENU]),
+                ("member", [*MEMBER_MENU, *MEMBER_ACTIONS, *MEMBER_ACCOUNT_MENU]),
                 ("partner", [*PARTNER_CENTRAL, *PARTNER_MENU, *PARTNER_TOPBAR]),
                 ("public", PUBLIC_MENU),
             ],

@@ -16,6 +16,34 @@ document.addEventListener("DOMContentLoaded", function () {
     target.scrollIntoView({ block: "center" });
     target.focus();
   });
+  // The menu of a narrow screen (base.html): one "Menu" button folds the header's links and the
+  // member's menu. Without this script nothing is folded; on a wide screen CSS shows everything.
+  var menuToggle = document.querySelector("[data-menu-toggle]");
+  if (menuToggle) {
+    var panels = menuToggle.getAttribute("aria-controls").split(" ").map(function (id) {
+      return document.getElementById(id);
+    }).filter(Boolean);
+    var setMenu = function (open) {
+      menuToggle.setAttribute("aria-expanded", open ? "true" : "false");
+      panels.forEach(function (panel) { panel.classList.toggle("is-folded", !open); });
+    };
+    var menuHolds = function (element) {
+      return element === menuToggle || panels.some(function (panel) { return panel.contains(element); });
+    };
+    setMenu(false);
+    menuToggle.hidden = false;
+    menuToggle.addEventListener("click", function () {
+      setMenu(menuToggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes an open menu from its button or from inside it, and gives the focus back to
+    // the button (a link that was focused in the menu is hidden now).
+    document.addEventListener("keydown", function (event) {
+      if ((event.key !== "Escape" && event.key !== "Esc") || menuToggle.getAttribute("aria-expanded") !== "true") { return; }
+      if (!menuHolds(document.activeElement) || menuToggle.offsetParent === null) { return; }
+      setMenu(false);
+      menuToggle.focus();
+    });
+  }
   // The language switch has no script on purpose: it acts only on its "Changer" button, so
   // moving through the list with the arrow keys never reloads the page under the person's feet.
 });

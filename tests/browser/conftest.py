@@ -190,3 +190,12 @@ def open_partner_space(new_page, live_server, technician, organism, path: str = 
     )
     page.goto(path)
     return page
+
+
+def open_menu(page) -> None:
+    """On a narrow screen the header's links and the member's menu fold behind "Menu" (issue 14):
+    open it, as a person on a phone does, before following one of them. Nothing on a wide one."""
+    page.wait_for_load_state("load")  # guichet.js has folded the menu, or not
+    button = page.get_by_role("button", name="Menu", exact=True)
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from accounts.models import Member
-from tests.browser.conftest import assert_fits_width
+from tests.browser.conftest import assert_fits_width, open_menu
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,6 +68,7 @@ def test_a_member_creates_a_space_signs_in_with_a_code_and_is_remembered(new_pag
     assert_fits_width(page)
 
     # Sign out, then in again from the same browser: no code this time.
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").first.click()
     page.wait_for_url(re.compile(r"/compte/connexion/"))
     sms_before = outbox.count("sms")
@@ -77,6 +78,7 @@ def test_a_member_creates_a_space_signs_in_with_a_code_and_is_remembered(new_pag
     assert outbox.count("sms") == sms_before
 
     # Signed out for good: the home page is the public one again.
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").first.click()
     page.wait_for_url(re.compile(r"/compte/connexion/"))
     page.goto("/")
@@ -143,6 +145,7 @@ def test_a_second_browser_is_told_by_email_then_removed_from_mes_appareils(new_p
     assert mine.get_by_role("button", name="Retirer").count() == 0
 
     # The second browser, signing in again, is asked for a code.
+    open_menu(theirs)
     theirs.get_by_role("button", name="Se déconnecter").first.click()
     theirs.wait_for_url(re.compile(r"/compte/connexion/"))
     _sign_in(theirs, "445566", PASSWORD)

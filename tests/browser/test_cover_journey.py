@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from cover.models import Payment
 from cover.summary import twelve_months_before
 from portal.models import Branding
-from tests.browser.conftest import assert_fits_width, open_signed_in
+from tests.browser.conftest import assert_fits_width, open_menu, open_signed_in
 from tests.factories import ContractFactory, PaymentFactory, ReimbursementFactory, make_payment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -235,6 +235,7 @@ def test_a_member_searches_a_period_and_downloads_all_its_statements(
     to_professional = make_payment(member, third_party=True, payment_date=days_ago(100))
 
     page = open_signed_in(new_page, live_server, member.user, "/")
+    open_menu(page)
     page.locator("nav.member-nav").get_by_role("link", name="Mes remboursements").click()
     page.wait_for_url(re.compile(r"/remboursements/$"))
     expect(page.get_by_role("heading", name="Mes remboursements santé", level=1)).to_be_visible()

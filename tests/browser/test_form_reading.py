@@ -4,7 +4,7 @@ does nothing until its button is pressed."""
 
 import pytest
 
-from tests.browser.conftest import open_signed_in
+from tests.browser.conftest import open_menu, open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,6 +36,7 @@ def test_the_language_list_waits_for_its_button(new_page, live_server, member):
     page = open_signed_in(new_page, live_server, member.user, "/")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.wait_for_load_state("load")  # guichet.js has run
+    open_menu(page)  # on a phone the language list is in the menu
     select = page.locator("#lang-select")
     select.focus()
     page.keyboard.press("ArrowDown")

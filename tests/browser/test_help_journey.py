@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from directory.models import Specialty
 from support.demo import demo_support_load
-from tests.browser.conftest import VIEWPORTS, assert_fits_width, open_signed_in
+from tests.browser.conftest import VIEWPORTS, assert_fits_width, open_menu, open_signed_in
 from tests.factories import ContractFactory
 from tests.test_locator import _pro
 
@@ -65,6 +65,7 @@ def test_a_member_finds_a_dentist_practising_tiers_payant_in_bordeaux(
     _pro("Dr Marc GIRAUD", "33000", "Bordeaux", specialty=Specialty.GENERAL_PRACTITIONER)
 
     page = open_signed_in(new_page, live_server, member.user, "/")
+    open_menu(page)
     page.locator("nav.member-nav").get_by_role("link", name="Mes outils").click()
     page.wait_for_url(re.compile(r"/professionnels-de-sante/$"))
     expect(

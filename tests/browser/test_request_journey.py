@@ -7,7 +7,7 @@ import re
 import pytest
 
 from requests_app.models import MemberRequest
-from tests.browser.conftest import assert_fits_width, open_signed_in
+from tests.browser.conftest import assert_fits_width, open_menu, open_signed_in
 from tests.browser.test_upload_widget import _drop
 from tests.test_uploads import image_bytes, pdf_bytes
 
@@ -43,6 +43,7 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     assert sent.attachments.count() == 2
 
     # It is in the history, "Nouveau", about Lucas.
+    open_menu(page)
     page.get_by_role("link", name="Échanger avec nous").first.click()
     row = page.locator(".request-row", has_text=sent.reference)
     row.wait_for()
@@ -80,6 +81,7 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     page.goto(email.link())
     page.get_by_text("votre facture est remboursée").first.wait_for()
 
+    open_menu(page)
     page.get_by_role("link", name=re.compile("^Mes documents")).first.click()
     page.get_by_role("link", name="Historique des mails").first.click()
     page.wait_for_url(re.compile(r"/historique-des-mails/$"))
