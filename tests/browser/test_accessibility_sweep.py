@@ -53,9 +53,15 @@ MEMBER_PAGES: dict[str, Paths] = dict(
         _one("cover:statements_export", pk=lambda o: o["statement_export"].pk),
         _one("cover:payment", number=lambda o: o["payment"].number),
         _one("cover:payment_html", number=lambda o: o["payment"].number),
-        _one("directory:search"),
+        (  # the search, then its results
+            "directory:search",
+            lambda o: [
+                reverse("directory:search"),
+                reverse("directory:search") + "?specialite=general_practitioner&code_postal=33000",
+            ],
+        ),
         _one("support:follow_up"),
-        _one("support:faq"),
+        ("support:faq", lambda o: [reverse("support:faq"), reverse("support:faq") + "?q=carte"]),
         _one("support:advisor"),
         _one("support:contact"),
         _one("support:contact_sent", reference=lambda o: o["requests"][0].reference),
@@ -104,7 +110,10 @@ PARTNER_PAGES: dict[str, Paths] = dict(
             lambda o: [reverse("partners:new", args=[slug]) for slug in o["ods_slugs"]],
         ),
         _one("partners:submitted", number=lambda o: o["partner_requests"][0].number),
-        _one("partners:history"),
+        (  # the whole history, then filtered
+            "partners:history",
+            lambda o: [reverse("partners:history"), reverse("partners:history") + "?statut=new"],
+        ),
         (
             "partners:detail",
             lambda o: [reverse("partners:detail", args=[r.number]) for r in o["partner_requests"]],
@@ -241,6 +250,36 @@ def test_every_member_page_has_no_axe_violation(new_page, live_server):
     page = open_member_space(new_page, live_server, objects["member_user"])
     count, reports = sweep(page, MEMBER_PAGES, objects)
     assert count >= len(MEMBER_PAGES)
+    # A step that has no URL of its own: the summary of a request, before "Envoyer".
+    page.goto(reverse("requests_app:question"))
+    page.get_by_label("Objet de la question").select_option("reimbursement")
+    page.locator("main form textarea").first.fill("Où en est le remboursement de mes lunettes ?")
+    page.get_by_role("button", name="Vérifier le résumé").click()
+    page.locator("form.summary-actions").wait_for()
+    if violations := axe_violations(page):
+        reports.append("the summary of a question " + readable(page.url, violations))
+    assert reports == [], "\n".join(reports)
+
+
+# The pages that change for a member of a collective contract (guide 002's profile, the demo's
+# default): the employer's name and contact where the member cannot act himself.
+COLLECTIVE_PAGES = [
+    "home",
+    "accounts:profile",
+    "accounts:profile_address",
+    "cover:contract",
+    "cover:beneficiaries",
+    "requests_app:change",
+]
+
+
+def test_the_pages_of_a_collective_member_have_no_axe_violation(new_page, live_server):
+    from accounts.models import Member
+
+    objects = demo_objects()
+    page = open_member_space(new_page, live_server, Member.objects.get(member_number="100004").user)
+    count, reports = sweep(page, {name: MEMBER_PAGES[name] for name in COLLECTIVE_PAGES}, objects)
+    assert count == len(COLLECTIVE_PAGES)
     assert reports == [], "\n".join(reports)
 
 
