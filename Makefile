@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: install system-libs chromium clamav run test lint lock bench cluster cluster-test
+.PHONY: install system-libs chromium axe clamav run test lint lock bench cluster cluster-test
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
@@ -52,6 +52,26 @@ chromium:
 	    exit 1; \
 	  fi; }
 
+# The browser tests run axe-core (accessibility rules) from the npm package pinned in
+# package-lock.json (tests/helpers/axe.py reads node_modules/axe-core/axe.min.js). `npm ci`
+# runs when node_modules/axe-core is missing or older than the lock; Debian's npm is installed
+# when missing if we are root with apt-get. node_modules is for the tests only (.dockerignore).
+axe: node_modules/axe-core
+
+node_modules/axe-core: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's npm (axe-core for the browser tests)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends nodejs npm; \
+	  else \
+	    echo "The browser tests need npm to install axe-core." \
+	      "Install it (Debian/Ubuntu: sudo apt-get install npm) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; }
+	npm ci --no-audit --no-fund
+	touch $@
+
 # The antivirus tests start Debian's clamd themselves, with the EICAR test signature written by
 # the fixture (tests/helpers/clamd.py): no signature download, freshclam is never run.
 clamav:
@@ -79,12 +99,12 @@ cluster: install
 	PY=$(PY) scripts/cluster
 
 # The browser journey through the balancer, alternating replicas (starts its own cluster).
-cluster-test: install chromium
+cluster-test: install chromium axe
 	GUICHET_CLUSTER_TESTS=1 $(PY) -m pytest -ra tests/browser/test_cluster_journey.py
 
 # The whole suite, browser and worker tests included. PostgreSQL and Redis are used when
 # DATABASE_URL and REDIS_URL are set (as .ci/run does in its second pass).
-test: install chromium clamav
+test: install chromium axe clamav
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Performance figures on PostgreSQL at production volume (bench/README.md): one line per figure.

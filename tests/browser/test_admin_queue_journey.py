@@ -14,7 +14,7 @@ from casework.services import case_move
 from requests_app.models import MemberRequest
 from requests_app.services import member_request_submit
 from tests.browser.conftest import open_signed_in
-from tests.browser.test_compliance_axe import assert_no_violation
+from tests.helpers.axe import assert_no_violation
 
 pytestmark = [
     pytest.mark.browser,

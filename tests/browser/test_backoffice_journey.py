@@ -15,7 +15,7 @@ from oversight.models import QueueExport
 from requests_app.models import RequestKind
 from requests_app.services import member_request_submit
 from tests.browser.conftest import open_signed_in
-from tests.browser.test_compliance_axe import assert_no_violation
+from tests.helpers.axe import assert_no_violation
 from tests.helpers.oversight import MEMBER_PERMISSIONS, make_manager
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,50 +1,20 @@
 """axe-core finds no violation on the compliance pages (issue 18), on desktop and phone widths:
 the five legal pages and the site map (anonymous), "Mes données" of a member and of a partner,
-and the member's closure request page. The axe-core script is the one shipped by
-axe-playwright-python (requirements.lock)."""
+and the member's closure request page. axe-core is the npm package (tests/helpers/axe.py); every
+other member and partner page is swept by test_accessibility_sweep.py."""
 
 import re
-from pathlib import Path
 
-import axe_playwright_python
 import pytest
 
 from privacy.demo import demo_privacy_load
 from privacy.models import LegalPage
 from tests.browser.conftest import open_signed_in
+from tests.helpers.axe import assert_no_violation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 LEGAL_PAGES = [f"/informations/{kind}/" for kind in LegalPage.Kind.values]
-
-
-def axe_violations(page) -> list[dict]:
-    """Run axe-core (WCAG A and AA rules and best practices) on the page as it is shown."""
-    page.wait_for_load_state()
-    # Evaluated by the driver, not added as an inline <script>: the page's CSP would block it.
-    page.evaluate(AXE_SOURCE)
-    # preload: false: axe would fetch the page's stylesheets and insert them again as inline
-    # <style> elements (for its css-orientation-lock rule only), which the CSP rightly blocks and
-    # the CSP watch would report. No stylesheet of ours locks the orientation.
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'], preload: false})"
-    )
-    return result["violations"]
-
-
-def readable(url: str, violations: list[dict]) -> str:
-    lines = [f"{url}: {len(violations)} axe-core violation(s)"]
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
-    return "\n".join(lines)
-
-
-def assert_no_violation(page):
-    violations = axe_violations(page)
-    assert violations == [], readable(page.url, violations)
 
 
 @pytest.mark.parametrize("path", [*LEGAL_PAGES, "/plan-du-site/"])

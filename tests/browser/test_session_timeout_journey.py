@@ -8,8 +8,8 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from tests.browser.conftest import open_signed_in
-from tests.browser.test_compliance_axe import assert_no_violation
 from tests.browser.test_upload_widget import _attached_ids, _drop
+from tests.helpers.axe import assert_no_violation
 from tests.test_uploads import image_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
