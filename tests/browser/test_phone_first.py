@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_fits_width, open_partner_space, open_signed_in
 from tests.factories import make_payment
+from tests.helpers.axe import assert_no_violation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,6 +118,7 @@ def test_the_menu_opens_and_closes_by_keyboard_and_holds_the_requests(phone, liv
 
     page.keyboard.press("Space")
     expect(button).to_have_attribute("aria-expanded", "true")
+    assert_no_violation(page)  # axe-core on the open menu too
     requests.get_by_role("link", name="Poser une question").click()
     page.wait_for_url(re.compile(r"/demandes/poser-une-question/$"))
     expect(_menu_button(page)).to_have_attribute("aria-expanded", "false")  # folded again
