@@ -10,12 +10,12 @@ PYTEST_ARGS ?=
 
 .PHONY: install system-libs chromium axe clamav run test lint lock bench cluster cluster-test
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
 	  echo "Guichet needs Python 3.11 ('$(PYTHON)' is $$($(PYTHON) --version 2>&1))." \
 	    "Run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 install: system-libs
@@ -118,4 +118,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 lock: install
-	$(PY) -m pip freeze --exclude-editable > requirements.lock
+	$(PY) scripts/lock.py

