@@ -2,8 +2,8 @@
 
 - `page_of` numbers the pages from a total that may be stored, counted or estimated
   (`Total`), and reads a page's rows through `rows(offset, limit)` when the list gives one.
-- `keyed_rows` reads a deep page from its index alone: the keys of the page first (an
-  index-only scan skips what comes before), then those rows.
+- `keyed_rows` reads a deep page from its index alone: the keys of the page (an index-only
+  scan skips what comes before), and those rows, in one query.
 - `total_of` counts exactly when the answer is small (a capped count), and otherwise asks
   PostgreSQL's planner for an estimate, which the page says is one ("environ").
 """
@@ -114,18 +114,12 @@ DIRECT_UP_TO = 1000
 
 def keyed_rows(queryset, key: str, offset: int, limit: int) -> list:
     """The rows `offset` to `offset + limit` of an ordered queryset. Deep pages are read in two
-    steps: their `key` values (from the index that orders the list, without reading the rows
-    before them), then those rows, in the list's order."""
+    steps of one query: their `key` values (from the index that orders the list, without
+    reading the rows before them), then those rows, in the list's order."""
     if offset < DIRECT_UP_TO:
         return list(queryset[offset : offset + limit])
-    keys = list(queryset.values_list(key, flat=True)[offset : offset + limit])
-    if not keys:
-        return []
-    found = {
-        row[key] if isinstance(row, dict) else getattr(row, key): row
-        for row in queryset.order_by().filter(**{f"{key}__in": keys})
-    }
-    return [found[k] for k in keys if k in found]
+    keys = queryset.values_list(key, flat=True)[offset : offset + limit]
+    return list(queryset.filter(**{f"{key}__in": keys}))
 
 
 def total_of(queryset) -> Total:

@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import BooleanField, F, Func, Q, TextField, Value, Window
+from django.db.models.functions import Concat, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -173,6 +173,49 @@ SORT_KEYS = {
 def cancelled_positions_key(structure_id: int, organism_id: int, filed: int, listed: int) -> str:
     """Where a history's cancelled positions are cached (`PartnerHistory._cancelled_positions`)."""
     return f"partners:cancelled:{structure_id}:{organism_id}:{filed}:{listed}"
+
+
+# The sorts whose keys a request keeps from its filing on (its number, ODS, motif, requester's
+# name and person never change; its status does): their deep pages start from a landmark.
+LANDMARK_SORTS = ("number", "service", "motif", "requester", "person")
+# A landmark every this many requests of such an order: a deep page reads at most this many
+# index entries before its own, whatever its depth.
+LANDMARK_STEP = 1000
+
+
+def landmarks_key(structure_id: int, organism_id: int, filed: int, listed: int, sort: str) -> str:
+    """Where the landmarks of a history's order are cached (`PartnerHistory._landmarks`)."""
+    return f"partners:landmarks:{structure_id}:{organism_id}:{filed}:{listed}:{sort}"
+
+
+def history_cache_keys(structure_id: int, organism_id: int, filed: int, listed: int) -> list:
+    """Every key a history's pages read under these counts (the retention job, which
+    renumbers a history, forgets those it lands on)."""
+    return [
+        cancelled_positions_key(structure_id, organism_id, filed, listed),
+        *[landmarks_key(structure_id, organism_id, filed, listed, sort) for sort in LANDMARK_SORTS],
+    ]
+
+
+class RowFrom(Func):
+    """`(columns) >= (values)` (or `<=`): the rows from a place in an order, which a btree
+    index of those columns seeks to directly (a row comparison, on PostgreSQL and SQLite)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns, values, *, descending: bool = False):
+        self.width = len(columns)
+        self.operator = "<=" if descending else ">="
+        super().__init__(*[F(column) for column in columns], *[Value(v) for v in values])
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(sql_params)
+        columns, values = parts[: self.width], parts[self.width :]
+        return f"({', '.join(columns)}) {self.operator} ({', '.join(values)})", params
 
 
 def _keys(function: str, column: str) -> Func:
@@ -352,9 +395,68 @@ class PartnerHistory:
     # -- A page ---------------------------------------------------------------------------------
     def rows(self, offset: int, limit: int) -> list[dict]:
         """The requests `offset` to `offset + limit` of the list, as dicts of HISTORY_FIELDS."""
-        if self.only_the_period and self.filters.sort == "date":
+        filters = self.filters
+        if self.only_the_period and filters.sort == "date":
             return self._rows_by_position(offset, limit)
+        if (
+            offset >= DIRECT_UP_TO
+            and not filters.active
+            and filters.sort in LANDMARK_SORTS
+            and self.total().count > LANDMARK_STEP
+        ):
+            return self._rows_from_landmark(offset, limit)
         return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
+
+    def _columns(self) -> list[str]:
+        return [*SORT_KEYS[self.filters.sort], "position"]
+
+    def _rows_from_landmark(self, offset: int, limit: int) -> list[dict]:
+        """A deep page of an order whose keys never change: read from the landmark before it
+        (the keys of every LANDMARK_STEP-th request of the ascending order, `_landmarks`), so
+        that at most LANDMARK_STEP index entries are skipped, not every one before the page.
+        A descending page is the ascending rows at the other end, read backwards."""
+        listed = self.total().count
+        if offset >= listed:
+            return []
+        limit = min(limit, listed - offset)
+        descending = self.filters.descending
+        start = listed - offset - limit if descending else offset
+        landmarks = self._landmarks
+        index = min(start // LANDMARK_STEP, len(landmarks) - 1)
+        columns = self._columns()
+        skip = start - index * LANDMARK_STEP
+        ordered = self.listed.order_by(*columns)
+        keys = ordered.filter(RowFrom(columns, landmarks[index])).values_list(
+            "position", flat=True
+        )[skip : skip + limit]
+        rows = list(ordered.filter(position__in=keys).values(*HISTORY_FIELDS))
+        return rows[::-1] if descending else rows
+
+    @cached_property
+    def _landmarks(self) -> list[tuple]:
+        """The sort keys (with the position) of the requests of rank 0, LANDMARK_STEP,
+        2 x LANDMARK_STEP... of the ascending order, read in one pass over its index. Kept in
+        the cache under the counts of filed and listed requests, as the cancelled positions
+        are: the keys of these orders change only when a request is filed or cancelled."""
+        counter = getattr(self.space.convention, "counter", None)
+        filed, listed = (counter.filed_requests, counter.listed_requests) if counter else (0, 0)
+        space, sort = self.space, self.filters.sort
+        key = landmarks_key(space.structure.pk, space.organism.pk, filed, listed, sort)
+        landmarks = cache.get(key)
+        if landmarks is None:
+            columns = self._columns()
+            ranked = (
+                self.listed.annotate(
+                    rank=Window(RowNumber(), order_by=[F(column).asc() for column in columns])
+                )
+                .annotate(landmark=(F("rank") - 1) % LANDMARK_STEP)
+                .filter(landmark=0)
+                .order_by("rank")
+                .values_list(*columns)
+            )
+            landmarks = [tuple(row) for row in ranked]
+            cache.set(key, landmarks, CANCELLED_SECONDS)
+        return landmarks
 
     def _rows_by_position(self, offset: int, limit: int) -> list[dict]:
         """A page of the filing order: the listed request of a given rank is found from the
