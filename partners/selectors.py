@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from casework.lists import DIRECT_UP_TO, Total, bigint, keyed_rows, total_of
+from casework.lists import DIRECT_UP_TO, Total, bigint, capped_count, keyed_rows, total_of
 from casework.models import STATUS_RANKS
 from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.conventions import Situation, State, situation_of
@@ -256,15 +256,15 @@ class PartnerHistory:
         filters = self.filters
         if not (filters.date_from or filters.date_to):
             return None
-        by_date = self.mine.order_by("created_at", "position")
+        by_date = self.mine.order_by("created_at", "position").values_list("position", flat=True)
         low, high = 1, self._filed()
         if filters.date_from:
             first = by_date.filter(created_at__gte=_day_start(filters.date_from)).first()
-            low = first.position if first else high + 1
+            low = first if first is not None else high + 1
         if filters.date_to:
             end = _day_start(filters.date_to + timedelta(days=1))
             last = by_date.filter(created_at__lt=end).last()
-            high = last.position if last else 0
+            high = last if last is not None else 0
         return low, high
 
     def _filed(self) -> int:
@@ -366,7 +366,10 @@ class PartnerHistory:
                 return Total(counter.listed_requests if counter is not None else 0)
             low, high = self.positions
             return Total(max(high - low + 1 - self._cancelled_between(low, high), 0))
-        return total_of(self.queryset)
+        return total_of(self.queryset, capped=self._capped)
+
+    # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
+    _capped: int | None = None
 
     def _cancelled_between(self, low: int, high: int) -> int:
         positions = self._cancelled_positions
@@ -405,6 +408,15 @@ class PartnerHistory:
             and self.total().count > LANDMARK_STEP
         ):
             return self._rows_from_landmark(offset, limit)
+        if offset == 0 and not self.only_the_period:
+            # The first page of a filtered list: its total counted up to EXACT_UP_TO in the
+            # same query, for the "N demandes" should the page not hold every request found.
+            rows = list(
+                self.queryset.values(*HISTORY_FIELDS, total=capped_count(self.queryset))[:limit]
+            )
+            for row in rows:
+                self._capped = row.pop("total")
+            return rows
         return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
 
     def _columns(self) -> list[str]:
