@@ -408,9 +408,11 @@ class PartnerHistory:
             and self.total().count > LANDMARK_STEP
         ):
             return self._rows_from_landmark(offset, limit)
-        if offset == 0 and not self.only_the_period:
+        if offset == 0 and not self.only_the_period and not (filters.person or filters.number):
             # The first page of a filtered list: its total counted up to EXACT_UP_TO in the
-            # same query, for the "N demandes" should the page not hold every request found.
+            # same query (over the filter's index), for the "N demandes" should the page not
+            # hold every request found. Not for a search: its count would repeat the search,
+            # which often finds a page or less (then no count is needed at all).
             rows = list(
                 self.queryset.values(*HISTORY_FIELDS, total=capped_count(self.queryset))[:limit]
             )

@@ -49,8 +49,10 @@ class MemberHistory:
     _capped: int | None = None
 
     def rows(self, offset: int, limit: int) -> list[dict]:
-        if self.filtered and offset == 0:
-            # Its total counted in the same query, should the page not hold every request.
+        if self.filtered and offset == 0 and not self.query:
+            # Its total counted in the same query (over the filter's index), should the page
+            # not hold every request. Not for a search: its count would repeat the search,
+            # which often finds a page or less (then no count is needed at all).
             rows = self._values(self.queryset, total=capped_count(self.queryset))[:limit]
             for row in rows:
                 self._capped = row.pop("total")
