@@ -14,7 +14,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from casework.lists import DIRECT_UP_TO, Total, bigint, capped_count, keyed_rows, total_of
+from casework.lists import (
+    DIRECT_UP_TO,
+    EXACT_UP_TO,
+    Total,
+    bigint,
+    capped_count,
+    keyed_rows,
+    total_of,
+)
 from casework.models import STATUS_RANKS
 from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.conventions import Situation, State, situation_of
@@ -300,13 +308,18 @@ class PartnerHistory:
             requests = requests.filter(position__range=self.positions)
         if len(filters.number) == 10:
             requests = requests.filter(number=filters.number)
+        keys = self._order_keys()
+        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+
+    def _order_keys(self) -> list:
+        """What the list is ordered by (ascending), the filing order last."""
+        filters = self.filters
         keys = [F(key) for key in SORT_KEYS[filters.sort]]
         if filters.person and filters.sort == "person":
             # The people found share the name searched: walking the names' index to them would
             # read every name before theirs. Sorted as found instead (from their keyed index).
             keys = [Concat(key, Value("")) for key in keys]
-        keys.append(F("position"))
-        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+        return [*keys, F("position")]
 
     def _searched(self):
         """The listed requests that the person and the part of a number searched keep.
@@ -408,11 +421,15 @@ class PartnerHistory:
             and self.total().count > LANDMARK_STEP
         ):
             return self._rows_from_landmark(offset, limit)
-        if offset == 0 and not self.only_the_period and not (filters.person or filters.number):
+        if offset == 0 and (filters.person or filters.number):
+            if connections[self.mine.db].vendor == "postgresql":
+                return self._first_search_page(limit)
+            # Elsewhere (`make run`), a search that finds more than a page is counted apart.
+            return list(self.queryset.values(*HISTORY_FIELDS)[:limit])
+        if offset == 0 and not self.only_the_period:
             # The first page of a filtered list: its total counted up to EXACT_UP_TO in the
             # same query (over the filter's index), for the "N demandes" should the page not
-            # hold every request found. Not for a search: its count would repeat the search,
-            # which often finds a page or less (then no count is needed at all).
+            # hold every request found.
             rows = list(
                 self.queryset.values(*HISTORY_FIELDS, total=capped_count(self.queryset))[:limit]
             )
@@ -420,6 +437,33 @@ class PartnerHistory:
                 self._capped = row.pop("total")
             return rows
         return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
+
+    def _first_search_page(self, limit: int) -> list[dict]:
+        """The first page of a search, and its total up to EXACT_UP_TO, from one reading of
+        what it finds: a search reads every request it finds to sort them (its indexes hold no
+        order), so its first EXACT_UP_TO + 1 are kept and counted (a window over them) and the
+        page is the first of those, in the same query. A second query counting them would
+        repeat the search. (PostgreSQL: the rows come from its cursor, as psycopg types them.)"""
+        keys = self._order_keys()
+        found = self.queryset.values(
+            *HISTORY_FIELDS, **{f"order_{i}": key for i, key in enumerate(keys)}
+        )[: EXACT_UP_TO + 1]
+        connection = connections[found.db]
+        sql, params = found.query.sql_with_params()
+        quote = connection.ops.quote_name
+        direction = "DESC" if self.filters.descending else "ASC"
+        columns = ", ".join(f"found.{quote(name)}" for name in HISTORY_FIELDS)
+        order = ", ".join(f"found.{quote(f'order_{i}')} {direction}" for i in range(len(keys)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Django's own SQL for the search, and column names of this module.
+                f"SELECT {columns}, COUNT(*) OVER () FROM ({sql}) found "  # noqa: S608
+                f"ORDER BY {order} LIMIT %s",
+                [*params, limit],
+            )
+            rows = cursor.fetchall()
+        self._capped = rows[0][-1] if rows else 0
+        return [dict(zip(HISTORY_FIELDS, row[:-1], strict=True)) for row in rows]
 
     def _columns(self) -> list[str]:
         return [*SORT_KEYS[self.filters.sort], "position"]
