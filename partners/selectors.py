@@ -206,14 +206,13 @@ def history_cache_keys(structure_id: int, organism_id: int, filed: int, listed: 
 
 
 class RowFrom(Func):
-    """`(columns) >= (values)` (or `<=`): the rows from a place in an order, which a btree
+    """`(columns) >= (values)`: the rows from a place in an ascending order, which a btree
     index of those columns seeks to directly (a row comparison, on PostgreSQL and SQLite)."""
 
     output_field = BooleanField()
 
-    def __init__(self, columns, values, *, descending: bool = False):
+    def __init__(self, columns, values):
         self.width = len(columns)
-        self.operator = "<=" if descending else ">="
         super().__init__(*[F(column) for column in columns], *[Value(v) for v in values])
 
     def as_sql(self, compiler, connection, **extra):
@@ -223,7 +222,7 @@ class RowFrom(Func):
             parts.append(sql)
             params.extend(sql_params)
         columns, values = parts[: self.width], parts[self.width :]
-        return f"({', '.join(columns)}) {self.operator} ({', '.join(values)})", params
+        return f"({', '.join(columns)}) >= ({', '.join(values)})", params
 
 
 def _keys(function: str, column: str) -> Func:
