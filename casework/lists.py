@@ -2,18 +2,21 @@
 
 - `page_of` numbers the pages from a total that may be stored, counted or estimated
   (`Total`), and reads a page's rows through `rows(offset, limit)` when the list gives one.
-- `keyed_rows` reads a deep page from its index alone: the keys of the page first (an
-  index-only scan skips what comes before), then those rows.
+- `keyed_rows` reads a deep page from its index alone: the keys of the page (an index-only
+  scan skips what comes before), and those rows, in one query.
 - `total_of` counts exactly when the answer is small (a capped count), and otherwise asks
-  PostgreSQL's planner for an estimate, which the page says is one ("environ").
+  PostgreSQL's planner for an estimate, which the page says is one ("environ"); the estimate
+  of a query is kept ten minutes (it moves only with the table's statistics).
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import BigIntegerField, Value
+from django.db.models import BigIntegerField, IntegerField, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -21,6 +24,9 @@ from django.utils.translation import gettext as _
 # Counted exactly up to this many rows (a capped count over an index: it costs what it counts);
 # beyond, the planner's estimate, and the page says "environ".
 EXACT_UP_TO = 300
+# How long the planner's estimate of a query is kept: it changes only when the table's
+# statistics do (ANALYZE), and the pages of one search all ask for it.
+ESTIMATE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -114,37 +120,55 @@ DIRECT_UP_TO = 1000
 
 def keyed_rows(queryset, key: str, offset: int, limit: int) -> list:
     """The rows `offset` to `offset + limit` of an ordered queryset. Deep pages are read in two
-    steps: their `key` values (from the index that orders the list, without reading the rows
-    before them), then those rows, in the list's order."""
+    steps of one query: their `key` values (from the index that orders the list, without
+    reading the rows before them), then those rows, in the list's order."""
     if offset < DIRECT_UP_TO:
         return list(queryset[offset : offset + limit])
-    keys = list(queryset.values_list(key, flat=True)[offset : offset + limit])
-    if not keys:
-        return []
-    found = {
-        row[key] if isinstance(row, dict) else getattr(row, key): row
-        for row in queryset.order_by().filter(**{f"{key}__in": keys})
-    }
-    return [found[k] for k in keys if k in found]
+    keys = queryset.values_list(key, flat=True)[offset : offset + limit]
+    return list(queryset.filter(**{f"{key}__in": keys}))
 
 
-def total_of(queryset) -> Total:
-    """How many rows `queryset` has: exactly when at most EXACT_UP_TO (a capped count), else
-    PostgreSQL's estimate (the page then says "environ"); other databases count."""
+class _CountOf(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+
+def capped_count(queryset) -> Subquery:
+    """`queryset`'s rows counted up to EXACT_UP_TO + 1, as an expression: a list's first page
+    reads it with its rows (`total_of(..., capped=)`), in the same query."""
+    return _CountOf(queryset.order_by().values("pk")[: EXACT_UP_TO + 1])
+
+
+def total_of(queryset, *, capped: int | None = None) -> Total:
+    """How many rows `queryset` has: exactly when at most EXACT_UP_TO (a capped count, unless
+    `capped` is that count, read already), else PostgreSQL's estimate (the page then says
+    "environ"); other databases count."""
     queryset = queryset.order_by()
-    capped = queryset[: EXACT_UP_TO + 1].count()
+    if capped is None:
+        capped = queryset[: EXACT_UP_TO + 1].count()
     if capped <= EXACT_UP_TO:
         return Total(capped)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return Total(queryset.count())
+    return Total(max(_planner_estimate(queryset, connection), capped), exact=False)
+
+
+def _planner_estimate(queryset, connection) -> int:
+    """The rows PostgreSQL's planner expects `queryset` to return, kept ESTIMATE_SECONDS under
+    the query's text and parameters."""
     sql, params = queryset.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return Total(max(estimate, capped), exact=False)
+    digest = hashlib.sha256(repr((connection.alias, sql, params)).encode()).hexdigest()
+    key = f"lists:estimate:{digest}"
+    estimate = cache.get(key)
+    if estimate is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        cache.set(key, estimate, ESTIMATE_SECONDS)
+    return estimate
 
 
 def bigint(value: int):

@@ -1,7 +1,7 @@
 """What a member may read of their cover. Every lookup is scoped to the member: another
 member's contract, payment, beneficiary or card is a 404, whatever the URL."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import Http404
@@ -138,10 +138,40 @@ class PaymentsFound:
     keys: list[int]  # in the list's order
     total: Decimal | None
 
-    def rows(self, offset: int, limit: int) -> list[Payment]:
+    def rows(self, offset: int, limit: int) -> list["FoundPayment"]:
+        """A page of the payments, each with the person and care of its lines, in one query."""
         keys = self.keys[offset : offset + limit]
-        found = Payment.objects.in_bulk(keys)
+        if not keys:
+            return []
+        found = {}
+        values = (
+            Payment.objects.filter(pk__in=keys)
+            .order_by("pk", "-lines__care_date", "lines__pk")
+            .values_list(
+                "pk", "number", "payment_date", "payee_name", "amount",
+                "lines__beneficiary_id", "lines__care_type",
+            )
+        )  # fmt: skip
+        for pk, number, payment_date, payee_name, amount, beneficiary_id, care_type in values:
+            payment = found.get(pk)
+            if payment is None:
+                payment = found[pk] = FoundPayment(pk, number, payment_date, payee_name, amount)
+            if care_type is not None:  # a payment without lines has one row, of None
+                payment.lines.append((beneficiary_id, care_type))
         return [found[key] for key in keys if key in found]
+
+
+@dataclass
+class FoundPayment:
+    """A payment of a page of "Mes remboursements", with (beneficiary id, care type) of each of
+    its lines, the latest care first."""
+
+    pk: int
+    number: str
+    payment_date: object
+    payee_name: str
+    amount: Decimal
+    lines: list = field(default_factory=list)
 
 
 def payments_found(
@@ -163,7 +193,8 @@ def payments_found(
     )
     found = list(listed.values_list("pk", "amount"))
     if conditions := _line_conditions(person, care_type):
-        lines = Reimbursement.objects.filter(member=member, care_date__lte=end, **conditions)
+        # From the index alone (its columns and the payment it includes), in no order.
+        lines = Reimbursement.objects.filter(member=member, **conditions).order_by()
         wanted = set(lines.values_list("payment_id", flat=True))
         found = [(pk, amount) for pk, amount in found if pk in wanted]
     total = sum((amount for _pk, amount in found), Decimal("0.00")) if found else None

@@ -8,13 +8,21 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import BooleanField, F, Func, Q, TextField, Value, Window
+from django.db.models.functions import Concat, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from casework.lists import DIRECT_UP_TO, Total, bigint, keyed_rows, total_of
+from casework.lists import (
+    DIRECT_UP_TO,
+    EXACT_UP_TO,
+    Total,
+    bigint,
+    capped_count,
+    keyed_rows,
+    total_of,
+)
 from casework.models import STATUS_RANKS
 from partners.catalogue import Service, motif_ranks, service_ranks
 from partners.conventions import Situation, State, situation_of
@@ -175,6 +183,48 @@ def cancelled_positions_key(structure_id: int, organism_id: int, filed: int, lis
     return f"partners:cancelled:{structure_id}:{organism_id}:{filed}:{listed}"
 
 
+# The sorts whose keys a request keeps from its filing on (its number, ODS, motif, requester's
+# name and person never change; its status does): their deep pages start from a landmark.
+LANDMARK_SORTS = ("number", "service", "motif", "requester", "person")
+# A landmark every this many requests of such an order: a deep page reads at most this many
+# index entries before its own, whatever its depth.
+LANDMARK_STEP = 1000
+
+
+def landmarks_key(structure_id: int, organism_id: int, filed: int, listed: int, sort: str) -> str:
+    """Where the landmarks of a history's order are cached (`PartnerHistory._landmarks`)."""
+    return f"partners:landmarks:{structure_id}:{organism_id}:{filed}:{listed}:{sort}"
+
+
+def history_cache_keys(structure_id: int, organism_id: int, filed: int, listed: int) -> list:
+    """Every key a history's pages read under these counts (the retention job, which
+    renumbers a history, forgets those it lands on)."""
+    return [
+        cancelled_positions_key(structure_id, organism_id, filed, listed),
+        *[landmarks_key(structure_id, organism_id, filed, listed, sort) for sort in LANDMARK_SORTS],
+    ]
+
+
+class RowFrom(Func):
+    """`(columns) >= (values)`: the rows from a place in an ascending order, which a btree
+    index of those columns seeks to directly (a row comparison, on PostgreSQL and SQLite)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns, values):
+        self.width = len(columns)
+        super().__init__(*[F(column) for column in columns], *[Value(v) for v in values])
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(sql_params)
+        columns, values = parts[: self.width], parts[self.width :]
+        return f"({', '.join(columns)}) >= ({', '.join(values)})", params
+
+
 def _keys(function: str, column: str) -> Func:
     """The keys a request's `column` is searched by (an SQL function of the migrations)."""
     return Func(
@@ -213,15 +263,15 @@ class PartnerHistory:
         filters = self.filters
         if not (filters.date_from or filters.date_to):
             return None
-        by_date = self.mine.order_by("created_at", "position")
+        by_date = self.mine.order_by("created_at", "position").values_list("position", flat=True)
         low, high = 1, self._filed()
         if filters.date_from:
             first = by_date.filter(created_at__gte=_day_start(filters.date_from)).first()
-            low = first.position if first else high + 1
+            low = first if first is not None else high + 1
         if filters.date_to:
             end = _day_start(filters.date_to + timedelta(days=1))
             last = by_date.filter(created_at__lt=end).last()
-            high = last.position if last else 0
+            high = last if last is not None else 0
         return low, high
 
     def _filed(self) -> int:
@@ -257,13 +307,18 @@ class PartnerHistory:
             requests = requests.filter(position__range=self.positions)
         if len(filters.number) == 10:
             requests = requests.filter(number=filters.number)
+        keys = self._order_keys()
+        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+
+    def _order_keys(self) -> list:
+        """What the list is ordered by (ascending), the filing order last."""
+        filters = self.filters
         keys = [F(key) for key in SORT_KEYS[filters.sort]]
         if filters.person and filters.sort == "person":
             # The people found share the name searched: walking the names' index to them would
             # read every name before theirs. Sorted as found instead (from their keyed index).
             keys = [Concat(key, Value("")) for key in keys]
-        keys.append(F("position"))
-        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+        return [*keys, F("position")]
 
     def _searched(self):
         """The listed requests that the person and the part of a number searched keep.
@@ -323,7 +378,10 @@ class PartnerHistory:
                 return Total(counter.listed_requests if counter is not None else 0)
             low, high = self.positions
             return Total(max(high - low + 1 - self._cancelled_between(low, high), 0))
-        return total_of(self.queryset)
+        return total_of(self.queryset, capped=self._capped)
+
+    # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
+    _capped: int | None = None
 
     def _cancelled_between(self, low: int, high: int) -> int:
         positions = self._cancelled_positions
@@ -352,9 +410,110 @@ class PartnerHistory:
     # -- A page ---------------------------------------------------------------------------------
     def rows(self, offset: int, limit: int) -> list[dict]:
         """The requests `offset` to `offset + limit` of the list, as dicts of HISTORY_FIELDS."""
-        if self.only_the_period and self.filters.sort == "date":
+        filters = self.filters
+        if self.only_the_period and filters.sort == "date":
             return self._rows_by_position(offset, limit)
+        if (
+            offset >= DIRECT_UP_TO
+            and not filters.active
+            and filters.sort in LANDMARK_SORTS
+            and self.total().count > LANDMARK_STEP
+        ):
+            return self._rows_from_landmark(offset, limit)
+        if offset == 0 and (filters.person or filters.number):
+            if connections[self.mine.db].vendor == "postgresql":
+                return self._first_search_page(limit)
+            # Elsewhere (`make run`), a search that finds more than a page is counted apart.
+            return list(self.queryset.values(*HISTORY_FIELDS)[:limit])
+        if offset == 0 and not self.only_the_period:
+            # The first page of a filtered list: its total counted up to EXACT_UP_TO in the
+            # same query (over the filter's index), for the "N demandes" should the page not
+            # hold every request found.
+            rows = list(
+                self.queryset.values(*HISTORY_FIELDS, total=capped_count(self.queryset))[:limit]
+            )
+            for row in rows:
+                self._capped = row.pop("total")
+            return rows
         return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
+
+    def _first_search_page(self, limit: int) -> list[dict]:
+        """The first page of a search, and its total up to EXACT_UP_TO, from one reading of
+        what it finds: a search reads every request it finds to sort them (its indexes hold no
+        order), so its first EXACT_UP_TO + 1 are kept and counted (a window over them) and the
+        page is the first of those, in the same query. A second query counting them would
+        repeat the search. (PostgreSQL: the rows come from its cursor, as psycopg types them.)"""
+        keys = self._order_keys()
+        found = self.queryset.values(
+            *HISTORY_FIELDS, **{f"order_{i}": key for i, key in enumerate(keys)}
+        )[: EXACT_UP_TO + 1]
+        connection = connections[found.db]
+        sql, params = found.query.sql_with_params()
+        quote = connection.ops.quote_name
+        direction = "DESC" if self.filters.descending else "ASC"
+        columns = ", ".join(f"found.{quote(name)}" for name in HISTORY_FIELDS)
+        order = ", ".join(f"found.{quote(f'order_{i}')} {direction}" for i in range(len(keys)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Django's own SQL for the search, and column names of this module.
+                f"SELECT {columns}, COUNT(*) OVER () FROM ({sql}) found "  # noqa: S608
+                f"ORDER BY {order} LIMIT %s",
+                [*params, limit],
+            )
+            rows = cursor.fetchall()
+        self._capped = rows[0][-1] if rows else 0
+        return [dict(zip(HISTORY_FIELDS, row[:-1], strict=True)) for row in rows]
+
+    def _columns(self) -> list[str]:
+        return [*SORT_KEYS[self.filters.sort], "position"]
+
+    def _rows_from_landmark(self, offset: int, limit: int) -> list[dict]:
+        """A deep page of an order whose keys never change: read from the landmark before it
+        (the keys of every LANDMARK_STEP-th request of the ascending order, `_landmarks`), so
+        that at most LANDMARK_STEP index entries are skipped, not every one before the page.
+        A descending page is the ascending rows at the other end, read backwards."""
+        listed = self.total().count
+        if offset >= listed:
+            return []
+        limit = min(limit, listed - offset)
+        descending = self.filters.descending
+        start = listed - offset - limit if descending else offset
+        landmarks = self._landmarks
+        index = min(start // LANDMARK_STEP, len(landmarks) - 1)
+        columns = self._columns()
+        skip = start - index * LANDMARK_STEP
+        ordered = self.listed.order_by(*columns)
+        keys = ordered.filter(RowFrom(columns, landmarks[index])).values_list(
+            "position", flat=True
+        )[skip : skip + limit]
+        rows = list(ordered.filter(position__in=keys).values(*HISTORY_FIELDS))
+        return rows[::-1] if descending else rows
+
+    @cached_property
+    def _landmarks(self) -> list[tuple]:
+        """The sort keys (with the position) of the requests of rank 0, LANDMARK_STEP,
+        2 x LANDMARK_STEP... of the ascending order, read in one pass over its index. Kept in
+        the cache under the counts of filed and listed requests, as the cancelled positions
+        are: the keys of these orders change only when a request is filed or cancelled."""
+        counter = getattr(self.space.convention, "counter", None)
+        filed, listed = (counter.filed_requests, counter.listed_requests) if counter else (0, 0)
+        space, sort = self.space, self.filters.sort
+        key = landmarks_key(space.structure.pk, space.organism.pk, filed, listed, sort)
+        landmarks = cache.get(key)
+        if landmarks is None:
+            columns = self._columns()
+            ranked = (
+                self.listed.annotate(
+                    rank=Window(RowNumber(), order_by=[F(column).asc() for column in columns])
+                )
+                .annotate(landmark=(F("rank") - 1) % LANDMARK_STEP)
+                .filter(landmark=0)
+                .order_by("rank")
+                .values_list(*columns)
+            )
+            landmarks = [tuple(row) for row in ranked]
+            cache.set(key, landmarks, CANCELLED_SECONDS)
+        return landmarks
 
     def _rows_by_position(self, offset: int, limit: int) -> list[dict]:
         """A page of the filing order: the listed request of a given rank is found from the

@@ -22,7 +22,7 @@ from cover.models import StatementExport
 from documents.models import StoredFile
 from oversight.models import AccessEntry, QueueExport
 from partners.models import Convention, ConventionCounter, PartnerRequest, PartnerRequestStatus
-from partners.selectors import cancelled_positions_key
+from partners.selectors import history_cache_keys
 from privacy.models import DataExport, InactivityWarning
 from privacy.notifications import inactivity_warning_send
 from privacy.services import CLOSED_PREFIX, account_close
@@ -174,7 +174,7 @@ def closed_requests_apply(now) -> dict[str, int]:
             counter.update(filed_requests=filed, listed_requests=listed)
             # Counts the history may have had within the hour, with other positions: nobody
             # reads them under the new numbering before this commits.
-            cache.delete(cancelled_positions_key(structure_id, organism_id, filed, listed))
+            cache.delete_many(history_cache_keys(structure_id, organism_id, filed, listed))
         done["partner_requests"] += len(ids)
     return done
 

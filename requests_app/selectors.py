@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 from accounts.models import Member
-from casework.lists import Total, bigint, keyed_rows, total_of
+from casework.lists import Total, bigint, capped_count, keyed_rows, total_of
 from casework.models import CaseMessage
 from casework.selectors import party_received_messages, party_unread_count
 from portal.text import folded
@@ -42,20 +42,33 @@ class MemberHistory:
     @cached_property
     def _total(self) -> Total:
         if self.filtered:
-            return total_of(self.queryset)
+            return total_of(self.queryset, capped=self._capped)
         return Total(member_requests_count(self.member))
 
+    # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
+    _capped: int | None = None
+
     def rows(self, offset: int, limit: int) -> list[dict]:
+        if self.filtered and offset == 0 and not self.query:
+            # Its total counted in the same query (over the filter's index), should the page
+            # not hold every request. Not for a search: its count would repeat the search,
+            # which often finds a page or less (then no count is needed at all).
+            rows = self._values(self.queryset, total=capped_count(self.queryset))[:limit]
+            for row in rows:
+                self._capped = row.pop("total")
+            return rows
         if self.filtered:
             return keyed_rows(self._values(self.queryset), "position", offset, limit)
         last = self.total().count - offset
         requests = self.queryset.filter(position__range=(last - limit + 1, last))
         return list(self._values(requests))
 
-    def _values(self, requests):
+    def _values(self, requests, **annotations):
         """Only what a list row shows, with `concerns` (the beneficiary or the member)."""
         return _Concerned(
-            requests.values(*LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name"),
+            requests.values(
+                *LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name", **annotations
+            ),
             self.member,
         )
 

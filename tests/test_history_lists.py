@@ -236,7 +236,7 @@ def test_a_large_filtered_total_is_an_estimate_and_says_so(
         assert "12 demandes" in page and "environ" not in page
 
 
-def test_a_search_whose_answer_fits_one_page_is_not_counted_again(
+def test_a_search_that_fits_one_page_is_not_counted_and_a_filter_is_counted_with_its_rows(
     partner_client, technician, organism, convention
 ):
     for _ in range(12):
@@ -248,12 +248,124 @@ def test_a_search_whose_answer_fits_one_page_is_not_counted_again(
     with CaptureQueriesContext(connection) as two_pages:
         listed = _text(partner_client.get(PARTNERS, {"statut": "new"}))
 
-    def counts(captured) -> int:
-        return sum("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+    def requests_read(captured) -> list[str]:
+        return [
+            query["sql"].upper()
+            for query in captured.captured_queries
+            if "PARTNERS_PARTNERREQUEST" in query["sql"].upper()
+        ]
 
     assert _numbers(found) == [wanted.number]
     assert "1 demande" in found
-    assert counts(one_page) == 0
-    # A longer answer is counted.
+    # The search read its rows (one more than a page, or up to EXACT_UP_TO counted with them
+    # on PostgreSQL) and nothing else.
+    assert len(requests_read(one_page)) == 1
+    # A longer answer is counted too, up to EXACT_UP_TO, by the first page's query itself.
     assert "13 demandes" in listed and len(_numbers(listed)) == 10
-    assert counts(two_pages) == 1
+    (filtered,) = requests_read(two_pages)
+    assert "COUNT(" in filtered
+
+
+def test_a_search_longer_than_a_page_is_counted(partner_client, technician, organism, convention):
+    wanted = [
+        make_partner_request(
+            technician=technician,
+            organism=organism,
+            person={**PERSON, "last_name": "LÉGER", "first_name": f"Anne{i:02d}"},
+        )  # fmt: skip
+        for i in range(13)
+    ]
+    make_partner_request(technician=technician, organism=organism)
+
+    first = _text(partner_client.get(PARTNERS, {"personne": "leger", "taille": 10}))
+    second = _text(partner_client.get(PARTNERS, {"personne": "leger", "taille": 10, "page": 2}))
+    by_person = _text(
+        partner_client.get(PARTNERS, {"personne": "leger", "tri": "personne", "ordre": "asc"})
+    )
+
+    assert "13 demandes" in first and "environ" not in first
+    assert _numbers(first) + _numbers(second) == [r.number for r in wanted[::-1]]
+    assert _numbers(by_person) == [r.number for r in wanted[:10]]
+
+
+# The sorts whose keys never change read a deep page from the landmark before it (every
+# LANDMARK_STEP-th request of their order, kept in the cache): 3 here, so that the 14 requests
+# below have several, and every page past the first row is read that way.
+LANDMARK_SORTS = {
+    "numero": ["number"],
+    "ods": ["service_rank"],
+    "motif": ["motif_rank"],
+    "demandeur": ["requester_name"],
+    "personne": ["last_name", "first_name"],
+}
+
+
+@pytest.fixture
+def landmarked(technician, organism, convention, monkeypatch):
+    """14 requests of three ODS and a few people (some alike), two of them cancelled, read from
+    landmarks 3 requests apart."""
+    monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", 0)
+    monkeypatch.setattr(partner_selectors, "LANDMARK_STEP", 3)
+    names = ["ZOLA", "abadie", "MARTIN", "Émery", "MARTIN", "DURAND", "BERNARD"] * 2
+    services = [Service.CASE_STUDY, Service.DIFFICULTY, Service.DOCUMENT]
+    requests = [
+        make_partner_request(
+            technician=technician,
+            organism=organism,
+            service=services[i % 3],
+            person={**PERSON, "last_name": name, "first_name": f"Anne{i % 4}"},
+        )  # fmt: skip
+        for i, name in enumerate(names)
+    ]
+    for request in (requests[2], requests[9]):
+        case_move(case=request, move="cancel", by=technician, reason="autre")
+    return requests
+
+
+def _listed_in_order(structure, keys) -> list[str]:
+    listed = PartnerRequest.objects.filter(structure=structure).exclude(status="cancelled")
+    return list(listed.order_by(*keys, "position").values_list("number", flat=True))
+
+
+def _every_page(client, query, size) -> list[str]:
+    """The numbers of pages 1 and 2 (the whole list at these sizes)."""
+    shown = []
+    for page in (1, 2):
+        shown += _shown_numbers(client, {**query, "taille": size, "page": page})
+    return shown
+
+
+@pytest.mark.parametrize("sort", LANDMARK_SORTS)
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_deep_pages_of_a_sort_are_read_from_its_landmarks(
+    partner_client, landmarked, convention, sort, order
+):
+    expected = _listed_in_order(convention.structure, LANDMARK_SORTS[sort])
+    if order == "desc":
+        expected = expected[::-1]
+
+    assert len(expected) == 12
+    assert _every_page(partner_client, {"tri": sort, "ordre": order}, 10) == expected
+    # The last page holds only what is left, from either end.
+    assert (
+        _shown_numbers(partner_client, {"tri": sort, "ordre": order, "taille": 5, "page": 3})
+        == expected[10:]
+    )
+
+
+def test_a_request_filed_or_cancelled_between_two_visits_moves_the_landmarks_at_once(
+    partner_client, landmarked, technician, organism, convention
+):
+    query = {"tri": "personne", "ordre": "asc"}
+    keys = LANDMARK_SORTS["personne"]
+    assert _every_page(partner_client, query, 10) == _listed_in_order(convention.structure, keys)
+
+    case_move(case=landmarked[0], move="cancel", by=technician, reason="autre")
+    make_partner_request(
+        technician=technician, organism=organism,
+        person={**PERSON, "last_name": "AARON", "first_name": "Paul"},
+    )  # fmt: skip
+
+    expected = _listed_in_order(convention.structure, keys)
+    assert landmarked[0].number not in expected
+    assert _every_page(partner_client, query, 10) == expected

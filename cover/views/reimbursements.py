@@ -22,7 +22,7 @@ from accounts.decorators import member_required
 from casework.lists import page_of
 from cover.collective import ChangeArea, employer_in_charge
 from cover.forms import FIELDS, PaymentSearchForm
-from cover.models import BankDetails, CareType, Reimbursement, StatementExport
+from cover.models import BankDetails, CareType, StatementExport
 from cover.money import screen_euros as euros
 from cover.pdf import day, pdf_response
 from cover.selectors import payment_or_404, payments_found, payments_searched
@@ -99,21 +99,13 @@ def _unique(values) -> list[str]:
 
 
 def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow]:
-    """The rows of one page, with the people and the care of every payment read in one query
-    (of the lines' values: the names come from `people`, the member and their beneficiaries,
-    whom every line names: the import finds a line's beneficiary among its member's)."""
+    """The rows of one page (`cover.selectors.FoundPayment`, read with the person and care of
+    their lines: the names come from `people`, the member and their beneficiaries, whom every
+    line names: the import finds a line's beneficiary among its member's)."""
     names = {
         (person.beneficiary.pk if person.beneficiary else None): person.full_name
         for person in people
     }
-    lines = (
-        Reimbursement.objects.filter(payment__in=payments)
-        .order_by("-care_date", "pk")
-        .values_list("payment_id", "beneficiary_id", "care_type")
-    )
-    by_payment = {}
-    for payment_id, beneficiary_id, care_type in lines:
-        by_payment.setdefault(payment_id, []).append((beneficiary_id, care_type))
     care_labels = dict(CareType.choices)
     # The detail's address with a placeholder number: one reverse() per page.
     placeholder = "0"
@@ -121,7 +113,7 @@ def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow
     suffix = f"?{query}" if query else ""
     rows = []
     for payment in payments:
-        found = by_payment.get(payment.pk, [])
+        found = payment.lines
         rows.append(
             PaymentRow(
                 number=payment.number,

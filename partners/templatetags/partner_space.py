@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from casework.lifecycle import STATUS_MARKS
 from partners.catalogue import Service
@@ -98,6 +99,71 @@ def history_cards(rows) -> str:
             f'<span class="visually-hidden"> {l_of_request} {number}</span></a></li>'
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+def _bar(page, where: str, links: dict) -> str:
+    paginator = page.paginator
+    count = paginator.count
+    if paginator.count_is_estimate:
+        total = ngettext("environ %(counter)s demande", "environ %(counter)s demandes", count)
+    else:
+        total = ngettext("%(counter)s demande", "%(counter)s demandes", count)
+    role = ' role="status"' if where == "top" else ""
+    html = (
+        f'<div class="ph-bar ph-bar-{where}">\n'
+        f'  <p class="result-count"{role}>{_esc(total % {"counter": count})}</p>\n'
+    )
+    if paginator.num_pages > 1:
+        label = _("Pages (haut de liste)") if where == "top" else _("Pages (bas de liste)")
+        html += f'  <nav class="pagination ph-pagination" aria-label="{_esc(label)}">\n'
+        position = _("Page %(number)s sur %(total)s") % {
+            "number": page.number,
+            "total": paginator.num_pages,
+        }
+        html += (
+            links["previous"]
+            + (f'    <p class="pagination-position">{_esc(position)}</p>\n')
+            + links["next"]
+            + "  </nav>\n"
+        )
+    return html + "</div>"
+
+
+@register.simple_tag(takes_context=True)
+def history_bars(context, page) -> tuple[str, str]:
+    """The total and the pages, above and below the cards (guide 001, VI.1), as
+    `partials/history_bar.html` drew them: the links' addresses built once for both."""
+    if page.paginator.num_pages <= 1:
+        links = {"previous": "", "next": ""}
+    else:
+        query = context["request"].GET
+        hidden = f'<span class="visually-hidden"> {_esc(_("page"))}</span>'
+
+        def href(number) -> str:
+            params = query.copy()
+            params["page"] = number
+            return _esc(f"?{params.urlencode()}")
+
+        def link(number, text, rel="") -> str:
+            return (
+                f'      <a class="button button-small"{rel} href="{href(number)}">'
+                f"{_esc(text)}{hidden}</a>\n"
+            )
+
+        previous = nxt = ""
+        if page.has_previous():
+            previous = link(1, _("« Première")) + link(
+                page.previous_page_number(), _("‹ Précédente"), ' rel="prev"'
+            )
+        if page.has_next():
+            nxt = link(page.next_page_number(), _("Suivante ›"), ' rel="next"') + link(
+                page.paginator.num_pages, _("Dernière »")
+            )
+        links = {"previous": previous, "next": nxt}
+    return (
+        mark_safe(_bar(page, "top", links)),  # noqa: S308 - every value is escaped
+        mark_safe(_bar(page, "bottom", links)),  # noqa: S308 - every value is escaped
+    )
 
 
 @register.simple_tag(takes_context=True)

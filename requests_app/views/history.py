@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import member_required
 from casework.forms import CancelForm, CaseMessageForm
 from casework.lifecycle import case_type_of
-from casework.lists import keyed_rows, page_of, total_of
+from casework.lists import capped_count, keyed_rows, page_of, total_of
 from casework.models import CaseMessage, CaseStatus
 from casework.selectors import awaited_message
 from casework.services import (
@@ -174,12 +174,23 @@ def answers(request, member):
     """ "Historique des mails": every message received from the managers, newest first, in
     full; what the page shows is read."""
     received = member_answers(member)
+    capped = []
+
+    def rows(offset, limit):
+        shown = answers_shown(received)
+        if offset:
+            return keyed_rows(shown, "pk", offset, limit)
+        # The first page counts the answers up to EXACT_UP_TO in the query of its rows.
+        first = list(shown.annotate(capped_total=capped_count(received))[:limit])
+        capped[:] = [message.capped_total for message in first[:1]]
+        return first
+
     page, notice = page_of(
         request,
         received,
         ANSWERS_PAGE_SIZE,
-        count=lambda: total_of(received),
-        rows=lambda offset, limit: keyed_rows(answers_shown(received), "pk", offset, limit),
+        count=lambda: total_of(received, capped=capped[0] if capped else None),
+        rows=rows,
     )
     shown = with_files(page.object_list)
     opened = case_messages_mark_read(
