@@ -70,6 +70,15 @@ class CodeForm(forms.Form):
             raise forms.ValidationError(_("Le code est composé de 6 chiffres."))
         return code
 
+    def code_was_sent(self, *, by_sms: bool = False) -> None:
+        """The code went by SMS or email: its help does not speak of an authenticator app,
+        which the person may not have."""
+        self.fields["code"].help_text = (
+            _("Le code à 6 chiffres reçu par SMS.")
+            if by_sms
+            else _("Le code à 6 chiffres que vous avez reçu.")
+        )
+
 
 class SigninCodeForm(CodeForm):
     """The code of a sign-in, with the choice to remember this browser (unticked: a shared

@@ -30,6 +30,13 @@ class RequesterPage:
     unread_ids: set[int] = field(default_factory=set)
 
 
+def _top_of(url: str) -> str:
+    """`url` opened at the top of its main content, where the confirmation is shown: without a
+    fragment of its own, the browser would keep the one the form was posted from ("Répondre"
+    leads to #repondre) and come back on the emptied form, the confirmation far above."""
+    return f"{url}#main"
+
+
 def requester_page(
     request, case: Case, *, move: str, form_factory, sent_message: str, sent_url: str
 ) -> RequesterPage:
@@ -47,7 +54,7 @@ def requester_page(
         form = form_factory(request.POST, request.FILES)
         if sent_with_token(case, request.POST.get("token")):
             messages.success(request, sent_message)
-            return RequesterPage(form=None, response=redirect(sent_url))
+            return RequesterPage(form=None, response=redirect(_top_of(sent_url)))
         if not may:
             form.is_valid()
             form.add_error(None, case_refusal(case, move))
@@ -65,7 +72,7 @@ def requester_page(
                 form.add_error(None, refused.message)
             else:
                 messages.success(request, sent_message)
-                return RequesterPage(form=None, response=redirect(sent_url))
+                return RequesterPage(form=None, response=redirect(_top_of(sent_url)))
         return RequesterPage(form=form, thread=case_thread(case, side=Side.REQUESTER))
     opened = case_messages_read(case=case, side=Side.REQUESTER, by=request.user)
     form = None

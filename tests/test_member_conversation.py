@@ -165,7 +165,7 @@ def test_the_members_answer_with_a_file_puts_the_request_back_in_progress(
     response = write(member_client, sent, "Voici mon RIB.", files=[a_pdf("rib.pdf")])
 
     assert response.status_code == 302
-    assert response["Location"] == detail_url(sent)
+    assert response["Location"] == detail_url(sent) + "#main"
     sent.refresh_from_db()
     assert sent.status == RequestStatus.IN_PROGRESS
     assert sent.awaiting_since is None

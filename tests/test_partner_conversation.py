@@ -216,7 +216,7 @@ def test_the_technician_answers_with_a_comment_and_files_within_the_8_of_the_req
     )
 
     assert response.status_code == 302
-    assert response["Location"] == _detail(request)
+    assert response["Location"] == _detail(request) + "#main"
     request.refresh_from_db()
     assert request.status == PartnerRequestStatus.IN_PROGRESS
     assert request.awaiting_since is None

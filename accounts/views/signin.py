@@ -256,6 +256,8 @@ def two_factor(request):
                     remember=code_form.cleaned_data["remember"],
                 )
 
+    if isinstance(selected, CodeDevice):
+        code_form.code_was_sent()
     return render(
         request,
         "accounts/two_factor.html",
@@ -372,6 +374,7 @@ def signin_phone(request):
                     request, user, verified, pending.get("next", ""), remember=bool(remember)
                 )
 
+    code_form.code_was_sent(by_sms=True)
     return render(
         request,
         "accounts/signin_phone.html",

@@ -33,17 +33,28 @@ def page(request, kind):
     return render(request, "privacy/page.html", context)
 
 
+def _sitemap_sections(user) -> list:
+    """The spaces a person can open: a signed-in member their own, a partner theirs (without
+    "Techniciens" unless they manage the structure); a visitor (or a manager) sees them all,
+    with the ways in. Links that could only answer "page introuvable" are left out."""
+    member = ("member", [*MEMBER_MENU, *MEMBER_ACTIONS, *MEMBER_ACCOUNT_MENU])
+    partner_entries = [*PARTNER_CENTRAL, *PARTNER_MENU, *PARTNER_TOPBAR]
+    if user.is_authenticated and user.is_member:
+        return [member]
+    if user.is_authenticated and user.is_partner:
+        if user.role != user.Role.PARTNER_MANAGER:
+            partner_entries = [e for e in partner_entries if e.audience != "partner_manager"]
+        return [("partner", partner_entries)]
+    return [member, ("partner", partner_entries), ("public", PUBLIC_MENU)]
+
+
 def sitemap(request):
     legal = [(str(label), value) for value, label in Kind.choices]
     return render(
         request,
         "privacy/sitemap.html",
         {
-            "sections": [
-                ("member", [*MEMBER_MENU, *MEMBER_ACTIONS, *MEMBER_ACCOUNT_MENU]),
-                ("partner", [*PARTNER_CENTRAL, *PARTNER_MENU, *PARTNER_TOPBAR]),
-                ("public", PUBLIC_MENU),
-            ],
+            "sections": _sitemap_sections(request.user),
             "legal": legal,
             "languages": settings.LANGUAGES,
         },

@@ -3,6 +3,14 @@ document.addEventListener("DOMContentLoaded", function () {
   // Bring the error summary to the person's attention (and to screen readers).
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+  // A search whose form is taller than a phone's screen ("Mes remboursements santé"): once
+  // searched, the page opens on its results ([data-results]) rather than on the form, as if
+  // nothing had happened; a criterion that is wrong keeps the error summary in view.
+  var results = document.querySelector("[data-results]");
+  if (results && !summary && location.search &&
+      window.matchMedia("(max-width: 39.99rem)").matches) {
+    results.scrollIntoView({ block: "start" });
+  }
   // A summary link moves the focus to its field, not only the scroll. A control hidden by a
   // script (the file input behind "Parcourir…") names its visible stand-in in data-focus-proxy.
   document.addEventListener("click", function (event) {

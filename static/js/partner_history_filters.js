@@ -1,6 +1,7 @@
 /* "Historique des demandes" on a narrow screen: the filter form folds behind a "Filtrer" button,
    so that the first request is on the first screen. The form stays open while a criterion is
-   applied or wrong, and on wider screens; without JavaScript it is always open. */
+   applied or wrong, and on wider screens; without JavaScript it is always open. After a search
+   the page shows its results. */
 (function () {
   "use strict";
   var form = document.getElementById("ph-filters");
@@ -33,4 +34,13 @@
   });
   if (narrow.addEventListener) narrow.addEventListener("change", layout);
   layout();
+
+  // After "Rechercher" (or a page of the results) the open form is taller than a phone's
+  // screen: bring the results into view, so the search does not look as if nothing happened.
+  // A criterion that is wrong keeps the page on the error summary instead.
+  if (narrow.matches && form.hasAttribute("data-filters-active") && location.search &&
+      !document.querySelector("[data-error-summary]")) {
+    var results = document.querySelector(".ph-bar-top, .empty-state");
+    if (results) results.scrollIntoView({ block: "start" });
+  }
 })();

@@ -153,6 +153,13 @@ def test_a_second_browser_is_told_by_email_then_removed_from_mes_appareils(new_p
 
 
 @pytest.mark.parametrize("viewport", ["desktop"])
+def _code_help(page) -> str:
+    """The help under "Code de sécurité", as read with the field."""
+    field = page.get_by_label("Code de sécurité")
+    ids = field.get_attribute("aria-describedby").split()
+    return page.locator(f"#{ids[0]}").inner_text().strip()
+
+
 def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page, outbox):
     from accounts.models import CodeDevice
     from portal.models import Branding
@@ -170,6 +177,8 @@ def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page
     page = new_page("/compte/connexion/")
     _sign_in(page, "556677", PASSWORD)
     page.get_by_role("button", name="Envoyer le code").click()  # his one channel: email
+    # He has no authenticator app: the code's help speaks of the code he received, no app.
+    assert _code_help(page) == "Le code à 6 chiffres que vous avez reçu."
     page.get_by_label("Code de sécurité").fill(outbox.last("email", to="hugo@example.org").code())
     page.get_by_role("button", name="Continuer").click()
 
@@ -177,6 +186,7 @@ def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page
     page.get_by_role("heading", name="Sécurité de votre espace").wait_for()
     page.get_by_label("Numéro de téléphone mobile").fill("06 11 22 33 44")
     page.get_by_role("button", name="Envoyer le code").click()
+    assert _code_help(page) == "Le code à 6 chiffres reçu par SMS."
     page.get_by_label("Code de sécurité").fill(outbox.last("sms", to="+33611223344").code())
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_url(re.compile(r"/$"))

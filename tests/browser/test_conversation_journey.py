@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework.models import CaseMessage
+from casework.services import case_move
 from documents.models import StoredFile
 from documents.rules import SEND_DOCUMENT
 from documents.services import stored_file_create, stored_files_purge_expired
@@ -210,6 +212,28 @@ def test_a_technician_answers_the_complement_an_organism_asks(
     expiry = (timezone.localdate() + timedelta(days=15)).strftime("%d/%m/%Y")
     assert page.get_by_text(re.compile(f"jusqu'au {expiry}")).first.is_visible()
     assert_fits_width(page)
+
+
+def test_the_confirmation_of_a_reply_is_on_screen_after_following_repondre(
+    new_page, live_server, member, insurer_manager, viewport
+):
+    """ "Répondre" jumps to the form at the foot of the page (#repondre); once the reply is
+    sent, the page must not come back there, on an empty form with the confirmation far above:
+    the member would think nothing was sent and write again."""
+    sent = member_request_submit(
+        member=member, kind="question", by=member.user, topic="card",
+        topic_label="Ma carte de tiers payant", message="Où est ma carte ?",
+    )  # fmt: skip
+    case_move(case=sent, move="take", by=insurer_manager)
+    case_move(case=sent, move="ask", by=insurer_manager, text="Quel est votre numéro ?")
+    page = open_signed_in(new_page, live_server, member.user, f"/demandes/{sent.reference}/")
+    page.get_by_role("link", name="Répondre", exact=True).click()
+    page.get_by_label("Votre réponse").fill("Le 100001.")
+    page.get_by_role("button", name="Envoyer ma réponse").click()
+    confirmation = page.get_by_text("Votre message a bien été envoyé.")
+    confirmation.wait_for()
+    expect(confirmation).to_be_in_viewport()
+    expect(page.locator(".page-heading").get_by_text("Pris en charge")).to_be_in_viewport()
 
 
 def test_a_member_cancels_a_new_request(new_page, live_server, member, viewport):

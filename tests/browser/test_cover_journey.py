@@ -257,6 +257,8 @@ def test_a_member_searches_a_period_and_downloads_all_its_statements(
         f"3 paiements du {jj(start)} au {jj(end)}"
     )
     expect(page.locator(".result-count")).to_contain_text("Montant total payé : 40,00 €")
+    # On a phone too the page comes back on the results, not on the form searched with.
+    expect(page.locator(".result-count")).to_be_in_viewport()
     expect(rows).to_have_count(3)
     assert [" ".join(text.split()) for text in rows.locator(".reference").all_inner_texts()] == [
         last.number,

@@ -1,6 +1,7 @@
 """Issue 16, partner space: what a technician sees on every page and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from partners.catalogue import SERVICES, Service
 from tests.browser.conftest import open_partner_space
@@ -67,3 +68,37 @@ def test_on_a_phone_the_history_filters_fold_behind_filtrer(
     # A filter applied keeps the form open, with what was chosen.
     assert status.is_visible()
     assert status.evaluate("select => select.selectedOptions[0].text") == "Nouveau"
+
+
+def test_on_a_phone_a_search_of_the_history_shows_its_results(
+    new_page, live_server, viewport, technician, convention
+):
+    """The filter form stays open after "Rechercher" (it is taller than the screen): the page
+    comes back on the results, not on the form as if nothing had happened."""
+    organism = convention.organism
+    for _ in range(3):
+        make_partner_request(technician=technician, organism=organism)
+    page = open_partner_space(
+        new_page, live_server, technician, organism, "/partenaires/historique/"
+    )
+    _open_filters(page)
+    page.get_by_label("Statut").select_option(label="Nouveau")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**statut=**")
+    page.wait_for_load_state("load")
+    expect(page.locator(".ph-bar-top .result-count")).to_have_text("3 demandes")
+    expect(page.locator(".ph-card").first).to_be_in_viewport()
+    # A criterion that is not valid: the page stays on the error summary instead.
+    _open_filters(page)
+    page.get_by_label("Déposée du").fill("45/13/2026")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**du=45**")
+    page.wait_for_load_state("load")
+    summary = page.get_by_role("heading", name="Certains critères ne sont pas valides")
+    expect(summary).to_be_in_viewport()
+
+
+def _open_filters(page):
+    toggle = page.get_by_role("button", name="Filtrer", exact=True)
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()

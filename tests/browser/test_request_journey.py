@@ -94,3 +94,38 @@ def test_a_document_sent_answered_in_the_admin_and_the_answer_downloaded(
     with open(download.path(), "rb") as downloaded:
         assert downloaded.read() == pdf_bytes()
     assert_fits_width(page)
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_on_a_small_phone_a_search_of_the_requests_opens_on_its_results(
+    new_page, live_server, member
+):
+    """At 320 x 640 the search form fills the screen: after "Rechercher" the page comes back
+    on the requests found, not on the form with the first of them below the fold."""
+    from playwright.sync_api import expect
+
+    from requests_app.services import member_request_submit
+
+    for topic, label in (("card", "Ma carte de tiers payant"), ("contract", "Mon contrat")):
+        member_request_submit(
+            member=member, kind="question", by=member.user, topic=topic, topic_label=label,
+            message=f"Une question sur {label.lower()}.",
+        )  # fmt: skip
+    page = open_signed_in(new_page, live_server, member.user, "/messagerie/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.get_by_label("Rechercher dans vos messages").fill("carte")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.wait_for_url(re.compile(r"recherche=carte"))
+    page.wait_for_load_state("load")
+    expect(page.locator(".result-count")).to_have_text("1 demande")
+    expect(page.locator(".request-row").first).to_be_in_viewport()
+    assert_fits_width(page)
+
+    # The same in "Échanger avec nous", filtered with "Afficher".
+    page.goto("/demandes/")
+    page.get_by_label("Rechercher dans vos demandes").fill("contrat")
+    page.get_by_role("button", name="Afficher", exact=True).click()
+    page.wait_for_url(re.compile(r"recherche=contrat"))
+    page.wait_for_load_state("load")
+    expect(page.locator(".result-count")).to_have_text("1 demande")
+    expect(page.locator(".request-row").first).to_be_in_viewport()
