@@ -222,6 +222,10 @@ def test_it_refuses_an_invoice_above_150_euros_with_the_guides_warning(client, m
     response = review(client, invoice(member, amount="151"), [a_pdf()])
     assert WARNING in field_errors(response, "amount")
     assert 'value="151"' in page_of(response)
+    # Said once under the field (the help gives the format), not twice.
+    field = page_of(response).split('id="id_amount"')[1].split('class="field')[0]
+    assert field.count(WARNING) == 1
+    assert "par exemple 42,80" in field
     response = review(client, invoice(member, amount="150,01"), [a_pdf()])
     assert WARNING in field_errors(response, "amount")
     assert MemberRequest.objects.count() == 0

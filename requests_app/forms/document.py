@@ -18,6 +18,9 @@ from requests_app.forms.base import (
 # Guide 000: "Attention, le montant de la facture est de maximum 150 €."
 INVOICE_MAX_AMOUNT = Decimal("150")
 INVOICE_MAX_WARNING = _("Attention, le montant de la facture est de maximum 150 €.")
+# The field's help says the format and the limit in other words: shown with the warning as its
+# error, the same sentence twice under the field read as a glitch.
+INVOICE_AMOUNT_HELP = _("En euros, par exemple 42,80 (150 € au maximum).")
 
 INVOICE = "invoice"
 DOCUMENT_TYPES = [
@@ -59,7 +62,7 @@ class DocumentForm(RequestForm):
         required=False,
         max_amount=INVOICE_MAX_AMOUNT,
         max_message=INVOICE_MAX_WARNING,
-        help_text=INVOICE_MAX_WARNING,
+        help_text=INVOICE_AMOUNT_HELP,
     )
     files = AttachmentsField(rules=SEND_DOCUMENT, required=True)
     message = message_field(

@@ -16,7 +16,11 @@ from requests_app.forms.base import (
     RequestForm,
     message_field,
 )
-from requests_app.forms.document import INVOICE_MAX_AMOUNT, INVOICE_MAX_WARNING
+from requests_app.forms.document import (
+    INVOICE_AMOUNT_HELP,
+    INVOICE_MAX_AMOUNT,
+    INVOICE_MAX_WARNING,
+)
 
 MAX_SESSIONS = 20
 
@@ -58,7 +62,7 @@ class SoftMedicineForm(RequestForm):
         label=_("Montant total de la facture (€)"),
         max_amount=INVOICE_MAX_AMOUNT,
         max_message=INVOICE_MAX_WARNING,
-        help_text=INVOICE_MAX_WARNING,
+        help_text=INVOICE_AMOUNT_HELP,
     )
     files = AttachmentsField(rules=SEND_DOCUMENT, required=True)
     message = message_field(
