@@ -52,6 +52,19 @@ document.addEventListener("DOMContentLoaded", function () {
       menuToggle.focus();
     });
   }
+  // A table wider than its box ([data-scroll-hint], the card's people on a phone) says that it
+  // scrolls sideways: its hint (the element named in the attribute) shows only while it does.
+  var scrollers = Array.prototype.slice.call(document.querySelectorAll("[data-scroll-hint]"));
+  var hintScrollers = function () {
+    scrollers.forEach(function (box) {
+      var hint = document.getElementById(box.getAttribute("data-scroll-hint"));
+      if (hint) { hint.hidden = box.scrollWidth <= box.clientWidth + 1; }
+    });
+  };
+  if (scrollers.length) {
+    hintScrollers();
+    window.addEventListener("resize", hintScrollers);
+  }
   // The language switch has no script on purpose: it acts only on its "Changer" button, so
   // moving through the list with the arrow keys never reloads the page under the person's feet.
 });

@@ -416,3 +416,19 @@ def test_a_member_shows_and_downloads_the_tiers_payant_card_of_a_beneficiary(
     expect(html_card.locator(".tp-card-people tbody tr")).to_have_count(1)
     expect(page.get_by_role("heading", name="Comment utiliser votre carte")).to_be_visible()
     assert_fits_width(page)
+
+
+def test_on_a_small_phone_the_cards_table_says_it_scrolls_sideways(new_page, live_server, member):
+    """At 320 px the people's table is wider than the card: a hint says so (its rank, birth date
+    and fund columns would otherwise look cut off); on a desktop, where it fits, no hint."""
+    ContractFactory(member=member)
+    page = open_signed_in(new_page, live_server, member.user, "/carte/")
+    hint = page.get_by_text("Le tableau défile sur le côté")
+    table = page.get_by_role("region", name="Bénéficiaires de la carte")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(hint).to_be_hidden()
+    page.set_viewport_size({"width": 320, "height": 640})
+    expect(hint).to_be_visible()
+    assert table.evaluate("box => box.scrollWidth > box.clientWidth")
+    assert table.get_attribute("aria-describedby") == hint.get_attribute("id")
+    assert_fits_width(page)
