@@ -85,6 +85,10 @@ def test_a_member_drops_removes_picks_and_sends_files(new_page, live_server, mem
     assert len(_attached_ids(page)) == 2
     assert page.get_by_text("Aucune pièce jointe enregistrée.").is_hidden()
     assert_fits_width(page)
+    # On a touch screen "Retirer" is a finger's target (44 x 44 CSS px at least).
+    box = page.get_by_role("button", name="Retirer « facture.pdf »").bounding_box()
+    if viewport == "phone":
+        assert box["height"] >= 44 and box["width"] >= 44, box
 
     # Removing one takes it off the list and off the server.
     page.get_by_role("button", name="Retirer « ordonnance.png »").click()
