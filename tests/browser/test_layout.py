@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import assert_fits_width
+from tests.browser.conftest import assert_fits_width, open_signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,3 +109,15 @@ def test_every_page_of_the_member_requests_fits_a_320_px_screen(
     page.get_by_role("heading", name="Vérifier le résumé").wait_for()
     assert_fits_width(page)
     context.close()
+
+
+def test_se_deconnecter_looks_like_the_other_header_links_on_a_desktop(
+    new_page, live_server, member
+):
+    page = open_signed_in(new_page, live_server, member.user, "/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    header = page.locator(".site-header")
+    decoration = "e => getComputedStyle(e).textDecorationLine"
+    account = header.get_by_role("link", name="Mon compte").evaluate(decoration)
+    logout = header.get_by_role("button", name="Se déconnecter").evaluate(decoration)
+    assert account == logout == "none"
