@@ -432,3 +432,26 @@ def test_on_a_small_phone_the_cards_table_says_it_scrolls_sideways(new_page, liv
     assert table.evaluate("box => box.scrollWidth > box.clientWidth")
     assert table.get_attribute("aria-describedby") == hint.get_attribute("id")
     assert_fits_width(page)
+
+
+def test_on_a_small_phone_pdf_follows_its_label_inside_the_download_button(
+    new_page, live_server, member
+):
+    """ "(PDF)" read as a column of its own beside "Télécharger tous les relevés de la
+    période" at 320 px; it follows the label's last word."""
+    make_payment(member, payment_date=timezone.localdate() - datetime.timedelta(days=3))
+    page = open_signed_in(new_page, live_server, member.user, "/remboursements/")
+    page.set_viewport_size({"width": 320, "height": 640})
+    button = page.get_by_role("link", name=re.compile(r"^Télécharger tous les relevés"))
+    lines = button.evaluate(
+        """a => {
+            const label = [...a.querySelectorAll("*"), a].flatMap(e => [...e.childNodes])
+                .find(n => n.nodeType === 3 && n.data.includes("Télécharger"));
+            const range = document.createRange();
+            range.selectNodeContents(label);
+            const tops = [...range.getClientRects()].map(r => r.top);
+            const pdf = [...a.querySelectorAll(".muted")].find(e => e.textContent === "(PDF)");
+            return {labelLast: Math.max(...tops), pdf: pdf.getBoundingClientRect().top};
+        }"""
+    )
+    assert lines["pdf"] >= lines["labelLast"] - 2, lines
