@@ -1,6 +1,7 @@
 """`scripts/serve` (make run): SIGTERM or Ctrl-C stops the portal and the worker with its beat
 within 10 seconds, leaving no process behind (issue 16, point 12)."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -41,6 +42,34 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@contextlib.contextmanager
+def _serving(env: dict, log: Path, ready, what: str):
+    """`scripts/serve` started with `env`, its output in `log`, once `ready(log text)` holds
+    and its port answers; whatever is left of it is killed at the end."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(SCRIPT)], env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    port = int(env["ADDRESS"].rsplit(":", 1)[1])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if ready(log.read_text(errors="replace")):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"{what} did not start:\n{log.read_text()}")
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid in _descendants(process.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     """A migrated SQLite database of its own, as `make run` leaves it before serving."""
@@ -61,27 +90,15 @@ def migrated(tmp_path_factory):
 
 @pytest.mark.parametrize("signal_sent", [signal.SIGTERM, signal.SIGINT])
 def test_the_serve_script_stops_both_processes_within_ten_seconds(migrated, tmp_path, signal_sent):
-    port = _free_port()
-    env = {**migrated, "PY": sys.executable, "ADDRESS": f"127.0.0.1:{port}"}
+    env = {**migrated, "PY": sys.executable, "ADDRESS": f"127.0.0.1:{_free_port()}"}
     log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(SCRIPT)], env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            text = log.read_text(errors="replace")
-            # Up, and the worker has run a job (its start-up heartbeat): a pool that worked.
-            worked = "portal.tasks.heartbeat" in text and "succeeded" in text
-            if "beat: Starting" in text and worked:
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"the portal and the worker did not start:\n{log.read_text()}")
+
+    def ready(text):
+        # Up, and the worker has run a job (its start-up heartbeat): a pool that worked.
+        worked = "portal.tasks.heartbeat" in text and "succeeded" in text
+        return "beat: Starting" in text and worked
+
+    with _serving(env, log, ready, "the portal and the worker") as process:
         family = _descendants(process.pid)
         assert len(family) >= 2
         started = time.monotonic()
@@ -94,11 +111,6 @@ def test_the_serve_script_stops_both_processes_within_ten_seconds(migrated, tmp_
         assert time.monotonic() - started < 10, log.read_text()
         time.sleep(0.2)
         assert not [pid for pid in family if _alive(pid)], log.read_text()
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        for pid in _descendants(process.pid):
-            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_worker_that_hangs_at_shutdown_is_killed_and_the_whole_stops_within_ten_seconds(
@@ -121,21 +133,7 @@ def test_a_worker_that_hangs_at_shutdown_is_killed_and_the_whole_stops_within_te
     wrapper.chmod(0o755)
     env = {**migrated, "PY": str(wrapper), "ADDRESS": f"127.0.0.1:{port}"}
     log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(SCRIPT)], env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if "worker: ready" in log.read_text(errors="replace"):
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"the portal did not start:\n{log.read_text()}")
+    with _serving(env, log, lambda text: "worker: ready" in text, "the portal") as process:
         family = _descendants(process.pid)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
@@ -149,8 +147,3 @@ def test_a_worker_that_hangs_at_shutdown_is_killed_and_the_whole_stops_within_te
         assert "killed" in text
         time.sleep(0.2)
         assert not [pid for pid in family if _alive(pid)], text
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        for pid in _descendants(process.pid):
-            os.kill(pid, signal.SIGKILL)
