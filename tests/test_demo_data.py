@@ -1,9 +1,11 @@
 import datetime
+from html import unescape
 from io import StringIO
 
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Member, User
@@ -185,3 +187,12 @@ def test_the_files_of_maries_requests_carry_the_dates_of_their_requests():
             assert message.created_at >= request.created_at
             for stored in message.attachments.all():
                 assert stored.attached_at == message.created_at
+
+
+def test_hugo_leroy_shows_an_activation_by_sms_without_a_mobile(client):
+    """The README's demo row: "Activer mon espace" by SMS for Hugo LEROY says no mobile is on
+    file (issue 16, point 20)."""
+    call_command("load_demo", stdout=StringIO())
+    client.post(reverse("accounts:activate"), {"email": "hugo.leroy@example.org"})
+    page = client.post(reverse("accounts:activate_channel"), {"channel": "sms"})
+    assert "Aucun téléphone mobile n'est enregistré" in unescape(page.content.decode())

@@ -113,6 +113,21 @@ MEMBERS = [
         "activated": False,
         "beneficiaries": [],
     },
+    {
+        # Not activated and no mobile: "Activer mon espace" by SMS says so and offers the email.
+        "member_number": "100006",
+        "civility": "M",
+        "last_name": "LEROY",
+        "first_name": "Hugo",
+        "birth_date": datetime.date(1984, 11, 9),
+        "email": "hugo.leroy@example.org",
+        "mobile_phone": "",
+        "address_line1": "3 place Gambetta",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "activated": False,
+        "beneficiaries": [],
+    },
 ]
 
 STAFF = [
