@@ -195,3 +195,34 @@ def test_a_member_without_a_mobile_passes_the_phone_screen_of_guide_003(new_page
     assert CodeDevice.objects.filter(
         user=member.user, channel="sms", target="+33611223344", confirmed=True
     ).exists()
+
+
+def test_activation_by_sms_without_a_mobile_says_so_and_goes_on_by_email(new_page, outbox):
+    """Issue 16, point 20, as a person meets it (375 px and desktop): a wrong email first, then
+    "Par SMS" for a record with no mobile, told next to the choice, then the code by email."""
+    MemberFactory(
+        member_number="778811", last_name="LEROY", first_name="Hugo",
+        email="hugo.leroy@example.org", mobile_phone="",
+    )  # fmt: skip
+    page = new_page("/compte/activer-mon-espace/")
+    page.get_by_label("Adresse email").fill("hugo.leroy@")
+    page.get_by_role("button", name="Continuer").click()
+    page.locator("[data-error-summary]").wait_for()
+    assert page.get_by_label("Adresse email").input_value() == "hugo.leroy@"
+    page.get_by_label("Adresse email").fill("hugo.leroy@example.org")
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/activer-mon-espace/reception/$"))
+
+    page.get_by_label(re.compile("Par SMS")).check()
+    page.get_by_role("button", name="Envoyer le code").click()
+    error = page.locator(".field-invalid .errors")
+    error.wait_for()
+    assert "Aucun téléphone mobile n'est enregistré pour votre adhésion" in error.inner_text()
+    assert page.get_by_label(re.compile("Par email")).is_checked()
+    assert outbox.count() == 0
+    assert_fits_width(page)
+
+    page.get_by_role("button", name="Envoyer le code").click()
+    page.get_by_label("Code reçu").fill(outbox.last("email", to="hugo.leroy@example.org").code())
+    page.get_by_role("button", name=re.compile("^Valider")).click()
+    page.wait_for_url(re.compile(r"/activer-mon-espace/mot-de-passe/$"))
