@@ -9,13 +9,14 @@
   of a query is kept ten minutes (it moves only with the table's statistics).
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import BigIntegerField, IntegerField, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
@@ -70,19 +71,36 @@ class _Rows:
         return self.rows(window.start or 0, window.stop - (window.start or 0))
 
 
-def page_of(request, items, size: int, *, count=None, rows=None) -> tuple[Page, str]:
+def page_of(
+    request, items, size: int, *, count=None, rows=None, rows_first: bool = False
+) -> tuple[Page, str]:
     """The page `?page=` asks for, within the pages there are (the total first, then that
     page's rows only), and a notice when the number asked for was not one of them.
 
+    `items` is the list's query (or a function giving it), counted when neither `count` nor
+    `rows` is given, or when an estimated total proved too high.
     `count` is the total when known (an int, a `Total`, or a function called only if needed:
     not for a first page that holds the whole list); otherwise the rows are counted.
-    `rows(offset, limit)`, when given, reads a page's rows (instead of slicing `items`)."""
+    `rows(offset, limit)`, when given, reads a page's rows (instead of slicing `items`).
+    `rows_first`: the page asked for is read before `count` is called, for a list whose rows
+    query counts its total too (the page is read again only when it was not one of them)."""
     asked = request.GET.get("page", "")
     try:
         number = int(asked) if asked else 1
     except ValueError:
         number = 0
-    if rows and callable(count) and number == 1:
+    if rows and callable(count) and rows_first:
+        offset = (max(number, 1) - 1) * size
+        read_first = rows(offset, size)
+        read = rows
+
+        def rows(start, limit):
+            # The paginator asks the last page for the rows up to the total only.
+            if start == offset and limit <= size:
+                return read_first[:limit]
+            return read(start, limit)
+
+    elif rows and callable(count) and number == 1:
         # The first page is read one row further: when that row is not there, the page holds
         # the whole list and no count is needed (a narrow search, the usual case).
         first = rows(0, size + 1)
@@ -103,7 +121,7 @@ def page_of(request, items, size: int, *, count=None, rows=None) -> tuple[Page, 
         page.object_list = list(page.object_list)
         if not page.object_list and shown > 1 and paginator.count_is_estimate:
             # An estimate counted too many: the real last page, counted exactly.
-            exact = items.order_by().count()
+            exact = (items() if callable(items) else items).order_by().count()
             paginator = CountedPaginator(_Rows(rows), size, count=Total(exact))
             shown = paginator.num_pages
             notice = _("La page demandée n'existe pas : voici la page %(number)s.") % {
@@ -169,6 +187,29 @@ def _planner_estimate(queryset, connection) -> int:
         estimate = int(plan[0]["Plan"]["Plan Rows"])
         cache.set(key, estimate, ESTIMATE_SECONDS)
     return estimate
+
+
+def sql_rows(sql: str, params: dict, *, datetimes: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of a query written out (a list's hot read: the ORM would spend more compiling
+    it than the database answering it), as dicts; the `datetimes` columns aware on every
+    database (SQLite gives them naive, in UTC)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if connection.vendor == "sqlite":
+        for row in rows:
+            for name in datetimes:
+                if row[name] is not None and row[name].tzinfo is None:
+                    row[name] = row[name].replace(tzinfo=datetime.UTC)
+    return rows
+
+
+def like_pattern(text: str) -> str:
+    """`text` anywhere, for `LIKE %s ESCAPE '\\'` in a query written out (its `%`, `_` and
+    backslashes matched as themselves)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def bigint(value: int):

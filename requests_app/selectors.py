@@ -1,12 +1,13 @@
 """Reads of member requests shared by views: always scoped to one member."""
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from accounts.models import Member
-from casework.lists import Total, bigint, capped_count, keyed_rows, total_of
-from casework.models import CaseMessage
+from casework.lifecycle import case_type_of
+from casework.lists import EXACT_UP_TO, Total, bigint, like_pattern, sql_rows, total_of
+from casework.models import CaseMessage, Side
 from casework.selectors import party_received_messages, party_unread_count
 from portal.text import folded
 from requests_app.models import MemberRequest, MemberRequestCounter
@@ -20,21 +21,36 @@ class MemberHistory:
     search (reference, object, motif, message, without case or accents: `search_text`) a
     trigram index on PostgreSQL. Unfiltered, a page is the requests of a range of `position`s
     (requests are numbered 1, 2, 3... as the member sends them) and the total is stored, so
-    the last page costs what the first does. Everything a row shows comes in one query.
+    the last page costs what the first does. Filtered, a page's positions come from the
+    filter's index alone (deep pages included). Everything a row shows comes in one query,
+    written out (built by the ORM, it cost about twice as much), with the total: the stored
+    count, or the filter's requests counted up to EXACT_UP_TO + 1.
     """
 
     def __init__(self, member: Member, *, status: str = "", kind: str = "", query: str = ""):
         self.member = member
-        requests = MemberRequest.objects.filter(member_id=bigint(member.pk))
-        if status:
-            requests = requests.filter(status=status)
-        if kind:
-            requests = requests.filter(kind=kind)
+        self.filters = {"status": status, "kind": kind}
+        conditions = ["{t}.member_id = CAST(%(member)s AS BIGINT)"]
+        self.params = {"member": member.pk}
+        for name in ("status", "kind"):
+            if self.filters[name]:
+                conditions.append(f"{{t}}.{name} = %({name})s")
+                self.params[name] = self.filters[name]
         self.query = folded(query)
         if self.query:
-            requests = requests.filter(search_text__contains=self.query)
+            conditions.append("{t}.search_text LIKE %(search)s ESCAPE '\\'")
+            self.params["search"] = like_pattern(self.query)
+        self.conditions = " AND ".join(conditions)
         self.filtered = bool(status or kind or self.query)
-        self.queryset = requests.order_by("-position")
+
+    @cached_property
+    def queryset(self):
+        """The same list as a query (for an estimated total, and for whoever needs one)."""
+        requests = MemberRequest.objects.filter(member_id=bigint(self.member.pk))
+        requests = requests.filter(**{name: value for name, value in self.filters.items() if value})
+        if self.query:
+            requests = requests.filter(search_text__contains=self.query)
+        return requests.order_by("-position")
 
     def total(self) -> Total:
         return self._total
@@ -42,67 +58,75 @@ class MemberHistory:
     @cached_property
     def _total(self) -> Total:
         if self.filtered:
-            return total_of(self.queryset, capped=self._capped)
+            return total_of(self.queryset, capped=self._counted)
+        if self._counted is not None:
+            return Total(self._counted)
         return Total(member_requests_count(self.member))
 
-    # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
-    _capped: int | None = None
+    # The total as a page's query read it: the filtered requests counted up to EXACT_UP_TO,
+    # or the stored count (None until a page was read).
+    _counted: int | None = None
 
     def rows(self, offset: int, limit: int) -> list[dict]:
-        if self.filtered and offset == 0 and not self.query:
-            # Its total counted in the same query (over the filter's index), should the page
-            # not hold every request. Not for a search: its count would repeat the search,
-            # which often finds a page or less (then no count is needed at all).
-            rows = self._values(self.queryset, total=capped_count(self.queryset))[:limit]
-            for row in rows:
-                self._capped = row.pop("total")
-            return rows
+        columns = _ROW_COLUMNS
         if self.filtered:
-            return keyed_rows(self._values(self.queryset), "position", offset, limit)
-        last = self.total().count - offset
-        requests = self.queryset.filter(position__range=(last - limit + 1, last))
-        return list(self._values(requests))
+            sql = _FILTERED_PAGE.format(
+                columns=columns,
+                keys=self.conditions.format(t="k"),
+                counted=self.conditions.format(t="c"),
+            )
+            params = {**self.params, "capped": EXACT_UP_TO + 1, "limit": limit, "offset": offset}
+        else:
+            sql = _POSITIONS_PAGE.format(columns=columns)
+            params = {"member": self.member.pk, "offset": offset, "limit": limit}
+        rows = self._concerned(sql_rows(sql, params, datetimes=_DATETIMES))
+        for row in rows[:1]:
+            self._counted = row["counted"]
+        return rows
 
-    def _values(self, requests, **annotations):
-        """Only what a list row shows, with `concerns` (the beneficiary or the member)."""
-        return _Concerned(
-            requests.values(
-                *LIST_FIELDS, "beneficiary__first_name", "beneficiary__last_name", **annotations
-            ),
-            self.member,
-        )
-
-
-class _Concerned:
-    """A values query whose rows say who the request concerns (and nothing else to build per
-    row); filtered and sliced like the query it wraps."""
-
-    def __init__(self, values, member):
-        self.values, self.member = values, member
-
-    def filter(self, **conditions):
-        return _Concerned(self.values.filter(**conditions), self.member)
-
-    def order_by(self, *keys):
-        return _Concerned(self.values.order_by(*keys), self.member)
-
-    def values_list(self, *fields, **options):
-        return self.values.values_list(*fields, **options)
-
-    def __getitem__(self, window: slice):
-        return list(_Concerned(self.values[window], self.member))
-
-    def __iter__(self):
-        for row in self.values:
-            first, last = row.pop("beneficiary__first_name"), row.pop("beneficiary__last_name")
+    def _concerned(self, rows: list[dict]) -> list[dict]:
+        """Each row says who the request concerns: the beneficiary, or the member."""
+        for row in rows:
+            first, last = row.pop("beneficiary_first_name"), row.pop("beneficiary_last_name")
             row["concerns"] = f"{first} {last}" if row["beneficiary_id"] else self.member.full_name
-            yield row
+        return rows
 
 
-LIST_FIELDS = (
-    "reference", "member_id", "beneficiary_id", "kind", "topic_label", "status",
-    "created_at", "status_changed_at", "position",
-)  # fmt: skip
+# What a row of the lists shows (request_rows), and who it concerns.
+_ROW_COLUMNS = """
+    r.reference, r.member_id, r.beneficiary_id, r.kind, r.topic_label, r.status,
+    r.created_at, r.status_changed_at, r.position,
+    b.first_name AS beneficiary_first_name, b.last_name AS beneficiary_last_name
+"""
+_DATETIMES = ("created_at", "status_changed_at")
+# Unfiltered, the page's positions follow from the stored count, read in the same query.
+_POSITIONS_PAGE = """
+SELECT {columns}, n.requests AS counted
+FROM requests_app_memberrequestcounter n
+JOIN requests_app_memberrequest r
+    ON r.member_id = n.member_id
+    AND r.position BETWEEN n.requests - %(offset)s - %(limit)s + 1 AND n.requests - %(offset)s
+LEFT JOIN accounts_beneficiary b ON b.id = r.beneficiary_id
+WHERE n.member_id = %(member)s
+ORDER BY r.position DESC
+"""
+_FILTERED_PAGE = """
+SELECT {columns},
+    (
+        SELECT COUNT(*) FROM (
+            SELECT 1 FROM requests_app_memberrequest c WHERE {counted} LIMIT %(capped)s
+        ) capped
+    ) AS counted
+FROM requests_app_memberrequest r
+LEFT JOIN accounts_beneficiary b ON b.id = r.beneficiary_id
+WHERE r.member_id = CAST(%(member)s AS BIGINT) AND r.position IN (
+    SELECT k.position FROM requests_app_memberrequest k
+    WHERE {keys}
+    ORDER BY k.position DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+ORDER BY r.position DESC
+"""
 
 
 def get_member_request_or_404(member: Member, reference: str) -> MemberRequest:
@@ -133,20 +157,55 @@ def member_answers(member: Member) -> QuerySet[CaseMessage]:
     return party_received_messages(MemberRequest, member.pk)
 
 
-def answers_shown(answers: QuerySet[CaseMessage]) -> QuerySet[CaseMessage]:
-    """`answers` with what their page shows of each one's request (`request_reference`,
-    `request_kind`, `request_beneficiary_first_name` and `_last_name`) and whether it carries
-    files (`has_files`), read in the same query (`with_files` then reads the files of those
-    that do)."""
-    request = MemberRequest.objects.filter(pk=OuterRef("case_id"))
-    files = CaseMessage.attachments.through.objects.filter(casemessage_id=OuterRef("pk"))
-    return answers.annotate(
-        request_reference=Subquery(request.values("reference")),
-        request_kind=Subquery(request.values("kind")),
-        request_beneficiary_first_name=Subquery(request.values("beneficiary__first_name")),
-        request_beneficiary_last_name=Subquery(request.values("beneficiary__last_name")),
-        has_files=Exists(files),
-    )
+# A page of "Historique des mails", in one query written out: each message with what the page
+# shows of its request (which the ORM cannot join: a message names its case by type and id)
+# and whether it carries files, and the member's messages counted up to EXACT_UP_TO + 1. The
+# page's keys come from the `casemessage_received` index alone, deep pages included. Built by
+# the ORM, the same read took three times as long, mostly in Python compiling it.
+_ANSWERS_PAGE = """
+SELECT m.*,
+    r.reference AS request_reference,
+    r.kind AS request_kind,
+    b.first_name AS request_beneficiary_first_name,
+    b.last_name AS request_beneficiary_last_name,
+    EXISTS (
+        SELECT 1 FROM casework_casemessage_attachments f WHERE f.casemessage_id = m.id
+    ) AS has_files,
+    (
+        SELECT COUNT(*) FROM (
+            SELECT 1 FROM casework_casemessage c
+            WHERE c.case_type_id = %(type)s AND c.party_id = %(member)s AND c.side = %(side)s
+            LIMIT %(capped)s
+        ) capped
+    ) AS capped_total
+FROM casework_casemessage m
+LEFT JOIN requests_app_memberrequest r ON r.id = m.case_id
+LEFT JOIN accounts_beneficiary b ON b.id = r.beneficiary_id
+WHERE m.id IN (
+    SELECT k.id FROM casework_casemessage k
+    WHERE k.case_type_id = %(type)s AND k.party_id = %(member)s AND k.side = %(side)s
+    ORDER BY k.created_at DESC, k.id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+ORDER BY m.created_at DESC, m.id DESC
+"""
+
+
+def answers_page(member: Member, offset: int, limit: int) -> list[CaseMessage]:
+    """The messages `offset` to `offset + limit` of `member_answers(member)`, each with what
+    its card shows of its request (`request_reference`, `request_kind`,
+    `request_beneficiary_first_name` and `_last_name`, None for a request gone), whether it
+    carries files (`has_files`: `with_files` then reads them), and `capped_total`: the
+    member's messages counted up to EXACT_UP_TO + 1 (for `total_of`)."""
+    params = {
+        "type": case_type_of(MemberRequest).content_type().pk,
+        "member": member.pk,
+        "side": Side.INSURER.value,
+        "capped": EXACT_UP_TO + 1,
+        "limit": limit,
+        "offset": offset,
+    }
+    return list(CaseMessage.objects.raw(_ANSWERS_PAGE, params))
 
 
 def with_files(messages) -> list[CaseMessage]:

@@ -68,10 +68,18 @@ _ROW = (
 # The status as a shape as well as a colour: readable in black and white.
 
 
+class _Kept(dict):
+    """Leaves the placeholders it has no value for as they are (`str.format_map`)."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
 @functools.lru_cache(maxsize=8)
-def _row_texts(language: str) -> tuple[dict, dict, dict, str, object]:
-    """What every row of a table shares, per language: the labels, escaped once, the status
-    and kind labels, the history's address and the date formatter."""
+def _row_texts(language: str) -> tuple[str, dict, dict, str, object]:
+    """What every row of a table shares, per language: the row with its labels written in
+    (escaped once), the status and kind labels, the history's address and the date
+    formatter."""
     labels = {
         "l_status": _("Statut"),
         "l_reference": _("Référence"),
@@ -82,11 +90,16 @@ def _row_texts(language: str) -> tuple[dict, dict, dict, str, object]:
         "l_view": _("Voir"),
         "l_view_detail": _("Voir le détail de la demande"),
     }
-    labels = {key: html.escape(value) for key, value in labels.items()}
+    # A label's braces would read as placeholders in the row: doubled, they stay braces.
+    labels = {
+        key: html.escape(value).replace("{", "{{").replace("}", "}}")
+        for key, value in labels.items()
+    }
+    row = _ROW.format_map(_Kept(labels))
     statuses = {value: html.escape(str(label)) for value, label in RequestStatus.choices}
     kinds = {value: html.escape(str(label)) for value, label in RequestKind.choices}
     short_date = date_formatter(get_format("SHORT_DATE_FORMAT"))
-    return labels, statuses, kinds, html.escape(reverse("requests_app:history")), short_date
+    return row, statuses, kinds, html.escape(reverse("requests_app:history")), short_date
 
 
 @register.simple_tag
@@ -96,23 +109,25 @@ def request_rows(requests) -> str:
 
     Labels and formats are looked up once per language, and each value is escaped once
     (`html.escape`, what Django's `escape` does without its lazy-string wrapper)."""
-    labels, statuses, kinds, base, short_date = _row_texts(get_language())
+    row, statuses, kinds, base, short_date = _row_texts(get_language())
     escape = html.escape
+    zone = timezone.get_current_timezone()
     rows = []
     for item in requests:
-        created = timezone.localtime(item["created_at"])
-        updated = timezone.localtime(item["status_changed_at"])
+        created = item["created_at"].astimezone(zone)
+        updated = item["status_changed_at"].astimezone(zone)
         reference = escape(item["reference"])
         topic = (
             f'<span class="muted sub-line">{escape(item["topic_label"])}</span>'
             if item["topic_label"]
             else ""
         )
+        status = item["status"]
         rows.append(
-            _ROW.format(
-                status=escape(item["status"]),
-                mark=STATUS_MARKS.get(item["status"], "●"),
-                status_label=statuses.get(item["status"], ""),
+            row.format(
+                status=escape(status),
+                mark=STATUS_MARKS.get(status, "●"),
+                status_label=statuses.get(status, ""),
                 reference=reference,
                 created_iso=created.isoformat(),
                 created=escape(short_date(created)),
@@ -122,7 +137,6 @@ def request_rows(requests) -> str:
                 topic=topic,
                 concerns=escape(item["concerns"]),
                 href=f"{base}{reference}/",
-                **labels,
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import member_required
 from casework.forms import CancelForm, CaseMessageForm
 from casework.lifecycle import case_type_of
-from casework.lists import capped_count, keyed_rows, page_of, total_of
+from casework.lists import page_of, total_of
 from casework.models import CaseMessage, CaseStatus
 from casework.selectors import awaited_message
 from casework.services import (
@@ -24,7 +24,7 @@ from requests_app.forms.history import RequestFilterForm, RequestSearchForm
 from requests_app.forms.message import FOLLOW_UP
 from requests_app.selectors import (
     MemberHistory,
-    answers_shown,
+    answers_page,
     get_member_request_or_404,
     member_answers,
     with_files,
@@ -39,7 +39,12 @@ def _request_list(request, member, form_class, template):
     form.is_valid()
     listed = MemberHistory(member, **form.filters)
     page, notice = page_of(
-        request, listed.queryset, form.page_size, count=listed.total, rows=listed.rows
+        request,
+        lambda: listed.queryset,
+        form.page_size,
+        count=listed.total,
+        rows=listed.rows,
+        rows_first=True,
     )
     return render(
         request,
@@ -177,13 +182,10 @@ def answers(request, member):
     capped = []
 
     def rows(offset, limit):
-        shown = answers_shown(received)
-        if offset:
-            return keyed_rows(shown, "pk", offset, limit)
-        # The first page counts the answers up to EXACT_UP_TO in the query of its rows.
-        first = list(shown.annotate(capped_total=capped_count(received))[:limit])
-        capped[:] = [message.capped_total for message in first[:1]]
-        return first
+        # The page's messages count the member's up to EXACT_UP_TO in the same query.
+        shown = answers_page(member, offset, limit)
+        capped[:] = [message.capped_total for message in shown[:1]]
+        return shown
 
     page, notice = page_of(
         request,
@@ -191,11 +193,14 @@ def answers(request, member):
         ANSWERS_PAGE_SIZE,
         count=lambda: total_of(received, capped=capped[0] if capped else None),
         rows=rows,
+        rows_first=True,
     )
     shown = with_files(page.object_list)
-    opened = case_messages_mark_read(
-        messages=CaseMessage.objects.filter(pk__in=[m.pk for m in shown if m.read_at is None]),
-        by=request.user,
+    unread = [message.pk for message in shown if message.read_at is None]
+    opened = (
+        case_messages_mark_read(messages=CaseMessage.objects.filter(pk__in=unread), by=request.user)
+        if unread
+        else []
     )
     page.object_list = shown
     return render(
