@@ -4,6 +4,7 @@ member's contract, payment, beneficiary or card is a 404, whatever the URL."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -130,35 +131,95 @@ def payments_searched(
     return payments
 
 
-@dataclass(frozen=True)
 class PaymentsFound:
-    """What "Mes remboursements" shows of a search: how many payments, their total, and a
-    page of them at a time."""
+    """What "Mes remboursements" shows of a search: a page of payments at a time, how many
+    payments there are and their total.
 
-    keys: list[int]  # in the list's order
-    total: Decimal | None
+    A page is one query, written out: the period's payments come from `payment_member_date`
+    (key, date and amount); for a person or a type of care, the member's matching lines from
+    `reimbursement_search` are hashed once and each payment looked up there (a join would
+    probe the payments one by one: the planner cannot know that one member has thousands of
+    lines). The same query counts and sums every payment found, and reads the page's payments
+    with the person and care of their lines."""
+
+    def __init__(self, conditions: str, params: dict):
+        self.conditions, self.params = conditions, params
+        self._summary: tuple[int, Decimal | None] | None = None
 
     def rows(self, offset: int, limit: int) -> list["FoundPayment"]:
-        """A page of the payments, each with the person and care of its lines, in one query."""
-        keys = self.keys[offset : offset + limit]
-        if not keys:
-            return []
+        """A page of the payments, each with the person and care of its lines."""
+        sql = _PAYMENTS_PAGE.format(conditions=self.conditions)
+        params = {**self.params, "limit": limit, "offset": offset}
         found = {}
-        values = (
-            Payment.objects.filter(pk__in=keys)
-            .order_by("pk", "-lines__care_date", "lines__pk")
-            .values_list(
-                "pk", "number", "payment_date", "payee_name", "amount",
-                "lines__beneficiary_id", "lines__care_type",
-            )
-        )  # fmt: skip
-        for pk, number, payment_date, payee_name, amount, beneficiary_id, care_type in values:
-            payment = found.get(pk)
-            if payment is None:
-                payment = found[pk] = FoundPayment(pk, number, payment_date, payee_name, amount)
-            if care_type is not None:  # a payment without lines has one row, of None
-                payment.lines.append((beneficiary_id, care_type))
-        return [found[key] for key in keys if key in found]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for row in cursor.fetchall():
+                count, total, pk, number, payment_date, payee_name, amount, person, care = row
+                payment = found.get(pk)
+                if payment is None:
+                    self._summary = (count, _money(total))
+                    payment = found[pk] = FoundPayment(
+                        pk, number, payment_date, payee_name, _money(amount)
+                    )
+                if care is not None:  # a payment without lines has one row, of None
+                    payment.lines.append((person, care))
+        return list(found.values())
+
+    @property
+    def count(self) -> int:
+        return self.summary[0]
+
+    @property
+    def total(self) -> Decimal | None:
+        """The sum of the payments found (None when there are none)."""
+        return self.summary[1]
+
+    @property
+    def summary(self) -> tuple[int, Decimal | None]:
+        """(how many, their total), as a page read them, or counted now."""
+        if self._summary is None:
+            sql = _PAYMENTS_SUMMARY.format(conditions=self.conditions)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, self.params)
+                count, total = cursor.fetchone()
+            self._summary = (count, _money(total))
+        return self._summary
+
+
+def _money(value) -> Decimal | None:
+    """An amount as the database gives it (SQLite: a float), in euros and cents."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(CENT)
+
+
+CENT = Decimal("0.01")
+_PAYMENTS_WHERE = """
+    p.member_id = %(member)s AND p.payee_kind = %(payee_kind)s
+    AND p.payment_date BETWEEN %(start)s AND %(end)s{lines}
+"""
+_PAYMENTS_PAGE = """
+WITH found AS (
+    SELECT p.id, COUNT(*) OVER () AS found, SUM(p.amount) OVER () AS total
+    FROM cover_payment p
+    WHERE {conditions}
+    ORDER BY p.payment_date DESC, p.id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT f.found, f.total, p.id, p.number, p.payment_date, p.payee_name, p.amount,
+    l.beneficiary_id, l.care_type
+FROM found f
+JOIN cover_payment p ON p.id = f.id
+LEFT JOIN cover_reimbursement l ON l.payment_id = p.id
+ORDER BY p.payment_date DESC, p.id DESC, l.care_date DESC, l.id
+"""
+_PAYMENTS_SUMMARY = "SELECT COUNT(*), SUM(p.amount) FROM cover_payment p WHERE {conditions}"
+# "IS TRUE" keeps the lines' subquery a hashed lookup (PostgreSQL would turn a bare IN into
+# a join, and plan it from the member's lines estimated at one).
+_MATCHING_LINES = """
+    AND (p.id IN (
+        SELECT l.payment_id FROM cover_reimbursement l WHERE l.member_id = %(member)s{lines}
+    )) IS TRUE"""
 
 
 @dataclass
@@ -183,19 +244,25 @@ def payments_found(
     person: Person | None = None,
     care_type: str = "",
 ) -> PaymentsFound:
-    """The search of `payments_searched`, read from two indexes only: the period's payments
-    (`payment_member_date`: key and amount) and, for a person or a type of care, the member's
-    matching lines (`reimbursement_search`: their payment). A member's payments of five years
-    are a few hundred: they are matched here rather than by a join whose plan would probe the
-    payments one by one."""
-    listed = member_payments(member, third_party=third_party).filter(
-        payment_date__range=(start, end)
-    )
-    found = list(listed.values_list("pk", "amount"))
-    if conditions := _line_conditions(person, care_type):
-        # From the index alone (its columns and the payment it includes), in no order.
-        lines = Reimbursement.objects.filter(member=member, **conditions).order_by()
-        wanted = set(lines.values_list("payment_id", flat=True))
-        found = [(pk, amount) for pk, amount in found if pk in wanted]
-    total = sum((amount for _pk, amount in found), Decimal("0.00")) if found else None
-    return PaymentsFound(keys=[pk for pk, _amount in found], total=total)
+    """The search of `payments_searched`, read a page at a time (`PaymentsFound`)."""
+    ops = connection.ops
+    params = {
+        "member": member.pk,
+        "payee_kind": (PayeeKind.PROFESSIONAL if third_party else PayeeKind.MEMBER).value,
+        "start": ops.adapt_datefield_value(start),
+        "end": ops.adapt_datefield_value(end),
+    }
+    lines = []
+    if person is not None:
+        if person.is_member:
+            lines.append("l.beneficiary_id IS NULL")
+        else:
+            lines.append("l.beneficiary_id = %(beneficiary)s")
+            params["beneficiary"] = person.beneficiary.pk
+    if care_type:
+        lines.append("l.care_type = %(care_type)s")
+        params["care_type"] = care_type
+    matching = ""
+    if lines:
+        matching = _MATCHING_LINES.format(lines="".join(f" AND {line}" for line in lines))
+    return PaymentsFound(_PAYMENTS_WHERE.format(lines=matching).strip(), params)

@@ -106,7 +106,7 @@ def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow
         (person.beneficiary.pk if person.beneficiary else None): person.full_name
         for person in people
     }
-    care_labels = dict(CareType.choices)
+    care_labels = {value: str(label) for value, label in CareType.choices}  # translated once
     # The detail's address with a placeholder number: one reverse() per page.
     placeholder = "0"
     detail = reverse("cover:payment", args=[placeholder])[: -len(placeholder) - 1]
@@ -121,7 +121,7 @@ def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow
                 payee=payment.payee_name,
                 people=", ".join(_unique(names.get(b, "") for b, _care in found)),
                 care_types=", ".join(
-                    _unique(str(care_labels.get(care, care)) for _b, care in found)
+                    _unique(care_labels.get(care, care) for _b, care in found)
                 ),
                 amount=euros(payment.amount),
                 url=f"{detail}{quote(payment.number)}/{suffix}",
@@ -140,7 +140,9 @@ def _payment_list(request, member, *, third_party: bool):
     }
     if form.is_valid():
         found = payments_found(member, **_criteria(form, third_party=third_party))
-        page, notice = page_of(request, None, PAGE_SIZE, count=len(found.keys), rows=found.rows)
+        page, notice = page_of(
+            request, None, PAGE_SIZE, count=lambda: found.count, rows=found.rows, rows_first=True
+        )
         # The detail's "Retourner à l'écran de recherche" comes back to this very page.
         row_query = form.query
         if page.number > 1:
