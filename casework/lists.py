@@ -157,27 +157,39 @@ def capped_count(queryset) -> Subquery:
     return _CountOf(queryset.order_by().values("pk")[: EXACT_UP_TO + 1])
 
 
-def total_of(queryset, *, capped: int | None = None) -> Total:
-    """How many rows `queryset` has: exactly when at most EXACT_UP_TO (a capped count, unless
-    `capped` is that count, read already), else PostgreSQL's estimate (the page then says
-    "environ"); other databases count."""
-    queryset = queryset.order_by()
+def total_of(queryset, *, capped: int | None = None, estimate_key: str = "") -> Total:
+    """How many rows `queryset` (or a function giving it) has: exactly when at most EXACT_UP_TO
+    (a capped count, unless `capped` is that count, read already), else PostgreSQL's estimate
+    (the page then says "environ"); other databases count.
+
+    `estimate_key` names the list and everything that narrows it: the estimate is then kept
+    under it, and the query is built and compiled only when the estimate is not kept."""
+    query = queryset if callable(queryset) else lambda: queryset
     if capped is None:
-        capped = queryset[: EXACT_UP_TO + 1].count()
+        capped = query().order_by()[: EXACT_UP_TO + 1].count()
     if capped <= EXACT_UP_TO:
         return Total(capped)
+    if estimate_key:
+        key = "lists:estimate:" + hashlib.sha256(estimate_key.encode()).hexdigest()
+        estimate = cache.get(key)
+        if estimate is not None:
+            return Total(max(estimate, capped), exact=False)
+    queryset = query().order_by()
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return Total(queryset.count())
-    return Total(max(_planner_estimate(queryset, connection), capped), exact=False)
+    return Total(
+        max(_planner_estimate(queryset, connection, key=estimate_key), capped), exact=False
+    )
 
 
-def _planner_estimate(queryset, connection) -> int:
+def _planner_estimate(queryset, connection, *, key: str = "") -> int:
     """The rows PostgreSQL's planner expects `queryset` to return, kept ESTIMATE_SECONDS under
-    the query's text and parameters."""
+    `key` (hashed), or else under the query's text and parameters."""
     sql, params = queryset.values("pk").query.sql_with_params()
-    digest = hashlib.sha256(repr((connection.alias, sql, params)).encode()).hexdigest()
-    key = f"lists:estimate:{digest}"
+    if not key:
+        key = repr((connection.alias, sql, params))
+    key = "lists:estimate:" + hashlib.sha256(key.encode()).hexdigest()
     estimate = cache.get(key)
     if estimate is None:
         with connection.cursor() as cursor:

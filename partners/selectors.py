@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import BooleanField, F, Func, Q, TextField, Value, Window
 from django.db.models.functions import Concat, RowNumber
 from django.http import Http404
@@ -251,10 +251,18 @@ class PartnerHistory:
     def __init__(self, space: PartnerSpace, filters: HistoryFilters):
         self.space = space
         self.filters = filters
-        self.mine = PartnerRequest.objects.filter(
+
+    @cached_property
+    def mine(self):
+        """The space's requests (built when a page needs them)."""
+        space = self.space
+        return PartnerRequest.objects.filter(
             structure_id=bigint(space.structure.pk), organism_id=bigint(space.organism.pk)
         )
-        self.listed = self.mine.exclude(status=PartnerRequestStatus.CANCELLED)
+
+    @cached_property
+    def listed(self):
+        return self.mine.exclude(status=PartnerRequestStatus.CANCELLED)
 
     # -- What is kept ---------------------------------------------------------------------------
     @cached_property
@@ -333,7 +341,7 @@ class PartnerHistory:
         filters = self.filters
         words = [word for word in re.split(r"[^a-z0-9]+", folded(filters.person)) if word]
         part = filters.number if len(filters.number) < 10 else ""
-        if connections[self.mine.db].vendor == "postgresql" and (words or len(part) >= 3):
+        if connection.vendor == "postgresql" and (words or len(part) >= 3):
             space = f"{self.space.structure.pk}:{self.space.organism.pk}"
             requests = PartnerRequest.objects.exclude(status=PartnerRequestStatus.CANCELLED)
             if words:
@@ -378,7 +386,12 @@ class PartnerHistory:
                 return Total(counter.listed_requests if counter is not None else 0)
             low, high = self.positions
             return Total(max(high - low + 1 - self._cancelled_between(low, high), 0))
-        return total_of(self.queryset, capped=self._capped)
+        space = self.space
+        return total_of(
+            lambda: self.queryset,
+            capped=self._capped,
+            estimate_key=f"partner-history:{space.structure.pk}:{space.organism.pk}:{self.filters!r}",
+        )
 
     # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
     _capped: int | None = None
@@ -421,7 +434,7 @@ class PartnerHistory:
         ):
             return self._rows_from_landmark(offset, limit)
         if offset == 0 and (filters.person or filters.number):
-            if connections[self.mine.db].vendor == "postgresql":
+            if connection.vendor == "postgresql":
                 return self._first_search_page(limit)
             # Elsewhere (`make run`), a search that finds more than a page is counted apart.
             return list(self.queryset.values(*HISTORY_FIELDS)[:limit])

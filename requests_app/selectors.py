@@ -58,7 +58,11 @@ class MemberHistory:
     @cached_property
     def _total(self) -> Total:
         if self.filtered:
-            return total_of(self.queryset, capped=self._counted)
+            return total_of(
+                lambda: self.queryset,
+                capped=self._counted,
+                estimate_key=f"member-history:{self.member.pk}:{self.filters!r}:{self.query}",
+            )
         if self._counted is not None:
             return Total(self._counted)
         return Total(member_requests_count(self.member))

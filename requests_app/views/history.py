@@ -191,7 +191,11 @@ def answers(request, member):
         request,
         received,
         ANSWERS_PAGE_SIZE,
-        count=lambda: total_of(received, capped=capped[0] if capped else None),
+        count=lambda: total_of(
+            received,
+            capped=capped[0] if capped else None,
+            estimate_key=f"member-answers:{member.pk}",
+        ),
         rows=rows,
         rows_first=True,
     )
