@@ -77,8 +77,8 @@ def page_of(
     """The page `?page=` asks for, within the pages there are (the total first, then that
     page's rows only), and a notice when the number asked for was not one of them.
 
-    `items` is the list's query (or a function giving it), counted when neither `count` nor
-    `rows` is given, or when an estimated total proved too high.
+    `items` is the list's query, counted when neither `count` nor `rows` is given, or when an
+    estimated total proved too high (with `rows`, it may be a function counting the list).
     `count` is the total when known (an int, a `Total`, or a function called only if needed:
     not for a first page that holds the whole list); otherwise the rows are counted.
     `rows(offset, limit)`, when given, reads a page's rows (instead of slicing `items`).
@@ -121,7 +121,7 @@ def page_of(
         page.object_list = list(page.object_list)
         if not page.object_list and shown > 1 and paginator.count_is_estimate:
             # An estimate counted too many: the real last page, counted exactly.
-            exact = (items() if callable(items) else items).order_by().count()
+            exact = items() if callable(items) else items.order_by().count()
             paginator = CountedPaginator(_Rows(rows), size, count=Total(exact))
             shown = paginator.num_pages
             notice = _("La page demandée n'existe pas : voici la page %(number)s.") % {
@@ -187,8 +187,10 @@ def _planner_estimate(queryset, connection, *, key: str = "") -> int:
     """The rows PostgreSQL's planner expects `queryset` to return, kept ESTIMATE_SECONDS under
     `key` (hashed), or else under the query's text and parameters."""
     sql, params = queryset.values("pk").query.sql_with_params()
-    if not key:
-        key = repr((connection.alias, sql, params))
+    return _explained_rows(connection, sql, params, key or repr((connection.alias, sql, params)))
+
+
+def _explained_rows(connection, sql: str, params, key: str) -> int:
     key = "lists:estimate:" + hashlib.sha256(key.encode()).hexdigest()
     estimate = cache.get(key)
     if estimate is None:
@@ -199,6 +201,24 @@ def _planner_estimate(queryset, connection, *, key: str = "") -> int:
         estimate = int(plan[0]["Plan"]["Plan Rows"])
         cache.set(key, estimate, ESTIMATE_SECONDS)
     return estimate
+
+
+def sql_total(sql: str, params: dict, *, capped: int | None = None, estimate_key: str) -> Total:
+    """`total_of` for a list written out: `sql` selects its rows (any column, no order)."""
+    if capped is None:
+        counted = f"SELECT COUNT(*) FROM ({sql} LIMIT {EXACT_UP_TO + 1}) capped"  # noqa: S608
+        capped = _fetched_one(counted, params)
+    if capped <= EXACT_UP_TO:
+        return Total(capped)
+    if connection.vendor != "postgresql":
+        return Total(_fetched_one(f"SELECT COUNT(*) FROM ({sql}) listed", params))  # noqa: S608
+    return Total(max(_explained_rows(connection, sql, params, estimate_key), capped), exact=False)
+
+
+def _fetched_one(sql: str, params: dict):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def sql_rows(sql: str, params: dict, *, datetimes: tuple[str, ...] = ()) -> list[dict]:

@@ -5,11 +5,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db import connection, connections
-from django.db.models import BooleanField, F, Func, Q, TextField, Value, Window
-from django.db.models.functions import Concat, RowNumber
+from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,9 +18,9 @@ from casework.lists import (
     EXACT_UP_TO,
     Total,
     bigint,
-    capped_count,
-    keyed_rows,
-    total_of,
+    like_pattern,
+    sql_rows,
+    sql_total,
 )
 from casework.models import STATUS_RANKS
 from partners.catalogue import Service, motif_ranks, service_ranks
@@ -205,37 +204,6 @@ def history_cache_keys(structure_id: int, organism_id: int, filed: int, listed: 
     ]
 
 
-class RowFrom(Func):
-    """`(columns) >= (values)`: the rows from a place in an ascending order, which a btree
-    index of those columns seeks to directly (a row comparison, on PostgreSQL and SQLite)."""
-
-    output_field = BooleanField()
-
-    def __init__(self, columns, values):
-        self.width = len(columns)
-        super().__init__(*[F(column) for column in columns], *[Value(v) for v in values])
-
-    def as_sql(self, compiler, connection, **extra):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, sql_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(sql_params)
-        columns, values = parts[: self.width], parts[self.width :]
-        return f"({', '.join(columns)}) >= ({', '.join(values)})", params
-
-
-def _keys(function: str, column: str) -> Func:
-    """The keys a request's `column` is searched by (an SQL function of the migrations)."""
-    return Func(
-        F("structure_id"),
-        F("organism_id"),
-        F(column),
-        function=function,
-        output_field=ArrayField(TextField()),
-    )
-
-
 class PartnerHistory:
     """ "Historique des demandes" of a space: what `filters` keeps, in their order, read a
     page at a time.
@@ -244,8 +212,13 @@ class PartnerHistory:
     `PartnerRequest.Meta.indexes`), so a page costs what it shows: the default order's deep
     pages are found by arithmetic on the filing order (`position`: requests are numbered 1, 2,
     3... as they are filed; the cancelled ones, few, are counted where they sit), the other
-    pages from their index alone (`casework.lists.keyed_rows`). The total is stored (no
-    filter), computed (a period), or counted up to `EXACT_UP_TO` and estimated beyond.
+    pages from their index alone (their positions first, then their rows). The total is stored
+    (no filter), computed (a period), or counted up to `EXACT_UP_TO` (by the first page's own
+    query) and estimated beyond.
+
+    The queries are written out (`_where`, `_order` and the `_*_PAGE` statements): a page is
+    one or two indexed reads of well under a millisecond, which the ORM took longer to build
+    and compile than the database took to answer.
     """
 
     def __init__(self, space: PartnerSpace, filters: HistoryFilters):
@@ -254,7 +227,7 @@ class PartnerHistory:
 
     @cached_property
     def mine(self):
-        """The space's requests (built when a page needs them)."""
+        """The space's requests, cancelled ones included."""
         space = self.space
         return PartnerRequest.objects.filter(
             structure_id=bigint(space.structure.pk), organism_id=bigint(space.organism.pk)
@@ -271,14 +244,16 @@ class PartnerHistory:
         filters = self.filters
         if not (filters.date_from or filters.date_to):
             return None
-        by_date = self.mine.order_by("created_at", "position").values_list("position", flat=True)
+        adapt = connection.ops.adapt_datetimefield_value
+        start = _day_start(filters.date_from) if filters.date_from else None
+        end = _day_start(filters.date_to + timedelta(days=1)) if filters.date_to else None
+        # A bound not asked for is NULL: its side finds nothing, and is not read.
+        params = {**self._space_params, "start": adapt(start), "end": adapt(end)}
+        first, last = sql_rows(_PERIOD_POSITIONS, params)[0].values()
         low, high = 1, self._filed()
         if filters.date_from:
-            first = by_date.filter(created_at__gte=_day_start(filters.date_from)).first()
             low = first if first is not None else high + 1
         if filters.date_to:
-            end = _day_start(filters.date_to + timedelta(days=1))
-            last = by_date.filter(created_at__lt=end).last()
             high = last if last is not None else 0
         return low, high
 
@@ -293,85 +268,103 @@ class PartnerHistory:
         return not any((f.status, f.service, f.motif, f.requester_id, f.person, f.number))
 
     @cached_property
-    def queryset(self):
-        filters = self.filters
-        requests = self._searched()
-        if filters.status:
-            requests = requests.filter(status_rank=STATUS_RANKS[filters.status])
-        if filters.service:
-            requests = requests.filter(service_rank=service_ranks()[int(filters.service)])
-        if filters.motif:
-            service, code = filters.motif
-            if service == Service.DOCUMENT:
-                # Every document asked for counts, not only the first (kept in `motif`).
-                requests = requests.filter(
-                    Q(motif=code) | Q(documents__icontains=f'"{code}"'), service=service
-                )
-            else:
-                requests = requests.filter(motif_rank=motif_ranks().get((service, code), -1))
-        if filters.requester_id:
-            requests = requests.filter(requester_id=filters.requester_id)
-        if self.positions is not None:
-            requests = requests.filter(position__range=self.positions)
-        if len(filters.number) == 10:
-            requests = requests.filter(number=filters.number)
-        keys = self._order_keys()
-        return requests.order_by(*[key.desc() if filters.descending else key.asc() for key in keys])
+    def _space_params(self) -> dict:
+        return {
+            "structure": self.space.structure.pk,
+            "organism": self.space.organism.pk,
+            "cancelled": PartnerRequestStatus.CANCELLED.value,
+        }
 
-    def _order_keys(self) -> list:
-        """What the list is ordered by (ascending), the filing order last."""
-        filters = self.filters
-        keys = [F(key) for key in SORT_KEYS[filters.sort]]
-        if filters.person and filters.sort == "person":
-            # The people found share the name searched: walking the names' index to them would
-            # read every name before theirs. Sorted as found instead (from their keyed index).
-            keys = [Concat(key, Value("")) for key in keys]
-        return [*keys, F("position")]
-
-    def _searched(self):
-        """The listed requests that the person and the part of a number searched keep.
+    @cached_property
+    def _where(self) -> tuple[str, dict]:
+        """The list's conditions (`{t}` standing for the table) and their parameters.
 
         The person is found by the beginnings of the words of their name, without case or
         accents ("jo" finds "Joséphine", "tutu jo" finds "TUTU Joséphine"), a number by any
         part of it. PostgreSQL reads both from indexes keyed by each request's own structure
         and organism (partners.migrations 0007 and 0008): the keys asked for are this space's,
-        so they select its requests alone, and the query names no other condition on the space
-        (one the planner would read the space's whole index for). Other databases compare the
+        so they select its requests alone, and the conditions name no other on the space (one
+        the planner would read the space's whole index for). Other databases compare the
         folded name and the number."""
         filters = self.filters
+        params = dict(self._space_params)
+        conditions = ["{t}.status <> %(cancelled)s"]
         words = [word for word in re.split(r"[^a-z0-9]+", folded(filters.person)) if word]
         part = filters.number if len(filters.number) < 10 else ""
         if connection.vendor == "postgresql" and (words or len(part) >= 3):
             space = f"{self.space.structure.pk}:{self.space.organism.pk}"
-            requests = PartnerRequest.objects.exclude(status=PartnerRequestStatus.CANCELLED)
             if words:
-                requests = requests.alias(
-                    person_keys=_keys("partners_person_keys", "person_search")
+                conditions.append(
+                    "partners_person_keys({t}.structure_id, {t}.organism_id, {t}.person_search)"
+                    " @> CAST(%(person_keys)s AS TEXT[])"
                 )
-                requests = requests.filter(
-                    person_keys__contains=[f"{space}:{word}" for word in words]
-                )
+                params["person_keys"] = [f"{space}:{word}" for word in words]
             if len(part) >= 3:
                 runs = sorted({part[i : i + 3] for i in range(len(part) - 2)})
-                requests = requests.alias(number_keys=_keys("partners_number_keys", "number"))
-                requests = requests.filter(
-                    number_keys__contains=[f"{space}:{run}" for run in runs],
-                    number__contains=part,
+                conditions.append(
+                    "partners_number_keys({t}.structure_id, {t}.organism_id, {t}.number)"
+                    " @> CAST(%(number_keys)s AS TEXT[])"
                 )
-            elif part:
-                requests = requests.filter(number__contains=part)
-            return requests
-        requests = self.listed
-        for word in words:
-            requests = requests.filter(
-                Q(person_search__startswith=word)
-                | Q(person_search__contains=f" {word}")
-                | Q(person_search__contains=f"-{word}")
-                | Q(person_search__contains=f"'{word}")
-            )
+                params["number_keys"] = [f"{space}:{run}" for run in runs]
+        else:
+            conditions[:0] = [_IN_SPACE]
+            for i, word in enumerate(words):  # letters and digits only: no LIKE wildcard
+                conditions.append(
+                    f"({{t}}.person_search LIKE %(word{i})s"
+                    + "".join(
+                        f" OR {{t}}.person_search LIKE %(word{i}_{n})s"
+                        for n in range(len(SEPARATORS))
+                    )
+                    + ")"
+                )
+                params[f"word{i}"] = f"{word}%"
+                for n, separator in enumerate(SEPARATORS):
+                    params[f"word{i}_{n}"] = f"%{separator}{word}%"
         if part:
-            requests = requests.filter(number__contains=part)
-        return requests
+            conditions.append("{t}.number LIKE %(number_part)s")
+            params["number_part"] = f"%{part}%"
+        if filters.status:
+            conditions.append("{t}.status_rank = %(status_rank)s")
+            params["status_rank"] = STATUS_RANKS[filters.status]
+        if filters.service:
+            conditions.append("{t}.service_rank = %(service_rank)s")
+            params["service_rank"] = service_ranks()[int(filters.service)]
+        if filters.motif:
+            service, code = filters.motif
+            if service == Service.DOCUMENT:
+                # Every document asked for counts, not only the first (kept in `motif`).
+                conditions.append(
+                    "{t}.service = %(motif_service)s AND ({t}.motif = %(motif)s"
+                    " OR UPPER(CAST({t}.documents AS TEXT)) LIKE UPPER(%(document)s) ESCAPE '\\')"
+                )
+                params.update(motif_service=service, motif=code, document=like_pattern(f'"{code}"'))
+            else:
+                conditions.append("{t}.motif_rank = %(motif_rank)s")
+                params["motif_rank"] = motif_ranks().get((service, code), -1)
+        if filters.requester_id:
+            conditions.append("{t}.requester_id = %(requester)s")
+            params["requester"] = filters.requester_id
+        if self.positions is not None:
+            conditions.append("{t}.position BETWEEN %(low)s AND %(high)s")
+            params["low"], params["high"] = self.positions
+        if len(filters.number) == 10:
+            conditions.append("{t}.number = %(number)s")
+            params["number"] = filters.number
+        return " AND ".join(conditions), params
+
+    def _order(self, table: str, *, ascending: bool | None = None) -> list[str]:
+        """What the list is ordered by (the filing order last), as SQL expressions."""
+        filters = self.filters
+        columns = [f"{table}.{column}" for column in SORT_KEYS[filters.sort]]
+        if filters.person and filters.sort == "person":
+            # The people found share the name searched: walking the names' index to them would
+            # read every name before theirs. Sorted as found instead (from their keyed index).
+            columns = [f"({column} || '')" for column in columns]
+        return [*columns, f"{table}.position"]
+
+    def _ordered(self, table: str) -> str:
+        direction = "DESC" if self.filters.descending else "ASC"
+        return ", ".join(f"{key} {direction}" for key in self._order(table))
 
     # -- The total ------------------------------------------------------------------------------
     def total(self) -> Total:
@@ -386,12 +379,22 @@ class PartnerHistory:
                 return Total(counter.listed_requests if counter is not None else 0)
             low, high = self.positions
             return Total(max(high - low + 1 - self._cancelled_between(low, high), 0))
+        where, params = self._where
         space = self.space
-        return total_of(
-            lambda: self.queryset,
+        return sql_total(
+            f"SELECT 1 FROM partners_partnerrequest r WHERE {where.format(t='r')}",  # noqa: S608
+            params,
             capped=self._capped,
             estimate_key=f"partner-history:{space.structure.pk}:{space.organism.pk}:{self.filters!r}",
         )
+
+    def exact_count(self) -> int:
+        """The total counted (when an estimate proved too high)."""
+        where, params = self._where
+        return sql_rows(
+            f"SELECT COUNT(*) AS n FROM partners_partnerrequest r WHERE {where.format(t='r')}",  # noqa: S608
+            params,
+        )[0]["n"]
 
     # The filtered total counted up to EXACT_UP_TO by the first page's query (None until then).
     _capped: int | None = None
@@ -433,52 +436,58 @@ class PartnerHistory:
             and self.total().count > LANDMARK_STEP
         ):
             return self._rows_from_landmark(offset, limit)
+        where, params = self._where
+        params = {**params, "limit": limit, "offset": offset, "capped": EXACT_UP_TO + 1}
         if offset == 0 and (filters.person or filters.number):
-            if connection.vendor == "postgresql":
-                return self._first_search_page(limit)
-            # Elsewhere (`make run`), a search that finds more than a page is counted apart.
-            return list(self.queryset.values(*HISTORY_FIELDS)[:limit])
+            return self._first_search_page(where, params)
         if offset == 0 and not self.only_the_period:
             # The first page of a filtered list: its total counted up to EXACT_UP_TO in the
             # same query (over the filter's index), for the "N demandes" should the page not
             # hold every request found.
-            rows = list(
-                self.queryset.values(*HISTORY_FIELDS, total=capped_count(self.queryset))[:limit]
+            sql = _FIRST_PAGE.format(
+                columns=_COLUMNS.format(t="r"),
+                where=where.format(t="r"),
+                counted=where.format(t="c"),
+                order=self._ordered("r"),
             )
+            rows = sql_rows(sql, params, datetimes=("created_at",))
             for row in rows:
-                self._capped = row.pop("total")
+                self._capped = row.pop("counted")
             return rows
-        return keyed_rows(self.queryset.values(*HISTORY_FIELDS), "position", offset, limit)
+        if offset < DIRECT_UP_TO:
+            sql = _DIRECT_PAGE.format(
+                columns=_COLUMNS.format(t="r"), where=where.format(t="r"), order=self._ordered("r")
+            )
+        else:
+            sql = _KEYED_PAGE.format(
+                columns=_COLUMNS.format(t="r"),
+                keys=where.format(t="k"),
+                keys_order=self._ordered("k"),
+                order=self._ordered("r"),
+            )
+        return sql_rows(sql, params, datetimes=("created_at",))
 
-    def _first_search_page(self, limit: int) -> list[dict]:
+    def _first_search_page(self, where: str, params: dict) -> list[dict]:
         """The first page of a search, and its total up to EXACT_UP_TO, from one reading of
         what it finds: a search reads every request it finds to sort them (its indexes hold no
         order), so its first EXACT_UP_TO + 1 are kept and counted (a window over them) and the
         page is the first of those, in the same query. A second query counting them would
-        repeat the search. (PostgreSQL: the rows come from its cursor, as psycopg types them.)"""
-        keys = self._order_keys()
-        found = self.queryset.values(
-            *HISTORY_FIELDS, **{f"order_{i}": key for i, key in enumerate(keys)}
-        )[: EXACT_UP_TO + 1]
-        connection = connections[found.db]
-        sql, params = found.query.sql_with_params()
-        quote = connection.ops.quote_name
+        repeat the search."""
         direction = "DESC" if self.filters.descending else "ASC"
-        columns = ", ".join(f"found.{quote(name)}" for name in HISTORY_FIELDS)
-        order = ", ".join(f"found.{quote(f'order_{i}')} {direction}" for i in range(len(keys)))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Django's own SQL for the search, and column names of this module.
-                f"SELECT {columns}, COUNT(*) OVER () FROM ({sql}) found "  # noqa: S608
-                f"ORDER BY {order} LIMIT %s",
-                [*params, limit],
-            )
-            rows = cursor.fetchall()
-        self._capped = rows[0][-1] if rows else 0
-        return [dict(zip(HISTORY_FIELDS, row[:-1], strict=True)) for row in rows]
-
-    def _columns(self) -> list[str]:
-        return [*SORT_KEYS[self.filters.sort], "position"]
+        keys = self._order("r")
+        sql = _SEARCH_PAGE.format(
+            columns=_COLUMNS.format(t="r"),
+            found_columns=_COLUMNS.format(t="found"),
+            keys="".join(f", {key} AS key_{i}" for i, key in enumerate(keys)),
+            where=where.format(t="r"),
+            order=self._ordered("r"),
+            found_order=", ".join(f"found.key_{i} {direction}" for i in range(len(keys))),
+        )
+        rows = sql_rows(sql, params, datetimes=("created_at",))
+        self._capped = rows[0]["counted"] if rows else 0
+        for row in rows:
+            del row["counted"]
+        return rows
 
     def _rows_from_landmark(self, offset: int, limit: int) -> list[dict]:
         """A deep page of an order whose keys never change: read from the landmark before it
@@ -493,13 +502,22 @@ class PartnerHistory:
         start = listed - offset - limit if descending else offset
         landmarks = self._landmarks
         index = min(start // LANDMARK_STEP, len(landmarks) - 1)
-        columns = self._columns()
-        skip = start - index * LANDMARK_STEP
-        ordered = self.listed.order_by(*columns)
-        keys = ordered.filter(RowFrom(columns, landmarks[index])).values_list(
-            "position", flat=True
-        )[skip : skip + limit]
-        rows = list(ordered.filter(position__in=keys).values(*HISTORY_FIELDS))
+        landmark = landmarks[index]
+        keys = self._order("k")
+        sql = _LANDMARK_PAGE.format(
+            columns=_COLUMNS.format(t="r"),
+            keys=", ".join(keys),
+            landmark=", ".join(f"%(landmark_{i})s" for i in range(len(landmark))),
+            keys_order=", ".join(keys),
+            order=", ".join(self._order("r")),
+        )
+        params = {
+            **self._space_params,
+            **{f"landmark_{i}": value for i, value in enumerate(landmark)},
+            "limit": limit,
+            "offset": start - index * LANDMARK_STEP,
+        }
+        rows = sql_rows(sql, params, datetimes=("created_at",))
         return rows[::-1] if descending else rows
 
     @cached_property
@@ -514,7 +532,7 @@ class PartnerHistory:
         key = landmarks_key(space.structure.pk, space.organism.pk, filed, listed, sort)
         landmarks = cache.get(key)
         if landmarks is None:
-            columns = self._columns()
+            columns = [*SORT_KEYS[sort], "position"]
             ranked = (
                 self.listed.annotate(
                     rank=Window(RowNumber(), order_by=[F(column).asc() for column in columns])
@@ -537,24 +555,25 @@ class PartnerHistory:
         if offset >= listed:
             return []
         limit = min(limit, listed - offset)
+        descending = self.filters.descending
+        params = {**self._space_params, "high": high, "limit": limit}
         if offset < DIRECT_UP_TO:
             # Near the top, the index is read in order: no count of the cancelled needed.
-            ordered = self.listed.filter(position__range=(low, high)).order_by(
-                "-position" if self.filters.descending else "position"
+            params.update(low=low, offset=offset)
+            sql = _RANGE_PAGE.format(
+                columns=_COLUMNS.format(t="r"), direction="DESC" if descending else "ASC"
             )
-            return list(ordered.values(*HISTORY_FIELDS)[offset : offset + limit])
+            return sql_rows(sql, params, datetimes=("created_at",))
         # The page's ranks in filing order (1: the oldest listed of the range).
-        first = listed - offset - limit + 1 if self.filters.descending else offset + 1
+        first = listed - offset - limit + 1 if descending else offset + 1
         if first <= listed - first:
             start = self._position_from_low(first, low)
         else:
             start = self._position_from_high(listed - first + 1, high)
-        rows = list(
-            self.listed.filter(position__gte=start, position__lte=high)
-            .order_by("position")
-            .values(*HISTORY_FIELDS)[:limit]
-        )
-        return rows[::-1] if self.filters.descending else rows
+        params.update(low=start, offset=0)
+        sql = _RANGE_PAGE.format(columns=_COLUMNS.format(t="r"), direction="ASC")
+        rows = sql_rows(sql, params, datetimes=("created_at",))
+        return rows[::-1] if descending else rows
 
     def _position_from_low(self, rank: int, low: int) -> int:
         """The position of the `rank`-th listed request from `low` up: its rank plus the
@@ -574,6 +593,101 @@ class PartnerHistory:
             if shifted == position:
                 return position
             position = shifted
+
+
+# What separates the words of a name ("Jean-Marie", "N'DIAYE"): a word searched may follow one.
+SEPARATORS = (" ", "-", "'")
+# The history's statements. `{t}` stands for the table's alias in a list's conditions; the
+# conditions themselves come from `PartnerHistory._where`, and hold parameters only.
+_IN_SPACE = (
+    "{t}.structure_id = CAST(%(structure)s AS BIGINT)"
+    " AND {t}.organism_id = CAST(%(organism)s AS BIGINT)"
+)
+_COLUMNS = ", ".join(f"{{t}}.{field}" for field in HISTORY_FIELDS)
+_PERIOD_POSITIONS = """
+SELECT
+    (
+        SELECT p.position FROM partners_partnerrequest p
+        WHERE p.structure_id = CAST(%(structure)s AS BIGINT)
+            AND p.organism_id = CAST(%(organism)s AS BIGINT)
+            AND p.created_at >= %(start)s
+        ORDER BY p.created_at, p.position LIMIT 1
+    ) AS first,
+    (
+        SELECT p.position FROM partners_partnerrequest p
+        WHERE p.structure_id = CAST(%(structure)s AS BIGINT)
+            AND p.organism_id = CAST(%(organism)s AS BIGINT)
+            AND p.created_at < %(end)s
+        ORDER BY p.created_at DESC, p.position DESC LIMIT 1
+    ) AS last
+"""
+_FIRST_PAGE = """
+SELECT {columns},
+    (
+        SELECT COUNT(*) FROM (
+            SELECT 1 FROM partners_partnerrequest c WHERE {counted} LIMIT %(capped)s
+        ) capped
+    ) AS counted
+FROM partners_partnerrequest r
+WHERE {where}
+ORDER BY {order}
+LIMIT %(limit)s
+"""
+_SEARCH_PAGE = """
+SELECT {found_columns}, COUNT(*) OVER () AS counted
+FROM (
+    SELECT {columns}{keys} FROM partners_partnerrequest r
+    WHERE {where}
+    ORDER BY {order}
+    LIMIT %(capped)s
+) found
+ORDER BY {found_order}
+LIMIT %(limit)s
+"""
+_DIRECT_PAGE = """
+SELECT {columns} FROM partners_partnerrequest r
+WHERE {where}
+ORDER BY {order}
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+# A deep page: its positions from the index alone, then its rows.
+_KEYED_PAGE = """
+SELECT {columns} FROM partners_partnerrequest r
+WHERE r.structure_id = CAST(%(structure)s AS BIGINT)
+    AND r.organism_id = CAST(%(organism)s AS BIGINT)
+    AND r.position IN (
+        SELECT k.position FROM partners_partnerrequest k
+        WHERE {keys}
+        ORDER BY {keys_order}
+        LIMIT %(limit)s OFFSET %(offset)s
+    )
+ORDER BY {order}
+"""
+# A row comparison from the landmark's keys: a btree index of those columns seeks to it.
+_LANDMARK_PAGE = """
+SELECT {columns} FROM partners_partnerrequest r
+WHERE r.structure_id = CAST(%(structure)s AS BIGINT)
+    AND r.organism_id = CAST(%(organism)s AS BIGINT)
+    AND r.position IN (
+        SELECT k.position FROM partners_partnerrequest k
+        WHERE k.structure_id = CAST(%(structure)s AS BIGINT)
+            AND k.organism_id = CAST(%(organism)s AS BIGINT)
+            AND k.status <> %(cancelled)s
+            AND ({keys}) >= ({landmark})
+        ORDER BY {keys_order}
+        LIMIT %(limit)s OFFSET %(offset)s
+    )
+ORDER BY {order}
+"""
+_RANGE_PAGE = """
+SELECT {columns} FROM partners_partnerrequest r
+WHERE r.structure_id = CAST(%(structure)s AS BIGINT)
+    AND r.organism_id = CAST(%(organism)s AS BIGINT)
+    AND r.status <> %(cancelled)s
+    AND r.position BETWEEN %(low)s AND %(high)s
+ORDER BY r.position {direction}
+LIMIT %(limit)s OFFSET %(offset)s
+"""
 
 
 def partner_history(space: PartnerSpace, filters: HistoryFilters = HistoryFilters()):

@@ -643,9 +643,11 @@ def test_the_rows_never_read_the_long_columns(partner_client, technician, organi
         partner_client.get(URL)
 
     rows_query = next(
-        q["sql"]
-        for q in queries.captured_queries
-        if 'FROM "partners_partnerrequest"' in q["sql"] and "LIMIT" in q["sql"]
+        sql
+        for sql in (q["sql"].replace('"', "") for q in queries.captured_queries)
+        if "FROM partners_partnerrequest" in sql and "LIMIT" in sql
     )
-    for column in ('"comment"', '"saisine"', '"documents"'):
-        assert column not in rows_query.split("WHERE")[0]
+    selected = rows_query.split("WHERE")[0]
+    assert "number" in selected
+    for column in ("comment", "saisine", "documents"):
+        assert not re.search(rf"\b{column}\b", selected)

@@ -48,7 +48,11 @@ def history(request, space):
     filters = form.filters
     listed = partner_history(space, filters)
     page, notice = page_of(
-        request, listed.queryset, form.page_size, count=listed.total, rows=listed.rows
+        request,
+        listed.exact_count,
+        form.page_size,
+        count=listed.total,
+        rows=listed.rows,
     )
     return render(
         request,
