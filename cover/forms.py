@@ -83,6 +83,10 @@ class PaymentSearchForm(forms.Form):
         error_messages={"invalid_choice": _("Choisissez un type de soins dans la liste.")},
     )
 
+    # The choices that are the same on every page (the people are the member's): the filter
+    # bar builds their options once.
+    static_choices = frozenset({"soins"})
+
     def __init__(self, member, data=None, *, today: datetime.date | None = None, **kwargs):
         self.today = today or timezone.localdate()
         super().__init__(self._with_default_period(data), **kwargs)

@@ -120,9 +120,7 @@ def _payment_rows(member, payments, query: str, people: list) -> list[PaymentRow
                 payment_date=day(payment.payment_date),
                 payee=payment.payee_name,
                 people=", ".join(_unique(names.get(b, "") for b, _care in found)),
-                care_types=", ".join(
-                    _unique(care_labels.get(care, care) for _b, care in found)
-                ),
+                care_types=", ".join(_unique(care_labels.get(care, care) for _b, care in found)),
                 amount=euros(payment.amount),
                 url=f"{detail}{quote(payment.number)}/{suffix}",
             )

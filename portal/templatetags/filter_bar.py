@@ -40,7 +40,9 @@ def _option_parts(choices) -> list[tuple[str | None, str, str]]:
 _STATIC_OPTIONS: dict[tuple, list] = {}
 
 
-def _options(field, value: str) -> str:
+def select_options(field, value: str) -> str:
+    """The <option>s of a choice field, `value` selected (a form's `static_choices` built once
+    per process and language)."""
     static = field.name in getattr(field.form, "static_choices", ())
     key = (type(field.form), field.name, get_language()) if static else None
     parts = _STATIC_OPTIONS.get(key) if key else None
@@ -78,7 +80,7 @@ def filter_bar_field(field, box_class: str = "filter-field", name_prefix: str = 
     if hasattr(field.field, "choices"):
         control = (
             f'<select name="{name}" id="{widget_id}"{describedby}{invalid}>'
-            f"{_options(field, value)}</select>"
+            f"{select_options(field, value)}</select>"
         )
     else:
         attrs = field.field.widget.attrs

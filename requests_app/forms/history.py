@@ -31,6 +31,9 @@ class RequestSearchForm(forms.Form):
         empty_value=DEFAULT_PAGE_SIZE,
     )
 
+    # The choices that are the same on every page: the filter tag builds their options once.
+    static_choices = frozenset({"statut", "type", "taille"})
+
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
 

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casework.lifecycle import STATUS_MARKS
+from portal.templatetags.filter_bar import select_options
 from requests_app.models import RequestKind, RequestStatus
 from requests_app.selectors import user_unread_answers_count
 
@@ -33,20 +34,31 @@ def unread_answers_count(context) -> int:
     return cached
 
 
-# Django date-format letters that strftime says the same way, whatever the language.
-_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+# Django date-format letters that say a number the same way in every language, as the fields
+# of a date or time they read (zero-padded).
+_NUMERIC = {
+    "d": "{0.day:02d}",
+    "m": "{0.month:02d}",
+    "Y": "{0.year:04d}",
+    "H": "{0.hour:02d}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
+}
 
 
 def date_formatter(django_format: str):
     """A function formatting a date as `django_format` does (the active language's
-    SHORT_DATE_FORMAT): strftime when every letter has an equal there (d/m/Y, m/d/Y, ...),
-    Django's own formatter otherwise. strftime is ten times faster, and a table formats two
-    dates per row."""
+    SHORT_DATE_FORMAT): read from the date's fields when every letter is a number (d/m/Y,
+    m/d/Y, ...), Django's own formatter otherwise. Reading the fields is ten times faster than
+    Django's formatter, and a table formats two dates per row."""
     if "\\" not in django_format and all(
-        char in _STRFTIME or not char.isalpha() for char in django_format
+        char in _NUMERIC or not char.isalpha() for char in django_format
     ):
-        pattern = "".join(_STRFTIME.get(char, char.replace("%", "%%")) for char in django_format)
-        return lambda value: value.strftime(pattern)
+        pattern = "".join(
+            _NUMERIC.get(char, char.replace("{", "{{").replace("}", "}}"))
+            for char in django_format
+        )
+        return pattern.format
     return lambda value: dateformat.format(value, django_format)
 
 
@@ -151,14 +163,8 @@ def filter_field(field) -> str:
     label = f'<label for="{widget_id}">{escape(field.label)}</label>'
     value = field.value()
     value = "" if value is None else str(value)
-    choices = getattr(field.field, "choices", None)
-    if choices is not None:
-        options = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) == value else ""}>'
-            f"{escape(text)}</option>"
-            for v, text in choices
-        )
-        control = f'<select name="{name}" id="{widget_id}">{options}</select>'
+    if hasattr(field.field, "choices"):
+        control = f'<select name="{name}" id="{widget_id}">{select_options(field, value)}</select>'
     else:
         described = ""
         help_html = ""
