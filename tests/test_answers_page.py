@@ -222,3 +222,25 @@ def test_a_page_reads_its_requests_with_its_answers_and_only_the_files_there_are
     # Answers with files: one more query for all their files; never one per answer.
     assert with_files == without_files + 1
     assert page_text(client.get(URL)).count("Télécharger") == 3
+
+
+def test_a_deep_page_reads_its_answers_and_their_count_in_one_query(
+    client, member, insurer_manager
+):
+    for i in range(13):
+        resolve(submit(member), insurer_manager, f"Réponse {i}")
+    _sign_in(client, member.user)
+    client.get(URL, {"page": 2})  # the first visit marks the answers shown read
+
+    with CaptureQueriesContext(connection) as captured:
+        page = page_text(client.get(URL, {"page": 2}))
+
+    assert "Page 2 sur 2" in page
+    assert len(answer_ids_in(page)) == 3
+    messages_read = [
+        query["sql"]
+        for query in captured.captured_queries
+        if "casework_casemessage" in query["sql"].replace('"', "")
+        and "COUNT(*) AS" not in query["sql"]  # the header's unread count
+    ]
+    assert len(messages_read) == 1, messages_read

@@ -140,6 +140,19 @@ def test_the_total_is_that_of_the_payments_found(signed_in, member):
     assert "Montant total payé : 80,00 €" not in everything
 
 
+def test_the_count_and_total_are_of_every_page_exact_to_the_cent(signed_in, member):
+    # Amounts whose sum a binary float gets wrong (0.1 + 0.2): SQLite sums them as floats.
+    for index, cents in enumerate([10, 20] * 11):
+        payment = make_payment(member, lines=0, payment_date=days_ago(index + 1))
+        Payment.objects.filter(pk=payment.pk).update(amount=Decimal(cents) / 100)
+
+    for page in (1, 2):
+        shown = page_text(signed_in.get(URL, {"page": page}))
+        assert re.search(r"22\s+paiements du", shown)
+        assert "Montant total payé : 3,30 €" in shown
+    assert "0,10 €" in shown and "0,20 €" in shown
+
+
 def test_the_list_reads_the_same_number_of_queries_for_3_or_20_payments(signed_in, member):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -369,3 +369,70 @@ def test_a_request_filed_or_cancelled_between_two_visits_moves_the_landmarks_at_
     expected = _listed_in_order(convention.structure, keys)
     assert landmarked[0].number not in expected
     assert _every_page(partner_client, query, 10) == expected
+
+
+def test_a_members_search_matches_percent_and_underscore_as_typed(client, member):
+    from tests.test_access_matrix import _sign_in
+
+    def sent(message):
+        return member_request_submit(
+            member=member, kind="question", by=member.user, message=message
+        )
+
+    discount = sent("Remise de 100% sur la facture")
+    sent("Remise de 1000 euros")
+    code = sent("Le code a_b est refusé")
+    sent("Le code axb est accepté")
+    _sign_in(client, member.user)
+
+    # Neither "%" nor "_" is a wildcard for the person searching.
+    assert _member_references(client, {"recherche": "100%"}) == [discount.reference]
+    assert _member_references(client, {"recherche": "a_b"}) == [code.reference]
+
+
+def _member_requests_read(captured) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if "requests_app_memberrequest" in query["sql"].replace('"', "")
+        and "UPDATE" not in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"page": 2}, {"page": 3}, {"statut": "new", "page": 2}, {"recherche": "suivi", "page": 2}],
+    ids=["page", "last-page", "filtered", "searched"],
+)
+def test_a_members_page_reads_its_rows_and_its_total_in_one_query(client, member, query):
+    from tests.test_access_matrix import _sign_in
+
+    sent = [
+        member_request_submit(member=member, kind="question", by=member.user, message=f"suivi {i}")
+        for i in range(23)
+    ]
+    _sign_in(client, member.user)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = _text(client.get(MEMBERS, query))
+    requests_read = _member_requests_read(captured)  # before the next page resets the log
+
+    expected = [r.reference for r in sent[::-1]][(query["page"] - 1) * 10 :][:10]
+    assert _member_references(client, query) == expected
+    assert "23 demandes" in page
+    assert len(requests_read) == 1, requests_read
+
+
+def test_a_members_page_past_the_last_shows_the_last_with_a_notice(client, member):
+    from tests.test_access_matrix import _sign_in
+
+    sent = [
+        member_request_submit(member=member, kind="question", by=member.user, message=f"n{i}")
+        for i in range(12)
+    ]
+    _sign_in(client, member.user)
+
+    for query in ({"page": 7}, {"statut": "new", "page": 7}):
+        page = _text(client.get(MEMBERS, query))
+        assert "La page demandée n'existe pas : voici la page 2." in page
+        assert _member_references(client, query) == [r.reference for r in sent[1::-1]]
