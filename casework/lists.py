@@ -7,6 +7,11 @@
 - `total_of` counts exactly when the answer is small (a capped count), and otherwise asks
   PostgreSQL's planner for an estimate, which the page says is one ("environ"); the estimate
   of a query is kept ten minutes (it moves only with the table's statistics).
+- `sql_rows` and `sql_total` do the same for a list read by statements written out: the
+  histories' hot reads, where the ORM cost more building and compiling a query than the
+  database answering it. Their statements take parameters only (`%(name)s`), on PostgreSQL and
+  SQLite alike; what varies in their text (conditions, orders) comes from code, never from
+  what was typed.
 """
 
 import datetime
@@ -235,6 +240,16 @@ def sql_rows(sql: str, params: dict, *, datetimes: tuple[str, ...] = ()) -> list
                 if row[name] is not None and row[name].tzinfo is None:
                     row[name] = row[name].replace(tzinfo=datetime.UTC)
     return rows
+
+
+def capped_count_sql(table: str, conditions: str) -> str:
+    """The rows of `table` (alias `c`) that `conditions` keep, counted up to EXACT_UP_TO + 1
+    (the parameter `capped`): the scalar subquery with which a page's statement reads its
+    total."""
+    return (
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} c WHERE {conditions}"  # noqa: S608
+        " LIMIT %(capped)s) capped)"
+    )
 
 
 def like_pattern(text: str) -> str:

@@ -18,6 +18,7 @@ from casework.lists import (
     EXACT_UP_TO,
     Total,
     bigint,
+    capped_count_sql,
     like_pattern,
     sql_rows,
     sql_total,
@@ -447,7 +448,7 @@ class PartnerHistory:
             sql = _FIRST_PAGE.format(
                 columns=_COLUMNS.format(t="r"),
                 where=where.format(t="r"),
-                counted=where.format(t="c"),
+                counted=capped_count_sql("partners_partnerrequest", where.format(t="c")),
                 order=self._ordered("r"),
             )
             rows = sql_rows(sql, params, datetimes=("created_at",))
@@ -503,12 +504,14 @@ class PartnerHistory:
         landmarks = self._landmarks
         index = min(start // LANDMARK_STEP, len(landmarks) - 1)
         landmark = landmarks[index]
-        keys = self._order("k")
-        sql = _LANDMARK_PAGE.format(
+        keys = ", ".join(self._order("k"))
+        values = ", ".join(f"%(landmark_{i})s" for i in range(len(landmark)))
+        sql = _KEYED_PAGE.format(
             columns=_COLUMNS.format(t="r"),
-            keys=", ".join(keys),
-            landmark=", ".join(f"%(landmark_{i})s" for i in range(len(landmark))),
-            keys_order=", ".join(keys),
+            # A row comparison from the landmark's keys: the order's index seeks to it.
+            keys=f"{_IN_SPACE.format(t='k')} AND k.status <> %(cancelled)s"
+            f" AND ({keys}) >= ({values})",
+            keys_order=keys,
             order=", ".join(self._order("r")),
         )
         params = {
@@ -622,12 +625,7 @@ SELECT
     ) AS last
 """
 _FIRST_PAGE = """
-SELECT {columns},
-    (
-        SELECT COUNT(*) FROM (
-            SELECT 1 FROM partners_partnerrequest c WHERE {counted} LIMIT %(capped)s
-        ) capped
-    ) AS counted
+SELECT {columns}, {counted} AS counted
 FROM partners_partnerrequest r
 WHERE {where}
 ORDER BY {order}
@@ -658,22 +656,6 @@ WHERE r.structure_id = CAST(%(structure)s AS BIGINT)
     AND r.position IN (
         SELECT k.position FROM partners_partnerrequest k
         WHERE {keys}
-        ORDER BY {keys_order}
-        LIMIT %(limit)s OFFSET %(offset)s
-    )
-ORDER BY {order}
-"""
-# A row comparison from the landmark's keys: a btree index of those columns seeks to it.
-_LANDMARK_PAGE = """
-SELECT {columns} FROM partners_partnerrequest r
-WHERE r.structure_id = CAST(%(structure)s AS BIGINT)
-    AND r.organism_id = CAST(%(organism)s AS BIGINT)
-    AND r.position IN (
-        SELECT k.position FROM partners_partnerrequest k
-        WHERE k.structure_id = CAST(%(structure)s AS BIGINT)
-            AND k.organism_id = CAST(%(organism)s AS BIGINT)
-            AND k.status <> %(cancelled)s
-            AND ({keys}) >= ({landmark})
         ORDER BY {keys_order}
         LIMIT %(limit)s OFFSET %(offset)s
     )

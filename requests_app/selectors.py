@@ -6,7 +6,15 @@ from django.utils.functional import cached_property
 
 from accounts.models import Member
 from casework.lifecycle import case_type_of
-from casework.lists import EXACT_UP_TO, Total, bigint, like_pattern, sql_rows, total_of
+from casework.lists import (
+    EXACT_UP_TO,
+    Total,
+    bigint,
+    capped_count_sql,
+    like_pattern,
+    sql_rows,
+    total_of,
+)
 from casework.models import CaseMessage, Side
 from casework.selectors import party_received_messages, party_unread_count
 from portal.text import folded
@@ -77,7 +85,9 @@ class MemberHistory:
             sql = _FILTERED_PAGE.format(
                 columns=columns,
                 keys=self.conditions.format(t="k"),
-                counted=self.conditions.format(t="c"),
+                counted=capped_count_sql(
+                    "requests_app_memberrequest", self.conditions.format(t="c")
+                ),
             )
             params = {**self.params, "capped": EXACT_UP_TO + 1, "limit": limit, "offset": offset}
         else:
@@ -115,12 +125,7 @@ WHERE n.member_id = %(member)s
 ORDER BY r.position DESC
 """
 _FILTERED_PAGE = """
-SELECT {columns},
-    (
-        SELECT COUNT(*) FROM (
-            SELECT 1 FROM requests_app_memberrequest c WHERE {counted} LIMIT %(capped)s
-        ) capped
-    ) AS counted
+SELECT {columns}, {counted} AS counted
 FROM requests_app_memberrequest r
 LEFT JOIN accounts_beneficiary b ON b.id = r.beneficiary_id
 WHERE r.member_id = CAST(%(member)s AS BIGINT) AND r.position IN (
@@ -175,13 +180,7 @@ SELECT m.*,
     EXISTS (
         SELECT 1 FROM casework_casemessage_attachments f WHERE f.casemessage_id = m.id
     ) AS has_files,
-    (
-        SELECT COUNT(*) FROM (
-            SELECT 1 FROM casework_casemessage c
-            WHERE c.case_type_id = %(type)s AND c.party_id = %(member)s AND c.side = %(side)s
-            LIMIT %(capped)s
-        ) capped
-    ) AS capped_total
+    {counted} AS capped_total
 FROM casework_casemessage m
 LEFT JOIN requests_app_memberrequest r ON r.id = m.case_id
 LEFT JOIN accounts_beneficiary b ON b.id = r.beneficiary_id
@@ -193,6 +192,10 @@ WHERE m.id IN (
 )
 ORDER BY m.created_at DESC, m.id DESC
 """
+_ANSWERS_COUNTED = capped_count_sql(
+    "casework_casemessage",
+    "c.case_type_id = %(type)s AND c.party_id = %(member)s AND c.side = %(side)s",
+)
 
 
 def answers_page(member: Member, offset: int, limit: int) -> list[CaseMessage]:
@@ -209,7 +212,7 @@ def answers_page(member: Member, offset: int, limit: int) -> list[CaseMessage]:
         "limit": limit,
         "offset": offset,
     }
-    return list(CaseMessage.objects.raw(_ANSWERS_PAGE, params))
+    return list(CaseMessage.objects.raw(_ANSWERS_PAGE.format(counted=_ANSWERS_COUNTED), params))
 
 
 def with_files(messages) -> list[CaseMessage]:

@@ -55,8 +55,7 @@ def date_formatter(django_format: str):
         char in _NUMERIC or not char.isalpha() for char in django_format
     ):
         pattern = "".join(
-            _NUMERIC.get(char, char.replace("{", "{{").replace("}", "}}"))
-            for char in django_format
+            _NUMERIC.get(char, char.replace("{", "{{").replace("}", "}}")) for char in django_format
         )
         return pattern.format
     return lambda value: dateformat.format(value, django_format)
