@@ -46,14 +46,19 @@ _NUMERIC = {
 }
 
 
+def _numeric(django_format: str) -> bool:
+    """Every letter of the format says a number (no month names)."""
+    return "\\" not in django_format and all(
+        char in _NUMERIC or not char.isalpha() for char in django_format
+    )
+
+
 def date_formatter(django_format: str):
     """A function formatting a date as `django_format` does (the active language's
     SHORT_DATE_FORMAT): read from the date's fields when every letter is a number (d/m/Y,
     m/d/Y, ...), Django's own formatter otherwise. Reading the fields is ten times faster than
     Django's formatter, and a table formats two dates per row."""
-    if "\\" not in django_format and all(
-        char in _NUMERIC or not char.isalpha() for char in django_format
-    ):
+    if _numeric(django_format):
         pattern = "".join(
             _NUMERIC.get(char, char.replace("{", "{{").replace("}", "}}")) for char in django_format
         )
@@ -65,8 +70,7 @@ def date_formatter(django_format: str):
 # built here (every value escaped) they cost a fraction of a template loop.
 _ROW = (
     '<tr role="row" class="request-row">'
-    '<td role="cell" data-label="{l_status}"><span class="badge badge-{status}">'
-    '<span class="badge-mark" aria-hidden="true">{mark}</span> {status_label}</span></td>'
+    '<td role="cell" data-label="{l_status}">{badge}</td>'
     '<td role="cell" data-label="{l_reference}" class="reference">{reference}</td>'
     '<td role="cell" data-label="{l_sent}"><time datetime="{created_iso}">{created}</time></td>'
     '<td role="cell" data-label="{l_updated}"><time datetime="{updated_iso}">{updated}</time>'
@@ -77,6 +81,10 @@ _ROW = (
     'aria-label="{l_view_detail} {reference}"><span>{l_view}</span></a></td></tr>'
 )
 # The status as a shape as well as a colour: readable in black and white.
+_BADGE = (
+    '<span class="badge badge-{status}"><span class="badge-mark" aria-hidden="true">{mark}'
+    "</span> {label}</span>"
+)
 
 
 class _Kept(dict):
@@ -107,10 +115,26 @@ def _row_texts(language: str) -> tuple[str, dict, dict, str, object]:
         for key, value in labels.items()
     }
     row = _ROW.format_map(_Kept(labels))
-    statuses = {value: html.escape(str(label)) for value, label in RequestStatus.choices}
+    badges = {
+        value: _BADGE.format(
+            status=html.escape(value),
+            mark=STATUS_MARKS.get(value, "●"),
+            label=html.escape(str(label)),
+        )
+        for value, label in RequestStatus.choices
+    }
     kinds = {value: html.escape(str(label)) for value, label in RequestKind.choices}
-    short_date = date_formatter(get_format("SHORT_DATE_FORMAT"))
-    return row, statuses, kinds, html.escape(reverse("requests_app:history")), short_date
+    date_format = get_format("SHORT_DATE_FORMAT")
+    short_date = date_formatter(date_format)
+    # Figures and the format's own separators need no escaping; anything else (month names,
+    # a separator HTML would read) is escaped.
+    if not _numeric(date_format) or html.escape(date_format) != date_format:
+        formatter = short_date
+
+        def short_date(value):
+            return html.escape(formatter(value))
+
+    return row, badges, kinds, html.escape(reverse("requests_app:history")), short_date
 
 
 @register.simple_tag
@@ -120,7 +144,7 @@ def request_rows(requests) -> str:
 
     Labels and formats are looked up once per language, and each value is escaped once
     (`html.escape`, what Django's `escape` does without its lazy-string wrapper)."""
-    row, statuses, kinds, base, short_date = _row_texts(get_language())
+    row, badges, kinds, base, short_date = _row_texts(get_language())
     escape = html.escape
     zone = timezone.get_current_timezone()
     rows = []
@@ -133,17 +157,14 @@ def request_rows(requests) -> str:
             if item["topic_label"]
             else ""
         )
-        status = item["status"]
         rows.append(
             row.format(
-                status=escape(status),
-                mark=STATUS_MARKS.get(status, "●"),
-                status_label=statuses.get(status, ""),
+                badge=badges.get(item["status"], ""),
                 reference=reference,
                 created_iso=created.isoformat(),
-                created=escape(short_date(created)),
+                created=short_date(created),
                 updated_iso=updated.isoformat(),
-                updated=escape(short_date(updated)),
+                updated=short_date(updated),
                 kind=kinds.get(item["kind"], ""),
                 topic=topic,
                 concerns=escape(item["concerns"]),
