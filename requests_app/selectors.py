@@ -9,11 +9,10 @@ from casework.lifecycle import case_type_of
 from casework.lists import (
     EXACT_UP_TO,
     Total,
-    bigint,
     capped_count_sql,
     like_pattern,
     sql_rows,
-    total_of,
+    sql_total,
 )
 from casework.models import CaseMessage, Side
 from casework.selectors import party_received_messages, party_unread_count
@@ -51,29 +50,31 @@ class MemberHistory:
         self.conditions = " AND ".join(conditions)
         self.filtered = bool(status or kind or self.query)
 
-    @cached_property
-    def queryset(self):
-        """The same list as a query (for an estimated total, and for whoever needs one)."""
-        requests = MemberRequest.objects.filter(member_id=bigint(self.member.pk))
-        requests = requests.filter(**{name: value for name, value in self.filters.items() if value})
-        if self.query:
-            requests = requests.filter(search_text__contains=self.query)
-        return requests.order_by("-position")
-
     def total(self) -> Total:
         return self._total
 
     @cached_property
     def _total(self) -> Total:
         if self.filtered:
-            return total_of(
-                lambda: self.queryset,
+            return sql_total(
+                self._listed_sql,
+                self.params,
                 capped=self._counted,
                 estimate_key=f"member-history:{self.member.pk}:{self.filters!r}:{self.query}",
             )
         if self._counted is not None:
             return Total(self._counted)
         return Total(member_requests_count(self.member))
+
+    @property
+    def _listed_sql(self) -> str:
+        where = self.conditions.format(t="r")
+        return f"SELECT 1 FROM requests_app_memberrequest r WHERE {where}"  # noqa: S608
+
+    def exact_count(self) -> int:
+        """The total counted (when an estimate proved too high)."""
+        counted = f"SELECT COUNT(*) AS n FROM ({self._listed_sql}) listed"  # noqa: S608
+        return sql_rows(counted, self.params)[0]["n"]
 
     # The total as a page's query read it: the filtered requests counted up to EXACT_UP_TO,
     # or the stored count (None until a page was read).

@@ -40,7 +40,7 @@ def _request_list(request, member, form_class, template):
     listed = MemberHistory(member, **form.filters)
     page, notice = page_of(
         request,
-        lambda: listed.queryset.count(),
+        listed.exact_count,
         form.page_size,
         count=listed.total,
         rows=listed.rows,
