@@ -8,6 +8,9 @@ from django.utils.translation import get_language
 
 from cover import pdf
 
+# Amounts are in euros and cents.
+CENT = Decimal("0.01")
+
 
 @lru_cache(maxsize=4096)
 def _english(value: Decimal) -> str:

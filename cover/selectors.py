@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, Member
 from cover.models import Contract, PayeeKind, Payment, Reimbursement
+from cover.money import CENT
 
 # The member themself in URLs and forms that choose a person ("la vôtre ou celle d'un de vos
 # bénéficiaires"); a beneficiary is their primary key.
@@ -193,7 +194,6 @@ def _money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(CENT)
 
 
-CENT = Decimal("0.01")
 _PAYMENTS_WHERE = """
     p.member_id = %(member)s AND p.payee_kind = %(payee_kind)s
     AND p.payment_date BETWEEN %(start)s AND %(end)s{lines}
