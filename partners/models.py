@@ -290,7 +290,8 @@ class PartnerRequest(Case):
     last_name = models.CharField(_("nom"), max_length=30, blank=True)
     first_name = models.CharField(_("prénom"), max_length=20, blank=True)
     # "nom prénom" without case or accents (portal.text.folded): what "Personne concernée"
-    # searches, the same on every database.
+    # searches, the same on every database. On PostgreSQL its words are also kept, by
+    # triggers, in `partners_person_word` (migration 0015), which the history's search reads.
     person_search = models.CharField(max_length=60, blank=True, editable=False)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_place = models.CharField(_("lieu de naissance"), max_length=30, blank=True)

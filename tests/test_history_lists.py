@@ -163,6 +163,81 @@ def test_the_person_is_found_without_accents_or_case(
         assert _shown_numbers(partner_client, {"personne": typed}) == [josephine.number]
 
 
+def test_a_person_search_in_a_period_is_paged_and_counted(partner_client, filed):
+    # Every request of `filed` concerns the same person: searched within a period, the pages
+    # are those of the period, the cancelled requests left out, both ways.
+    today = timezone.localdate()
+    start = (today - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
+    inside = [
+        r.number
+        for r in filed
+        if timezone.localdate(PartnerRequest.objects.get(pk=r.pk).created_at)
+        >= today - datetime.timedelta(days=20)
+    ]
+    query = {"personne": "Josephine", "du": start, "taille": 10}
+
+    first = _text(partner_client.get(PARTNERS, query))
+    newest_first = _numbers(first) + _shown_numbers(partner_client, {**query, "page": 2})
+    oldest_first = _shown_numbers(partner_client, {**query, "ordre": "asc"}) + _shown_numbers(
+        partner_client, {**query, "ordre": "asc", "page": 2}
+    )
+
+    assert len(inside) == 15
+    assert f"{len(inside)} demandes" in first
+    assert newest_first == inside[::-1]
+    assert oldest_first == inside
+
+
+def test_the_person_search_follows_each_request_filed_cancelled_or_deleted(
+    partner_client, technician, organism, convention
+):
+    def filed_for(last_name, first_name):
+        return make_partner_request(
+            technician=technician, organism=organism,
+            person={**PERSON, "last_name": last_name, "first_name": first_name},
+        )  # fmt: skip
+
+    def searched(typed):
+        page = _text(partner_client.get(PARTNERS, {"personne": typed}))
+        return _numbers(page), page
+
+    twice = filed_for("MARTIN", "Martine")  # two words beginning with "mart": found once
+    other = filed_for("MARTINEZ", "Paul")
+    filed_for("TUTU", "Joséphine")
+
+    found, page = searched("mart")
+    assert found == [other.number, twice.number]
+    assert "2 demandes" in page
+
+    case_move(case=twice, move="cancel", by=technician, reason="autre")
+    assert searched("mart")[0] == [other.number]
+
+    other.delete()
+    found, page = searched("mart")
+    assert found == []
+    assert "Aucune demande ne correspond à vos critères." in page
+
+    # Written in one statement (a bulk load): found as well.
+    latest = PartnerRequest.objects.get(last_name="TUTU")
+    PartnerRequest.objects.bulk_create(
+        [
+            PartnerRequest(
+                **{
+                    field.attname: getattr(latest, field.attname)
+                    for field in PartnerRequest._meta.concrete_fields
+                    if field.attname
+                    not in ("id", "number", "position", "last_name", "person_search")
+                },
+                number=f"{latest.number[:-1]}9",
+                position=latest.position + 1,
+                last_name="MARTINO",
+                person_search="martino josephine",
+            )
+        ]
+    )
+    assert searched("martino")[0] == [f"{latest.number[:-1]}9"]
+
+
 def _member_references(client, query) -> list[str]:
     page = _text(client.get(MEMBERS, query))
     return list(dict.fromkeys(re.findall(r"DEM-\d{4}-\d{6}", page)))

@@ -165,3 +165,26 @@ def test_positions_cached_before_the_renumbering_are_never_read_after_it(
     for page in (1, 2):
         shown += _shown(partner_client, {"taille": 10, "ordre": "asc", "page": page})
     assert shown == listed
+
+
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_a_person_search_is_exact_after_the_renumbering(partner_client, history, order):
+    # Every request concerns the same person: the search lists them all, page after page, in
+    # the new filing order (on PostgreSQL its words follow the requests' new positions).
+    retention_apply()
+    listed = [
+        r.number
+        for r in history
+        if r.position not in OLD_RESOLVED | OLD_CANCELLED | RECENTLY_CANCELLED
+    ]
+    expected = listed[::-1] if order == "desc" else listed
+
+    shown = []
+    for page in (1, 2):
+        shown += _shown(
+            partner_client, {"personne": "tutu jose", "taille": 10, "ordre": order, "page": page}
+        )
+
+    assert shown == expected
+    page = unescape(partner_client.get(HISTORY, {"personne": "tutu"}).content.decode())
+    assert f"{len(listed)} demandes" in page
