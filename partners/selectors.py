@@ -213,9 +213,11 @@ class PartnerHistory:
     `PartnerRequest.Meta.indexes`), so a page costs what it shows: the default order's deep
     pages are found by arithmetic on the filing order (`position`: requests are numbered 1, 2,
     3... as they are filed; the cancelled ones, few, are counted where they sit), the other
-    pages from their index alone (their positions first, then their rows). The total is stored
-    (no filter), computed (a period), or counted up to `EXACT_UP_TO` (by the first page's own
-    query) and estimated beyond.
+    pages from their index alone (their positions first, then their rows); a search of the
+    person alone, from the words of the people's names (`_by_words`). The total is stored (no
+    filter), computed (a period), counted (a search of the person alone, whose every match is
+    read from the words' index anyway), or counted up to `EXACT_UP_TO` (by the first page's
+    own query) and estimated beyond.
 
     The queries are written out (`_where`, `_order` and the `_*_PAGE` statements): a page is
     one or two indexed reads of well under a millisecond, which the ORM took longer to build
