@@ -85,6 +85,20 @@ def _shown(client, query) -> list[str]:
     return re.findall(r'href="/partenaires/historique/(\d{10})/"', page)
 
 
+def _listed_after_retention(history) -> list[str]:
+    """The numbers the history lists once the retention ran, in filing order."""
+    gone = OLD_RESOLVED | OLD_CANCELLED | RECENTLY_CANCELLED
+    return [r.number for r in history if r.position not in gone]
+
+
+def _pages(client, query, count) -> list[str]:
+    """The numbers of pages 1 to `count` of the history for `query`, 10 a page."""
+    shown = []
+    for page in range(1, count + 1):
+        shown += _shown(client, {**query, "taille": 10, "page": page})
+    return shown
+
+
 def test_old_partner_requests_are_listed_then_deleted_with_their_files(history):
     old = [r for r in history if r.position in OLD_RESOLVED | OLD_CANCELLED]
     young = [r for r in history if r not in old]
@@ -131,17 +145,9 @@ def test_every_page_of_the_history_is_exact_after_the_deletion(
 ):
     monkeypatch.setattr(partner_selectors, "DIRECT_UP_TO", direct_up_to)
     retention_apply()
-    listed = [
-        r.number
-        for r in history
-        if r.position not in OLD_RESOLVED | OLD_CANCELLED | RECENTLY_CANCELLED
-    ]
+    listed = _listed_after_retention(history)
     expected = listed[::-1] if order == "desc" else listed
-    size = 10
-    shown = []
-    for page in range(1, (len(listed) + size - 1) // size + 1):
-        shown += _shown(partner_client, {"taille": size, "ordre": order, "page": page})
-    assert shown == expected
+    assert _pages(partner_client, {"ordre": order}, (len(listed) + 9) // 10) == expected
     first = _shown(partner_client, {"ordre": order})
     assert first == expected[: len(first)]
 
@@ -161,10 +167,7 @@ def test_positions_cached_before_the_renumbering_are_never_read_after_it(
 
     retention_apply()
 
-    shown = []
-    for page in (1, 2):
-        shown += _shown(partner_client, {"taille": 10, "ordre": "asc", "page": page})
-    assert shown == listed
+    assert _pages(partner_client, {"ordre": "asc"}, 2) == listed
 
 
 @pytest.mark.parametrize("order", ["desc", "asc"])
@@ -172,19 +175,9 @@ def test_a_person_search_is_exact_after_the_renumbering(partner_client, history,
     # Every request concerns the same person: the search lists them all, page after page, in
     # the new filing order (on PostgreSQL its words follow the requests' new positions).
     retention_apply()
-    listed = [
-        r.number
-        for r in history
-        if r.position not in OLD_RESOLVED | OLD_CANCELLED | RECENTLY_CANCELLED
-    ]
+    listed = _listed_after_retention(history)
     expected = listed[::-1] if order == "desc" else listed
 
-    shown = []
-    for page in (1, 2):
-        shown += _shown(
-            partner_client, {"personne": "tutu jose", "taille": 10, "ordre": order, "page": page}
-        )
-
-    assert shown == expected
+    assert _pages(partner_client, {"personne": "tutu jose", "ordre": order}, 2) == expected
     page = unescape(partner_client.get(HISTORY, {"personne": "tutu"}).content.decode())
     assert f"{len(listed)} demandes" in page
