@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from documents.rules import PARTNER_REQUEST
 from documents.services import stored_file_create
@@ -395,6 +396,24 @@ def test_a_technician_finds_a_request_in_the_history_sorts_it_and_completes_it(
     _search(page)
     assert _numbers_shown(page) == [zola.number, martin.number, abadie.number]
     assert_fits_width(page)
+
+    # The person concerned, typed without accents or capitals, newest first: "emile" finds
+    # ZOLA Émile, counted.
+    page.get_by_label("Trier par").select_option(label="Date de dépôt")
+    _textbox(page, "Personne concernée").fill("emile")
+    _search(page)
+    assert _numbers_shown(page) == [zola.number]
+    assert page.locator(".result-count").first.inner_text() == "1 demande"
+    # Punctuation alone: a message next to the field, what was typed kept.
+    _textbox(page, "Personne concernée").fill("- ' -")
+    _search(page)
+    expect(page.locator("#id_personne_error")).to_have_text(
+        "Saisissez au moins une lettre du nom ou du prénom."
+    )
+    expect(_textbox(page, "Personne concernée")).to_have_value("- ' -")
+    assert_fits_width(page)
+    _textbox(page, "Personne concernée").fill("")
+    _search(page)
 
     # "Consulter le détail" of Lucie MARTIN's request.
     page.get_by_role("link", name=f"Consulter le détail de la demande {martin.number}").click()
